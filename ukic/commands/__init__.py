@@ -1,0 +1,1 @@
+"""Sub-commands of `ukic`; each module registers itself (see ukic.cli)."""

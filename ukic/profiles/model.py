@@ -1,0 +1,102 @@
+"""The shape of a profile (infrastructure version), a cluster type and a component, as pydantic models.
+
+Every model forbids unknown keys: a typo in a profile is an error, never a silently ignored rule.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+InstallMethod = Literal["manifests", "helm", "argocd-helm"]
+"""How a component's objects got into the cluster:
+manifests   - plain YAML (kubectl apply, or an ArgoCD Application over a plain path), no chart;
+helm        - `helm install` directly (meta.helm.sh annotations, a release Secret);
+argocd-helm - a Helm chart rendered by an ArgoCD Application (no release Secret)."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ComponentRules(Strict):
+    require: list[str] = Field(default_factory=list, description="components that must run")
+    forbid: list[str] = Field(default_factory=list, description="components that must be gone")
+
+
+class InstallRules(Strict):
+    rook_operator: InstallMethod
+    rook_cluster: InstallMethod
+    calico: Literal["any", "tigera-operator"] = "any"
+
+
+class NetworkRules(Strict):
+    ip_family: Literal["IPv6"] = "IPv6"
+    overlay: bool = False
+
+
+class BgpRules(Strict):
+    node_to_node_mesh: bool = True
+    keep_original_next_hop: bool = True
+    private_asn: bool = True
+    announce_service_network: bool = True
+
+
+class StorageClassRule(Strict):
+    purpose: str  # "rbd" / "cephfs": how the manual names the class's use
+    provisioner: str
+    access_mode: Literal["ReadWriteOnce", "ReadWriteMany"]
+
+
+class StorageRules(Strict):
+    classes: list[StorageClassRule]
+
+
+class Profile(Strict):
+    """One infrastructure version after its `extends` chain has been merged."""
+
+    version: str
+    title: str
+    released: str  # YYYY-MM, as the manual dates versions
+    extends: str | None = None
+    notes: list[str] = Field(default_factory=list)
+    components: ComponentRules
+    install: InstallRules
+    network: NetworkRules
+    bgp: BgpRules
+    storage: StorageRules
+
+
+class ClusterType(Strict):
+    """The manual's "Cluster types" table as numbers."""
+
+    name: str
+    title: str
+    min_nodes: int
+    min_control_plane: int
+    min_schedulable_workers: int
+    recommended_nodes: int
+    recommended_control_plane: int
+    recommended_schedulable_workers: int
+    control_plane_separation: Literal["optional", "recommended", "required"]
+    storage_monitors: int
+
+
+class WorkloadRef(Strict):
+    kind: Literal["Deployment", "DaemonSet", "StatefulSet", "Pod"]
+    name: str
+    namespace: str | None = None  # None: any namespace
+
+
+class Component(Strict):
+    """How a component shows itself in a cluster."""
+
+    title: str
+    workloads: list[WorkloadRef] = Field(default_factory=list)
+    images: list[str] = Field(default_factory=list)  # image repositories; any workload using one counts
+    crd_groups: list[str] = Field(default_factory=list)  # API groups of its CRDs (left-over detection)
+
+
+#: Keys a profile file may carry besides the Profile fields (before merging).
+PROFILE_FILE_KEYS = set(Profile.model_fields)

@@ -1,0 +1,1 @@
+"""Report writers: every one renders a RunResult; none re-runs a check."""

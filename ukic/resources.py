@@ -1,0 +1,105 @@
+"""The catalogue of every Kubernetes resource ukic may read, and which feature areas read which.
+
+A resource is named by its key, ``<plural>[.<group>]``, which is also its snapshot file name
+(``nodes.yaml``, ``bgppeers.crd.projectcalico.org.yaml``). Live sources resolve the served
+version through discovery; ``version`` here is the one the manual's era used, for capture
+and RBAC. Nothing outside this catalogue is ever requested from a cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One listable API resource."""
+
+    plural: str
+    group: str
+    version: str
+    kind: str
+    namespaced: bool
+    metadata_only: bool = False  # Secrets: listed as PartialObjectMetadata, never with data
+
+    @property
+    def key(self) -> str:
+        return f"{self.plural}.{self.group}" if self.group else self.plural
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+
+CATALOG: tuple[Resource, ...] = (
+    Resource("nodes", "", "v1", "Node", namespaced=False),
+    Resource("pods", "", "v1", "Pod", namespaced=True),
+    Resource("services", "", "v1", "Service", namespaced=True),
+    Resource("configmaps", "", "v1", "ConfigMap", namespaced=True),
+    Resource("secrets", "", "v1", "Secret", namespaced=True, metadata_only=True),
+    Resource("deployments", "apps", "v1", "Deployment", namespaced=True),
+    Resource("daemonsets", "apps", "v1", "DaemonSet", namespaced=True),
+    Resource("statefulsets", "apps", "v1", "StatefulSet", namespaced=True),
+    Resource("jobs", "batch", "v1", "Job", namespaced=True),
+    Resource("cronjobs", "batch", "v1", "CronJob", namespaced=True),
+    Resource("storageclasses", "storage.k8s.io", "v1", "StorageClass", namespaced=False),
+    Resource(
+        "customresourcedefinitions", "apiextensions.k8s.io", "v1", "CustomResourceDefinition", namespaced=False
+    ),
+    Resource("bgpconfigurations", "crd.projectcalico.org", "v1", "BGPConfiguration", namespaced=False),
+    Resource("bgppeers", "crd.projectcalico.org", "v1", "BGPPeer", namespaced=False),
+    Resource("ippools", "crd.projectcalico.org", "v1", "IPPool", namespaced=False),
+    Resource("installations", "operator.tigera.io", "v1", "Installation", namespaced=False),
+    Resource("cephclusters", "ceph.rook.io", "v1", "CephCluster", namespaced=True),
+    Resource("applications", "argoproj.io", "v1alpha1", "Application", namespaced=True),
+)
+
+BY_KEY: dict[str, Resource] = {r.key: r for r in CATALOG}
+
+#: Which resources the scenarios of each feature area read (feature-level tag -> keys).
+#: Sources prefetch the union for the selected scenarios in one concurrent pass; anything
+#: read beyond it is still fetched once, lazily. tests/test_resources.py keeps this honest.
+AREA_READS: dict[str, tuple[str, ...]] = {
+    "ipv6": ("nodes", "configmaps", "services"),
+    "bgp": (
+        "nodes",
+        "pods",
+        "configmaps",
+        "bgpconfigurations.crd.projectcalico.org",
+        "bgppeers.crd.projectcalico.org",
+        "ippools.crd.projectcalico.org",
+    ),
+    "topology": ("nodes",),
+    "control_plane": ("nodes", "pods"),
+    "storage": ("deployments.apps", "pods", "cephclusters.ceph.rook.io", "storageclasses.storage.k8s.io"),
+    "components": (
+        "deployments.apps",
+        "daemonsets.apps",
+        "statefulsets.apps",
+        "jobs.batch",
+        "cronjobs.batch",
+        "pods",
+        "customresourcedefinitions.apiextensions.k8s.io",
+    ),
+    "rook_install": (
+        "deployments.apps",
+        "cephclusters.ceph.rook.io",
+        "applications.argoproj.io",
+        "secrets",
+    ),
+    "calico_operator": ("installations.operator.tigera.io", "deployments.apps", "pods"),
+}
+
+
+def lookup(key: str) -> Resource:
+    """The catalogue entry for a key; KeyError names the key if ukic does not read it."""
+    try:
+        return BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"ukic does not read resource {key!r}") from None
+
+
+def reads_for_tags(tags: Iterable[str]) -> set[str]:
+    """Resource keys the scenarios carrying these tags read."""
+    return {key for tag in tags for key in AREA_READS.get(tag, ())}
