@@ -53,6 +53,9 @@ CATALOG: tuple[Resource, ...] = (
     Resource("installations", "operator.tigera.io", "v1", "Installation", namespaced=False),
     Resource("cephclusters", "ceph.rook.io", "v1", "CephCluster", namespaced=True),
     Resource("applications", "argoproj.io", "v1alpha1", "Application", namespaced=True),
+    Resource("kustomizations", "kustomize.toolkit.fluxcd.io", "v1beta1", "Kustomization", namespaced=True),
+    Resource("helmreleases", "helm.toolkit.fluxcd.io", "v2beta1", "HelmRelease", namespaced=True),
+    Resource("gitrepositories", "source.toolkit.fluxcd.io", "v1beta1", "GitRepository", namespaced=True),
 )
 
 BY_KEY: dict[str, Resource] = {r.key: r for r in CATALOG}
@@ -81,6 +84,9 @@ AREA_READS: dict[str, tuple[str, ...]] = {
         "cronjobs.batch",
         "pods",
         "customresourcedefinitions.apiextensions.k8s.io",
+        "kustomizations.kustomize.toolkit.fluxcd.io",
+        "helmreleases.helm.toolkit.fluxcd.io",
+        "gitrepositories.source.toolkit.fluxcd.io",
     ),
     "rook_install": (
         "deployments.apps",

@@ -96,6 +96,7 @@ class Component(Strict):
     workloads: list[WorkloadRef] = Field(default_factory=list)
     images: list[str] = Field(default_factory=list)  # image repositories; any workload using one counts
     crd_groups: list[str] = Field(default_factory=list)  # API groups of its CRDs (left-over detection)
+    resources: list[str] = Field(default_factory=list)  # resource keys whose objects belong to it
 
 
 #: Keys a profile file may carry besides the Profile fields (before merging).
