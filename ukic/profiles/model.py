@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 InstallMethod = Literal["manifests", "helm", "argocd-helm"]
 """How a component's objects got into the cluster:
@@ -23,6 +23,18 @@ class Strict(BaseModel):
 class ComponentRules(Strict):
     require: list[str] = Field(default_factory=list, description="components that must run")
     forbid: list[str] = Field(default_factory=list, description="components that must be gone")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ComponentRules:
+        for key in ("require", "forbid"):
+            names = getattr(self, key)
+            repeated = sorted({n for n in names if names.count(n) > 1})
+            if repeated:
+                raise ValueError(f"components.{key} lists {', '.join(repeated)} more than once")
+        both = sorted(set(self.require) & set(self.forbid))
+        if both:
+            raise ValueError(f"components {', '.join(both)} both required and forbidden")
+        return self
 
 
 class InstallRules(Strict):
@@ -58,7 +70,7 @@ class Profile(Strict):
 
     version: str
     title: str
-    released: str  # YYYY-MM, as the manual dates versions
+    released: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")  # YYYY-MM, as the manual dates versions
     extends: str | None = None
     notes: list[str] = Field(default_factory=list)
     components: ComponentRules
@@ -73,14 +85,28 @@ class ClusterType(Strict):
 
     name: str
     title: str
-    min_nodes: int
-    min_control_plane: int
-    min_schedulable_workers: int
-    recommended_nodes: int
-    recommended_control_plane: int
-    recommended_schedulable_workers: int
+    min_nodes: int = Field(ge=1)
+    min_control_plane: int = Field(ge=1)
+    min_schedulable_workers: int = Field(ge=0)
+    recommended_nodes: int = Field(ge=1)
+    recommended_control_plane: int = Field(ge=1)
+    recommended_schedulable_workers: int = Field(ge=0)
     control_plane_separation: Literal["optional", "recommended", "required"]
-    storage_monitors: int
+    storage_monitors: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _numbers_add_up(self) -> ClusterType:
+        """Recommendations are at least the minimums; no part is larger than the whole."""
+        for part in ("nodes", "control_plane", "schedulable_workers"):
+            minimum, recommended = getattr(self, f"min_{part}"), getattr(self, f"recommended_{part}")
+            if recommended < minimum:
+                raise ValueError(f"recommended_{part} ({recommended}) is below min_{part} ({minimum})")
+        for level in ("min", "recommended"):
+            nodes = getattr(self, f"{level}_nodes")
+            for part in ("control_plane", "schedulable_workers"):
+                if getattr(self, f"{level}_{part}") > nodes:
+                    raise ValueError(f"{level}_{part} is larger than {level}_nodes ({nodes})")
+        return self
 
 
 class WorkloadRef(Strict):
@@ -98,6 +124,16 @@ class Component(Strict):
     crd_groups: list[str] = Field(default_factory=list)  # API groups of its CRDs (left-over detection)
     resources: list[str] = Field(default_factory=list)  # resource keys whose objects belong to it
 
+    @model_validator(mode="after")
+    def _detectable(self) -> Component:
+        if not self.workloads and not self.images:
+            raise ValueError("a component needs workloads or images, else it can never be seen running")
+        return self
+
 
 #: Keys a profile file may carry besides the Profile fields (before merging).
 PROFILE_FILE_KEYS = set(Profile.model_fields)
+
+#: Profile keys that describe a version rather than state a rule: never inherited through
+#: `extends`, left out of `ukic profiles diff`.
+METADATA_KEYS = ("version", "title", "released", "extends", "notes")
