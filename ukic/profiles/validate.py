@@ -47,10 +47,6 @@ def build(model: type[M], data: Any, where: str, prefix: Sequence[str | int] = (
         raise UsageError(f"{where}: {describe(exc, prefix)}") from None
 
 
-def first_error_location(exc: ValidationError) -> tuple[str | int, ...]:
-    return tuple(exc.errors()[0]["loc"])
-
-
 def describe(exc: ValidationError, prefix: Sequence[str | int] = ()) -> str:
     """The first validation problem as a phrase naming the dotted key path."""
     errors = exc.errors()
