@@ -1,0 +1,129 @@
+"""Put a repository's objects under the resource keys of ukic.resources, as a cluster would serve them."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ukic.manifests import calico, kubeadm, rook_chart
+from ukic.manifests.reader import Document, Reading
+from ukic.redact import strip_secret_payload
+from ukic.resources import CATALOG, Resource
+
+#: Annotation recording where in the repository an object was written: "<file>#<document>".
+SOURCE_ANNOTATION = "ukic.ungleich.ch/source"
+
+Obj = dict[str, Any]
+_BY_GROUP_KIND: dict[tuple[str, str], Resource] = {(r.group, r.kind): r for r in CATALOG}
+_KUSTOMIZE_GROUP = "kustomize.config.k8s.io"
+
+
+@dataclass
+class RepositoryState:
+    """The objects a repository declares, by resource key, and what the reader could not use."""
+
+    objects: dict[str, list[Obj]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    kubernetes_version: str | None = None
+
+
+def origin(obj: Obj) -> str | None:
+    """Where an object read from a repository was written ("<file>#<document>"), else None."""
+    annotations = (obj.get("metadata") or {}).get("annotations") or {}
+    value = annotations.get(SOURCE_ANNOTATION)
+    return value if isinstance(value, str) else None
+
+
+def group_of(api_version: str) -> str:
+    """ "apps/v1" -> "apps"; "v1" -> "" (the core group)."""
+    return api_version.partition("/")[0] if "/" in api_version else ""
+
+
+def map_reading(reading: Reading) -> RepositoryState:
+    """Translate kubeadm, calicoctl and chart Applications; keep catalogued objects as written."""
+    state = RepositoryState(notes=list(reading.ignored))
+    placed: dict[tuple[str, str, str], str] = {}
+    kubeadm_docs: list[Document] = []
+
+    def place(resource: Resource, body: Obj, where: str) -> None:
+        obj = _as_served(resource, body, where)
+        identity = (resource.key, obj["metadata"].get("namespace") or "", obj["metadata"].get("name") or "")
+        bucket = state.objects.setdefault(resource.key, [])
+        if identity[2] and identity in placed:
+            state.notes.append(
+                f"{where}: {resource.kind} {_display(identity)} also written in {placed[identity]}; "
+                "the later file is used"
+            )
+            bucket[:] = [o for o in bucket if _identity(resource, o) != identity]
+        placed[identity] = where
+        bucket.append(obj)
+
+    for doc in reading.documents:
+        body, group, kind = doc.body, group_of(doc.body["apiVersion"]), doc.body["kind"]
+        if group == kubeadm.GROUP:
+            kubeadm_docs.append(doc)
+            continue
+        if group == _KUSTOMIZE_GROUP:
+            state.notes.append(
+                f"{doc.origin}: kustomize {kind} ignored (patches and overlays are not applied; "
+                "objects are read as written)"
+            )
+            continue
+        if calico.is_calicoctl(body):
+            stored = calico.to_crd(body)
+            if stored is not None:
+                place(_BY_GROUP_KIND[("crd.projectcalico.org", kind)], stored, doc.origin)
+            continue
+        resource = _BY_GROUP_KIND.get((group, kind))
+        if resource is None:
+            continue  # a Kubernetes object no check reads
+        place(resource, body, doc.origin)
+        if resource.key == "applications.argoproj.io":
+            for rendered in rook_chart.render(body, doc.origin, state.notes):
+                place(
+                    _BY_GROUP_KIND[(group_of(rendered["apiVersion"]), rendered["kind"])],
+                    rendered,
+                    f"{doc.origin} via chart {rook_chart.CHART}",
+                )
+
+    _place_kubeadm(kubeadm_docs, state, place)
+    return state
+
+
+def _place_kubeadm(docs: Iterable[Document], state: RepositoryState, place: Any) -> None:
+    config = kubeadm.collect(docs, state.notes)
+    found = kubeadm.cluster_configuration(config, state.notes)
+    if found is None:
+        return
+    cluster_config, where = found
+    version = cluster_config.get("kubernetesVersion")
+    state.kubernetes_version = str(version) if version is not None else None
+    place(_BY_GROUP_KIND[("", "ConfigMap")], kubeadm.kubeadm_config_map(cluster_config), where)
+
+
+def _as_served(resource: Resource, body: Obj, where: str) -> Obj:
+    """A copy shaped as the API would list it: no Secret payload, no namespace on cluster-scoped
+    objects, and the origin annotation."""
+    obj = strip_secret_payload(body) if resource.key == "secrets" else copy.deepcopy(body)
+    metadata = obj.get("metadata")
+    metadata = dict(metadata) if isinstance(metadata, dict) else {}
+    if not resource.namespaced:
+        metadata.pop("namespace", None)
+    annotations = metadata.get("annotations")
+    annotations = dict(annotations) if isinstance(annotations, dict) else {}
+    annotations[SOURCE_ANNOTATION] = where
+    metadata["annotations"] = annotations
+    obj["metadata"] = metadata
+    return obj
+
+
+def _identity(resource: Resource, obj: Obj) -> tuple[str, str, str]:
+    metadata = obj.get("metadata") or {}
+    return resource.key, metadata.get("namespace") or "", metadata.get("name") or ""
+
+
+def _display(identity: tuple[str, str, str]) -> str:
+    _, namespace, name = identity
+    return f"{namespace}/{name}" if namespace else name
