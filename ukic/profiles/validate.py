@@ -59,7 +59,7 @@ def describe(exc: ValidationError, prefix: Sequence[str | int] = ()) -> str:
         text = f"missing key '{path}'"
     else:
         message = str(error["msg"]).removeprefix("Value error, ")
-        if error["loc"]:
+        if error["loc"] and kind != "value_error":
             text = f"{path}: {message} (got {error['input']!r})"
         else:
             text = f"{path}: {message}" if path else message
