@@ -1,0 +1,1 @@
+"""Helpers for the report tests: hand-built runs and a small Chrome DevTools Protocol client."""
