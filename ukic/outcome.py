@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import Enum
+from enum import StrEnum
 
 from ukic.errors import ExitCode
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """The one honest outcome every scenario ends in."""
 
     PASSED = "passed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -22,7 +23,11 @@ def profiles_dir() -> Path:
 
 
 def samples_dir() -> Path:
-    return _data_root() / "fixtures" / "samples"
+    """fixtures/samples: shipped inside the `fixtures` package, in a checkout and in a wheel alike."""
+    spec = importlib.util.find_spec("fixtures")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations))) / "samples"
+    return _CHECKOUT / "fixtures" / "samples"
 
 
 def default_sample() -> Path:

@@ -45,7 +45,11 @@ CATALOG: tuple[Resource, ...] = (
     Resource("cronjobs", "batch", "v1", "CronJob", namespaced=True),
     Resource("storageclasses", "storage.k8s.io", "v1", "StorageClass", namespaced=False),
     Resource(
-        "customresourcedefinitions", "apiextensions.k8s.io", "v1", "CustomResourceDefinition", namespaced=False
+        "customresourcedefinitions",
+        "apiextensions.k8s.io",
+        "v1",
+        "CustomResourceDefinition",
+        namespaced=False,
     ),
     Resource("bgpconfigurations", "crd.projectcalico.org", "v1", "BGPConfiguration", namespaced=False),
     Resource("bgppeers", "crd.projectcalico.org", "v1", "BGPPeer", namespaced=False),

@@ -65,5 +65,5 @@ class Source(ABC):
                 results[key] = gap
         return results
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most sources hold nothing to release
         """Release connections or files."""

@@ -1,0 +1,24 @@
+@ipv6 @v1
+Feature: IPv6-only networking
+  The manual: "All k8s clusters are IPv6 only". No node, pod network, service network
+  or cluster service may carry an IPv4 address.
+
+  @runtime
+  Scenario: Nodes are reached over IPv6 only
+    Given the cluster's nodes
+    Then every node has an InternalIP and all of them are IPv6
+
+  @runtime
+  Scenario: Node pod networks are IPv6 only
+    Given the cluster's nodes
+    Then every node has a pod CIDR and all of them are IPv6
+
+  Scenario: kubeadm assigns IPv6 pod and service subnets
+    Given the kubeadm cluster configuration
+    Then the networking podSubnet is IPv6 only
+    And the networking serviceSubnet is IPv6 only
+
+  @runtime
+  Scenario: The API service is IPv6 single-stack
+    Given the service "default/kubernetes"
+    Then it is a single-stack IPv6 service

@@ -1,0 +1,40 @@
+@storage @v1
+Feature: Rook-Ceph persistent storage
+  The manual: rook with ceph rbd and cephfs provides persistent storage (required for both
+  cluster types): rbd for almost everything (ReadWriteOnce), cephfs for smaller things
+  that need multi access (ReadWriteMany). Development clusters run 3 storage monitors,
+  production clusters 5.
+
+  @runtime @ceph
+  Scenario: The rook operator is running
+    Given the Ceph cluster
+    Then a rook operator pod is running
+
+  @ceph
+  Scenario: The Ceph cluster asks for the cluster type's number of monitors
+    Given the Ceph cluster
+    Then its monitor count equals the cluster type's storage monitors
+
+  @runtime @ceph
+  Scenario: All requested monitors are running
+    Given the Ceph cluster
+    Then as many monitor pods are running as its monitor count
+
+  @runtime @ceph
+  Scenario: The Ceph cluster is up and reports its health
+    Given the Ceph cluster
+    Then it is ready and reports a health that is not HEALTH_ERR
+
+  @runtime @ceph @recommended
+  Scenario: Ceph reports HEALTH_OK
+    Given the Ceph cluster
+    Then it reports HEALTH_OK
+
+  Scenario Outline: A storage class serves <purpose> volumes
+    Given the profile's "<purpose>" storage class rule
+    Then a StorageClass uses that provisioner
+
+    Examples:
+      | purpose |
+      | rbd     |
+      | cephfs  |

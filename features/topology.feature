@@ -1,0 +1,38 @@
+@topology @runtime @v1
+Feature: Cluster size and shape per cluster type
+  The manual's table of cluster types: development needs 3 nodes (1 master, 3 workers:
+  the master takes work too), production 5 (3 masters, 3 workers); 4 and 8 are the
+  recommended minimums with dedicated masters; production recommends separating the
+  control plane, development leaves it optional.
+
+  Scenario: The cluster has at least the minimum number of nodes
+    Given the cluster's nodes
+    Then there are at least as many nodes as the cluster type's minimum
+
+  Scenario: The cluster has at least the minimum number of control-plane nodes
+    Given the cluster's nodes
+    Then there are at least as many control-plane nodes as the cluster type's minimum
+
+  Scenario: The cluster has at least the minimum number of schedulable workers
+    Given the cluster's nodes
+    Then there are at least as many schedulable workers as the cluster type's minimum
+
+  @recommended
+  Scenario: The cluster meets the recommended size
+    Given the cluster's nodes
+    Then the node, control-plane and worker counts meet the cluster type's recommendation
+
+  @recommended
+  Scenario: Control-plane nodes are kept free of workloads where the cluster type recommends it
+    Given the cluster type "recommended" control-plane separation
+    And the cluster's nodes
+    Then every control-plane node is tainted against ordinary workloads
+
+  Scenario: Control-plane nodes are kept free of workloads where the cluster type requires it
+    Given the cluster type "required" control-plane separation
+    And the cluster's nodes
+    Then every control-plane node is tainted against ordinary workloads
+
+  Scenario: Every node is Ready
+    Given the cluster's nodes
+    Then every node reports Ready

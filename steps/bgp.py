@@ -1,0 +1,132 @@
+"""Calico BGP: calico-node everywhere, mesh, private AS, announced services, peers, pools."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_bdd import given, parsers, then
+
+from ukic import kube
+from ukic.outcome import CheckFailed, fail_on
+from ukic.state import ClusterState, NodeView
+
+BGP_CONFIGURATIONS = "bgpconfigurations.crd.projectcalico.org"
+BGP_PEERS = "bgppeers.crd.projectcalico.org"
+IP_POOLS = "ippools.crd.projectcalico.org"
+CALICO_DEFAULT_ASN = 64512  # what Calico uses when the BGPConfiguration names none
+
+
+@then("a ready calico-node pod runs on every node")
+def calico_node_everywhere(cluster_state: ClusterState, nodes: list[NodeView]) -> None:
+    pods = cluster_state.labelled("pods", {"k8s-app": "calico-node"})
+    ready_on = {(p.get("spec") or {}).get("nodeName") for p in pods if kube.pod_ready(p)}
+    state_on = {(p.get("spec") or {}).get("nodeName"): kube.pod_state(p) for p in pods}
+    fail_on(
+        f"node {n.name}: calico-node pod {state_on[n.name]}"
+        if n.name in state_on
+        else f"node {n.name}: no calico-node pod"
+        for n in nodes
+        if n.name not in ready_on
+    )
+
+
+@given(parsers.parse('the BGP configuration "{name}"'), target_fixture="bgp_configuration")
+def the_bgp_configuration(cluster_state: ClusterState, name: str) -> dict[str, Any]:
+    config = cluster_state.get(BGP_CONFIGURATIONS, None, name)
+    if config is None:
+        raise CheckFailed(
+            f"BGPConfiguration {name} does not exist (calicoctl create -f bgp-config.yaml was not applied)"
+        )
+    return config
+
+
+@then("the node-to-node mesh is enabled")
+def mesh_enabled(bgp_configuration: dict[str, Any]) -> None:
+    if (bgp_configuration.get("spec") or {}).get("nodeToNodeMeshEnabled", True) is not True:
+        raise CheckFailed(
+            f"{kube.ref(bgp_configuration, 'BGPConfiguration')}: nodeToNodeMeshEnabled is false"
+        )
+
+
+@then("its AS number is private")
+def asn_is_private(bgp_configuration: dict[str, Any]) -> None:
+    asn = (bgp_configuration.get("spec") or {}).get("asNumber", CALICO_DEFAULT_ASN)
+    if not kube.is_private_asn(int(asn)):
+        raise CheckFailed(
+            f"{kube.ref(bgp_configuration, 'BGPConfiguration')}: asNumber {asn} is not a private AS number "
+            "(64512-65534, 4200000000-4294967294)"
+        )
+
+
+@then("the announced service cluster IPs cover the service subnet")
+def services_announced(bgp_configuration: dict[str, Any], kubeadm_config: dict[str, Any]) -> None:
+    subnet_text = (kubeadm_config.get("networking") or {}).get("serviceSubnet")
+    if not subnet_text:
+        raise CheckFailed("kubeadm ClusterConfiguration: networking.serviceSubnet is not set")
+    announced = [
+        kube.network(entry.get("cidr", ""))
+        for entry in (bgp_configuration.get("spec") or {}).get("serviceClusterIPs") or []
+    ]
+    name = kube.ref(bgp_configuration, "BGPConfiguration")
+    problems = []
+    for text in str(subnet_text).split(","):
+        subnet = kube.network(text)
+        if subnet is None:
+            problems.append(f"kubeadm serviceSubnet {text.strip()} is not a network")
+        elif not any(
+            a is not None and a.version == subnet.version and subnet.subnet_of(a) for a in announced
+        ):
+            shown = ", ".join(str(a) for a in announced if a) or "nothing"
+            problems.append(f"{name}: serviceClusterIPs ({shown}) do not cover the service subnet {subnet}")
+    fail_on(problems)
+
+
+@given("the BGP peers", target_fixture="bgp_peers")
+def the_bgp_peers(cluster_state: ClusterState) -> list[dict[str, Any]]:
+    return cluster_state.list(BGP_PEERS)
+
+
+@then("there is at least one peer")
+def at_least_one_peer(bgp_peers: list[dict[str, Any]]) -> None:
+    if not bgp_peers:
+        raise CheckFailed(
+            "no BGPPeer: nothing propagates the pod and service networks to the upstream router"
+        )
+
+
+@then("every peer keeps the original next hop and names its AS number")
+def peers_keep_next_hop(bgp_peers: list[dict[str, Any]]) -> None:
+    problems = []
+    for peer in bgp_peers:
+        spec = peer.get("spec") or {}
+        name = f"{kube.ref(peer, 'BGPPeer')} ({spec.get('peerIP', 'no peerIP')})"
+        if spec.get("keepOriginalNextHop") is not True:
+            problems.append(f"{name}: keepOriginalNextHop is {spec.get('keepOriginalNextHop', 'unset')}")
+        if not spec.get("asNumber"):
+            problems.append(f"{name}: no asNumber")
+    fail_on(problems)
+
+
+@given("the IP pools", target_fixture="ip_pools")
+def the_ip_pools(cluster_state: ClusterState) -> list[dict[str, Any]]:
+    return cluster_state.list(IP_POOLS)
+
+
+@then("there is at least one IP pool")
+def at_least_one_pool(ip_pools: list[dict[str, Any]]) -> None:
+    if not ip_pools:
+        raise CheckFailed("no IPPool: Calico has no pod addresses to hand out")
+
+
+@then("every IP pool is IPv6 with IP-in-IP and VXLAN off")
+def pools_without_overlay(ip_pools: list[dict[str, Any]]) -> None:
+    problems = []
+    for pool in ip_pools:
+        spec = pool.get("spec") or {}
+        name = kube.ref(pool, "IPPool")
+        if kube.ip_family(spec.get("cidr", "")) != 6:
+            problems.append(f"{name}: cidr {spec.get('cidr')} is not IPv6")
+        for field in ("ipipMode", "vxlanMode"):
+            if spec.get(field, "Never") != "Never":
+                problems.append(f"{name}: {field} {spec[field]} (an overlay; must be Never)")
+    fail_on(problems)

@@ -1,0 +1,63 @@
+"""Calico run by the tigera-operator (v5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_bdd import given, parsers, then
+
+from ukic import kube
+from ukic.outcome import CheckFailed, NotApplicable, fail_on
+from ukic.run_context import UkicRun
+from ukic.state import ClusterState
+
+INSTALLATIONS = "installations.operator.tigera.io"
+
+
+@given("the profile installs Calico through the tigera-operator")
+def calico_through_operator(ukic_run: UkicRun) -> None:
+    profile = ukic_run.selection.profile
+    if profile.install.calico != "tigera-operator":
+        raise NotApplicable(f"profile {profile.version} does not prescribe the tigera-operator for Calico")
+
+
+def _installation(cluster_state: ClusterState, name: str) -> dict[str, Any]:
+    found = cluster_state.get(INSTALLATIONS, None, name)
+    if found is None:
+        raise CheckFailed(f"Installation {name} (operator.tigera.io) does not exist")
+    return found
+
+
+@then(parsers.parse('the Installation "{name}" enables BGP'), target_fixture="installation")
+def installation_bgp(cluster_state: ClusterState, name: str) -> dict[str, Any]:
+    installation = _installation(cluster_state, name)
+    bgp = ((installation.get("spec") or {}).get("calicoNetwork") or {}).get("bgp", "Enabled")
+    if bgp != "Enabled":
+        raise CheckFailed(f"{kube.ref(installation, 'Installation')}: calicoNetwork.bgp is {bgp}")
+    return installation
+
+
+@then("every IP pool of the Installation uses no encapsulation")
+def installation_no_encapsulation(installation: dict[str, Any]) -> None:
+    name = kube.ref(installation, "Installation")
+    pools = ((installation.get("spec") or {}).get("calicoNetwork") or {}).get("ipPools") or []
+    if not pools:
+        raise CheckFailed(
+            f"{name}: calicoNetwork.ipPools is empty (the operator would pick its own encapsulation)"
+        )
+    fail_on(
+        f"{name}: ipPool {p.get('cidr', '?')} encapsulation {p.get('encapsulation', 'unset (operator default)')}"
+        for p in pools
+        if p.get("encapsulation") != "None"
+    )
+
+
+@then(parsers.parse('the deployment "{namespace}/{name}" belongs to a Helm release'))
+def deployment_from_helm(cluster_state: ClusterState, namespace: str, name: str) -> None:
+    deployment = cluster_state.get("deployments.apps", namespace, name)
+    if deployment is None:
+        raise CheckFailed(f"Deployment {namespace}/{name} does not exist")
+    if not kube.annotations(deployment).get(kube.HELM_RELEASE_ANNOTATION):
+        raise CheckFailed(
+            f"Deployment {namespace}/{name} has no {kube.HELM_RELEASE_ANNOTATION} annotation: not installed with Helm"
+        )

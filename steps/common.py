@@ -1,0 +1,39 @@
+"""Steps shared by several features: the nodes, the kubeadm configuration, profile gates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_bdd import given, parsers
+
+from ukic.outcome import CheckFailed, NotApplicable
+from ukic.run_context import UkicRun
+from ukic.state import ClusterState, NodeView
+
+
+@given("the cluster's nodes", target_fixture="nodes")
+def the_nodes(cluster_state: ClusterState) -> list[NodeView]:
+    nodes = cluster_state.nodes()
+    if not nodes:
+        raise CheckFailed("the cluster has no Node objects")
+    return nodes
+
+
+@given("the kubeadm cluster configuration", target_fixture="kubeadm_config")
+def the_kubeadm_config(cluster_state: ClusterState) -> dict[str, Any]:
+    config = cluster_state.kubeadm_cluster_configuration()
+    if config is None:
+        raise CheckFailed(
+            "no ClusterConfiguration in ConfigMap kube-system/kubeadm-config: the cluster was not set up with kubeadm"
+        )
+    return config
+
+
+@given(parsers.parse('the cluster type "{level}" control-plane separation'))
+def the_separation_level(ukic_run: UkicRun, level: str) -> None:
+    cluster_type = ukic_run.selection.cluster_type
+    if cluster_type.control_plane_separation != level:
+        raise NotApplicable(
+            f"{cluster_type.name} clusters have control-plane separation "
+            f"{cluster_type.control_plane_separation}, not {level}"
+        )

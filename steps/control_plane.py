@@ -1,0 +1,48 @@
+"""kubeadm control plane: stacked etcd on exactly the control-plane nodes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_bdd import then
+
+from ukic import kube
+from ukic.outcome import fail_on
+from ukic.state import ClusterState, NodeView
+
+ETCD_SELECTOR = {"component": "etcd", "tier": "control-plane"}
+
+
+def _etcd_pods_by_node(cluster_state: ClusterState) -> dict[str, list[dict[str, Any]]]:
+    by_node: dict[str, list[dict[str, Any]]] = {}
+    for pod in cluster_state.labelled("pods", ETCD_SELECTOR, namespace="kube-system"):
+        by_node.setdefault((pod.get("spec") or {}).get("nodeName", "?"), []).append(pod)
+    return by_node
+
+
+@then("a running etcd pod sits on every control-plane node")
+def etcd_on_control_plane(cluster_state: ClusterState, nodes: list[NodeView]) -> None:
+    by_node = _etcd_pods_by_node(cluster_state)
+    problems = []
+    for node in (n for n in nodes if n.is_control_plane):
+        pods = by_node.get(node.name, [])
+        if not pods:
+            problems.append(f"control-plane node {node.name}: no etcd pod (kube-system/etcd-{node.name})")
+        elif not any(kube.pod_running(p) for p in pods):
+            problems.append(
+                f"control-plane node {node.name}: {kube.ref(pods[0], 'Pod')} is {kube.pod_state(pods[0])}"
+            )
+    if not any(n.is_control_plane for n in nodes):
+        problems.append("no control-plane node found")
+    fail_on(problems)
+
+
+@then("no etcd pod sits on a node outside the control plane")
+def etcd_only_on_control_plane(cluster_state: ClusterState, nodes: list[NodeView]) -> None:
+    control_plane = {n.name for n in nodes if n.is_control_plane}
+    fail_on(
+        f"{kube.ref(pod, 'Pod')} runs on {node}, which is not a control-plane node"
+        for node, pods in sorted(_etcd_pods_by_node(cluster_state).items())
+        if node not in control_plane
+        for pod in pods
+    )

@@ -1,0 +1,111 @@
+"""Rook-Ceph storage: operator, monitors, health, storage classes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_bdd import given, parsers, then
+
+from ukic import kube
+from ukic.outcome import CheckFailed, NotApplicable, fail_on
+from ukic.profiles.model import StorageClassRule
+from ukic.run_context import UkicRun
+from ukic.state import ClusterState
+
+CEPH_CLUSTERS = "cephclusters.ceph.rook.io"
+STORAGE_CLASSES = "storageclasses.storage.k8s.io"
+
+
+@given("the Ceph cluster", target_fixture="ceph_cluster")
+def the_ceph_cluster(cluster_state: ClusterState) -> dict[str, Any]:
+    clusters = cluster_state.list(CEPH_CLUSTERS)
+    if not clusters:
+        raise CheckFailed("no CephCluster: rook provides no persistent storage")
+    if len(clusters) > 1:
+        names = ", ".join(kube.ref(c, "CephCluster") for c in clusters)
+        raise CheckFailed(f"{len(clusters)} CephClusters ({names}); the manual runs one per cluster")
+    return clusters[0]
+
+
+def _mon_count(ceph_cluster: dict[str, Any]) -> int:
+    return int(((ceph_cluster.get("spec") or {}).get("mon") or {}).get("count", 0))
+
+
+@then("a rook operator pod is running")
+def operator_running(cluster_state: ClusterState, ceph_cluster: dict[str, Any]) -> None:
+    namespace = kube.namespace_of(ceph_cluster)
+    pods = cluster_state.labelled("pods", {"app": "rook-ceph-operator"}, namespace=namespace)
+    if not any(kube.pod_running(p) for p in pods):
+        states = ", ".join(f"{kube.ref(p, 'Pod')} {kube.pod_state(p)}" for p in pods) or "none found"
+        raise CheckFailed(f"no running rook-ceph-operator pod in namespace {namespace} ({states})")
+
+
+@then("its monitor count equals the cluster type's storage monitors")
+def mon_count_matches_type(ukic_run: UkicRun, ceph_cluster: dict[str, Any]) -> None:
+    want = ukic_run.selection.cluster_type.storage_monitors
+    have = _mon_count(ceph_cluster)
+    if have != want:
+        raise CheckFailed(
+            f"{kube.ref(ceph_cluster, 'CephCluster')}: spec.mon.count is {have}; "
+            f"a {ukic_run.selection.cluster_type.name} cluster runs {want} storage monitors"
+        )
+
+
+@then("as many monitor pods are running as its monitor count")
+def mon_pods_running(cluster_state: ClusterState, ceph_cluster: dict[str, Any]) -> None:
+    pods = cluster_state.labelled("pods", {"app": "rook-ceph-mon"}, namespace=kube.namespace_of(ceph_cluster))
+    running = [p for p in pods if kube.pod_running(p)]
+    want = _mon_count(ceph_cluster)
+    if len(running) != want:
+        stuck = "; ".join(
+            f"{kube.ref(p, 'Pod')} is {kube.pod_state(p)}" for p in pods if not kube.pod_running(p)
+        )
+        raise CheckFailed(
+            f"{len(running)} of {want} monitor pods running in {kube.namespace_of(ceph_cluster)}"
+            + (f": {stuck}" if stuck else "")
+        )
+
+
+def _ceph_status(ceph_cluster: dict[str, Any]) -> tuple[str | None, str | None]:
+    status = ceph_cluster.get("status") or {}
+    return status.get("phase"), (status.get("ceph") or {}).get("health")
+
+
+@then("it is ready and reports a health that is not HEALTH_ERR")
+def ceph_up(ceph_cluster: dict[str, Any]) -> None:
+    phase, health = _ceph_status(ceph_cluster)
+    name = kube.ref(ceph_cluster, "CephCluster")
+    problems = []
+    if phase != "Ready":
+        problems.append(f"{name}: phase {phase or 'unset'}, not Ready")
+    if health is None:
+        problems.append(f"{name}: reports no ceph health")
+    elif health == "HEALTH_ERR":
+        problems.append(f"{name}: ceph health HEALTH_ERR")
+    fail_on(problems)
+
+
+@then("it reports HEALTH_OK")
+def ceph_health_ok(ceph_cluster: dict[str, Any]) -> None:
+    _, health = _ceph_status(ceph_cluster)
+    if health != "HEALTH_OK":
+        raise CheckFailed(f"{kube.ref(ceph_cluster, 'CephCluster')}: ceph health {health or 'unreported'}")
+
+
+@given(parsers.parse('the profile\'s "{purpose}" storage class rule'), target_fixture="storage_rule")
+def the_storage_rule(ukic_run: UkicRun, purpose: str) -> StorageClassRule:
+    for rule in ukic_run.selection.profile.storage.classes:
+        if rule.purpose == purpose:
+            return rule
+    raise NotApplicable(f"profile {ukic_run.selection.profile.version} names no {purpose} storage class")
+
+
+@then("a StorageClass uses that provisioner")
+def storage_class_present(cluster_state: ClusterState, storage_rule: StorageClassRule) -> None:
+    classes = cluster_state.list(STORAGE_CLASSES)
+    if not any(c.get("provisioner") == storage_rule.provisioner for c in classes):
+        present = ", ".join(f"{kube.name_of(c)} ({c.get('provisioner')})" for c in classes) or "none"
+        raise CheckFailed(
+            f"no StorageClass on provisioner {storage_rule.provisioner} for {storage_rule.access_mode} "
+            f"{storage_rule.purpose} volumes; present: {present}"
+        )

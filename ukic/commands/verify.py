@@ -1,0 +1,104 @@
+"""`ukic verify`: check one cluster against one infrastructure version and cluster type."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ukic.optional import optional_module
+from ukic.sources.factory import add_source_arguments
+
+HOSTS_OPTIONS = "ukic.hosts.options"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "verify",
+        help="verify a cluster against the manual (default: the bundled v5 production sample)",
+        description="Verify a cluster against the ungleich infrastructure manual and write reports.",
+        epilog="Exit codes: 0 conformant (warnings allowed), 1 not conformant, 2 could not verify, 4 usage error.",
+    )
+    parser.add_argument("--version", default="v5", metavar="vN", help="infrastructure version (default v5)")
+    parser.add_argument(
+        "--type",
+        default="production",
+        metavar="TYPE",
+        help="cluster type: development or production (default production)",
+    )
+    parser.add_argument(
+        "--cluster", metavar="NAME", help="cluster name for reports and ledger (default: from the source)"
+    )
+    parser.add_argument(
+        "--report-dir", type=Path, default=Path("reports"), metavar="DIR", help="default: reports/"
+    )
+    parser.add_argument(
+        "--no-reports", action="store_true", help="print the result only; write no report or ledger"
+    )
+    parser.add_argument(
+        "-m",
+        "--select",
+        dest="marker",
+        metavar="EXPR",
+        help="only scenarios whose tags match, e.g. 'bgp and not recommended'",
+    )
+    parser.add_argument(
+        "--waivers", type=Path, metavar="FILE", help="waivers.yaml of known, accepted deviations"
+    )
+    parser.add_argument(
+        "--profiles-dir", type=Path, metavar="DIR", help="profiles folder (default: the bundled profiles)"
+    )
+    parser.add_argument(
+        "--base", metavar="GIT_REF", help="with --manifests: report what the change since GIT_REF makes worse"
+    )
+    parser.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto", help="terminal colours"
+    )
+    add_source_arguments(parser)
+    hosts_options = optional_module(HOSTS_OPTIONS)
+    if hosts_options is not None:
+        hosts_options.add_cli_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ukic.errors import UsageError
+    from ukic.report.terminal import render_terminal
+    from ukic.run import VerifyRequest, verify, write_reports
+    from ukic.sources.factory import open_source
+
+    if args.base:
+        if not args.manifests:
+            raise UsageError("--base compares two states of a configuration repository: give --manifests DIR")
+        from ukic.gate import run_gate
+
+        return run_gate(args)
+    hosts_options = optional_module(HOSTS_OPTIONS)
+    hosts = hosts_options.spec_from_args(args) if hosts_options is not None else None
+    source = open_source(args)
+    try:
+        result = verify(
+            VerifyRequest(
+                source=source,
+                version=args.version,
+                cluster_type=args.type,
+                cluster=args.cluster,
+                marker=args.marker,
+                hosts=hosts,
+                waivers=args.waivers,
+                profiles_dir=args.profiles_dir,
+            )
+        )
+    finally:
+        source.close()
+    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+    print(render_terminal(result, color=color))
+    for note in result.notes:
+        print(f"note: {note}")
+    if not args.no_reports:
+        folder = write_reports(result, args.report_dir)
+        ledger = optional_module("ukic.ledger")
+        if ledger is not None:
+            ledger.record(args.report_dir / "ledger.json", result, folder)
+        print(f"reports: {folder}")
+    return result.exit_code

@@ -1,0 +1,149 @@
+"""Run the features against one source and profile, in-process, and return the RunResult."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ukic import __version__, paths
+from ukic.errors import UkicError, UsageError
+from ukic.optional import optional_module
+from ukic.result import RunResult
+from ukic.run_context import UkicRun
+from ukic.sources.base import Source
+
+BINDING_MODULE = "test_manual.py"  # features/test_manual.py binds every feature file
+
+
+@dataclass
+class VerifyRequest:
+    """What to verify, against which profile, and how."""
+
+    source: Source
+    version: str
+    cluster_type: str
+    cluster: str | None = None
+    marker: str | None = None  # a pytest -m expression selecting scenarios by tag
+    hosts: Any = None  # ukic.hosts spec
+    waivers: Path | None = None
+    profiles_dir: Path | None = None
+    now: datetime | None = None  # the clock waivers are judged by (tests fix it)
+
+
+def _utc(ts: datetime) -> str:
+    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def result_of(run: UkicRun, started: datetime | None, cluster: str | None = None) -> RunResult:
+    """The RunResult of a finished run."""
+    finished = datetime.now(UTC)
+    started = started or finished
+    info = run.source.info()
+    selection = run.selection
+    return RunResult(
+        cluster=cluster or info.cluster_name or Path(info.location).name or "cluster",
+        source={
+            "kind": info.kind,
+            "location": info.location,
+            "cluster_name": info.cluster_name,
+            "captured_at": info.captured_at,
+            "server_version": info.server_version,
+            "context": info.context,
+            **dict(info.extra),
+        },
+        profile={
+            "version": selection.profile.version,
+            "type": selection.cluster_type.name,
+            "digest": selection.digest,
+            "chain": list(selection.chain),
+        },
+        harness_version=__version__,
+        started_at=_utc(started),
+        finished_at=_utc(finished),
+        duration=(finished - started).total_seconds(),
+        scenarios=list(run.results),
+    )
+
+
+def verify(request: VerifyRequest) -> RunResult:
+    """Verify one source against one profile; raise UkicError when it cannot run at all."""
+    import pytest
+
+    from ukic.profiles import select
+    from ukic.state import ClusterState
+
+    waivers = _load_waivers(request.waivers)
+    selection = select(request.version, request.cluster_type, request.profiles_dir)
+    run = UkicRun(
+        selection=selection, source=request.source, state=ClusterState(request.source), hosts=request.hosts
+    )
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    code = pytest.main(_pytest_args(request), plugins=[_Provider(run)])
+    if run.fatal is not None:
+        raise run.fatal
+    if code in (pytest.ExitCode.INTERRUPTED,):
+        raise KeyboardInterrupt
+    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        raise UsageError(f"the test runner could not run the features (pytest exit {int(code)})")
+    if not run.results:
+        raise UsageError(f"no scenario matches the selection -m {request.marker!r}")
+    result = result_of(run, started, request.cluster)
+    result.duration = time.perf_counter() - t0
+    if waivers is not None:
+        from ukic.waivers import apply_waivers
+
+        apply_waivers(result, waivers, request.now or datetime.now(UTC))
+    return result
+
+
+def _load_waivers(path: Path | None) -> Any:
+    if path is None:
+        return None
+    waivers = optional_module("ukic.waivers")
+    if waivers is None:
+        raise UsageError("--waivers: this build of ukic has no waiver support")
+    return waivers.load_waivers(path)
+
+
+def _pytest_args(request: VerifyRequest) -> list[str]:
+    args = [
+        str(paths.features_dir() / BINDING_MODULE),
+        "-p", "no:cacheprovider",
+        "-p", "no:terminal",
+        "-p", "no:logging",
+        "-p", "no:junitxml",
+        "-p", "no:stepwise",
+        "-o", "addopts=",
+        "-o", "testpaths=",
+        "--rootdir", str(paths.features_dir()),
+        "-c", str(paths.features_dir() / "pytest.ini"),
+    ]  # fmt: skip
+    if request.marker:
+        args += ["-m", request.marker]
+    return args
+
+
+class _Provider:
+    """Hands the prepared run to the ukic pytest plugin instead of building one from options."""
+
+    def __init__(self, run: UkicRun) -> None:
+        self.run = run
+
+    def pytest_configure(self, config: Any) -> None:
+        from ukic.pytest_plugin import PROVIDED_RUN
+
+        setattr(config, PROVIDED_RUN, self.run)
+
+
+def write_reports(result: RunResult, report_root: Path) -> Path:
+    """Write every report for the run; returns the report folder."""
+    from ukic.report.writer import write_report_dir
+
+    try:
+        return write_report_dir(result, report_root)
+    except OSError as exc:
+        raise UkicError(f"cannot write reports under {report_root}: {exc.strerror or exc}") from None

@@ -1,0 +1,32 @@
+"""What one verification run shares with every step: the profile selection, the source and its state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ukic.result import ScenarioResult
+from ukic.sources.base import Source
+from ukic.state import ClusterState
+
+if TYPE_CHECKING:
+    from ukic.profiles import Selection
+
+
+@dataclass
+class UkicRun:
+    """One run: built before the first scenario, filled with results as scenarios finish."""
+
+    selection: Selection
+    source: Source
+    state: ClusterState
+    hosts: Any = None  # ukic.hosts spec, or None when no hosts were given
+    results: list[ScenarioResult] = field(default_factory=list)
+    fatal: Exception | None = None  # a SourceError that stopped the run before any check
+
+    def not_applicable_tags(self) -> dict[str, str]:
+        """Scenario tags this run cannot speak to, with the reason shown for them."""
+        tags = dict(self.source.not_applicable_tags)
+        if self.hosts is None:
+            tags.setdefault("hosts", "no hosts given: node and router checks need --host or --host-template")
+        return tags

@@ -1,0 +1,89 @@
+"""Build the one source a command was pointed at: snapshot, live kubeconfig, manifests or kind."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ukic import paths
+from ukic.errors import UsageError
+from ukic.sources.base import Source
+
+
+def add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    """The source options shared by verify, detect and capture-like commands."""
+    group = parser.add_argument_group("source (one of; default: the bundled v5 production sample)")
+    group.add_argument(
+        "--snapshot", metavar="PATH", help="snapshot folder or .tar.gz (kubectl get -A -o yaml files)"
+    )
+    group.add_argument(
+        "--kubeconfig", metavar="FILE", help="live cluster through this kubeconfig (or $KUBECONFIG)"
+    )
+    group.add_argument("--context", metavar="NAME", help="kubeconfig context (default: the current context)")
+    group.add_argument("--manifests", metavar="DIR", help="a configuration repository of YAML manifests")
+    group.add_argument(
+        "--kind", action="store_true", help="create an ephemeral kind cluster from the profile"
+    )
+    group.add_argument("--keep", action="store_true", help="with --kind: keep the cluster afterwards")
+    group.add_argument(
+        "--connect-timeout", type=float, default=5.0, metavar="S", help="live: connect timeout"
+    )
+    group.add_argument("--read-timeout", type=float, default=30.0, metavar="S", help="live: read timeout")
+
+
+def open_source(args: argparse.Namespace) -> Source:
+    """The source named by parsed arguments (see add_source_arguments)."""
+    if getattr(args, "kind", False):
+        chosen = [n for n in ("snapshot", "kubeconfig", "manifests") if getattr(args, n, None)]
+        if chosen:
+            raise UsageError(f"--kind and --{chosen[0]} name two sources; give one")
+        from ukic.sources.kind import KindSource
+
+        return KindSource.create(args.version, args.type, getattr(args, "cluster", None), args.keep, None)
+    return open_source_from_options(
+        snapshot=args.snapshot,
+        kubeconfig=args.kubeconfig,
+        context=args.context,
+        manifests=args.manifests,
+        connect_timeout=args.connect_timeout,
+        read_timeout=args.read_timeout,
+    )
+
+
+def open_source_from_options(
+    snapshot: str | None = None,
+    kubeconfig: str | None = None,
+    context: str | None = None,
+    manifests: str | None = None,
+    connect_timeout: float = 5.0,
+    read_timeout: float = 30.0,
+) -> Source:
+    """One source from explicit options; with none given, the bundled v5 production sample."""
+    given = {
+        name: value
+        for name, value in (("snapshot", snapshot), ("kubeconfig", kubeconfig), ("manifests", manifests))
+        if value
+    }
+    if len(given) > 1:
+        first, second = list(given)[:2]
+        raise UsageError(f"--{first} and --{second} name two sources; give one")
+    if snapshot:
+        from ukic.sources.snapshot import SnapshotSource
+
+        return SnapshotSource(Path(snapshot))
+    if manifests:
+        from ukic.sources.manifests import ManifestsSource
+
+        return ManifestsSource(Path(manifests))
+    if kubeconfig or context:
+        from ukic.sources.live import LiveSource
+
+        return LiveSource(
+            Path(kubeconfig) if kubeconfig else None,
+            context,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+        )
+    from ukic.sources.snapshot import SnapshotSource
+
+    return SnapshotSource(paths.default_sample())

@@ -1,0 +1,150 @@
+"""The cluster state: every resource read once from the source, indexed, and shared by all steps."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ukic import kube
+from ukic.outcome import Unverifiable
+from ukic.sources.base import Obj, ResourceUnavailable, Source
+from ukic.yamlio import ParseError, load_text
+
+
+@dataclass(frozen=True)
+class NodeView:
+    """The facts about a node that the manual's expectations talk about."""
+
+    name: str
+    labels: Mapping[str, str]
+    internal_ips: tuple[str, ...]
+    pod_cidrs: tuple[str, ...]
+    taints: tuple[Mapping[str, Any], ...]
+    ready: bool
+    ready_reason: str
+    unschedulable: bool
+    kubelet_version: str
+
+    @property
+    def is_control_plane(self) -> bool:
+        return any(label in self.labels for label in kube.CONTROL_PLANE_LABELS)
+
+    @property
+    def keeps_workloads_off(self) -> bool:
+        """A NoSchedule or NoExecute taint (without a value-specific toleration in mind)."""
+        return any(t.get("effect") in ("NoSchedule", "NoExecute") for t in self.taints)
+
+    @property
+    def schedulable(self) -> bool:
+        """Takes ordinary pods: the manual's "worker"."""
+        return not self.unschedulable and not self.keeps_workloads_off
+
+    @classmethod
+    def of(cls, node: Obj) -> NodeView:
+        spec, status = node.get("spec") or {}, node.get("status") or {}
+        cidrs = spec.get("podCIDRs") or ([spec["podCIDR"]] if spec.get("podCIDR") else [])
+        ready = kube.condition(node, "Ready") or {}
+        return cls(
+            name=kube.name_of(node),
+            labels=kube.labels(node),
+            internal_ips=tuple(
+                a.get("address", "") for a in status.get("addresses") or [] if a.get("type") == "InternalIP"
+            ),
+            pod_cidrs=tuple(cidrs),
+            taints=tuple(spec.get("taints") or ()),
+            ready=ready.get("status") == "True",
+            ready_reason=str(ready.get("reason") or ready.get("status") or "no Ready condition"),
+            unschedulable=bool(spec.get("unschedulable")),
+            kubelet_version=str((status.get("nodeInfo") or {}).get("kubeletVersion", "")),
+        )
+
+
+class ClusterState:
+    """Read-once, index-once access to the facts of one cluster."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self._lists: dict[str, list[Obj] | ResourceUnavailable] = {}
+        self._by_name: dict[str, dict[tuple[str | None, str], Obj]] = {}
+        self._by_namespace: dict[str, dict[str | None, list[Obj]]] = {}
+        self._nodes: list[NodeView] | None = None
+        self._lock = threading.Lock()
+        self.reads: list[str] = []  # keys in the order first fetched (tests keep AREA_READS honest)
+
+    # -- reading -------------------------------------------------------------------------
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Fetch the resources not yet read, all at once (concurrently where the source can)."""
+        missing = sorted(set(keys) - set(self._lists))
+        if missing:
+            for key, value in self.source.prefetch(missing).items():
+                self._store(key, value)
+
+    def _store(self, key: str, value: list[Obj] | ResourceUnavailable) -> None:
+        with self._lock:
+            if key not in self._lists:
+                self._lists[key] = value
+                self.reads.append(key)
+
+    def list(self, key: str) -> list[Obj]:
+        """All objects of a resource; Unverifiable when the source cannot say."""
+        if key not in self._lists:
+            try:
+                value: list[Obj] | ResourceUnavailable = self.source.list(key)
+            except ResourceUnavailable as gap:
+                value = gap
+            self._store(key, value)
+        value = self._lists[key]
+        if isinstance(value, ResourceUnavailable):
+            raise Unverifiable(str(value))
+        return value
+
+    def get(self, key: str, namespace: str | None, name: str) -> Obj | None:
+        """One object by namespace (None for cluster-scoped) and name."""
+        index = self._by_name.get(key)
+        if index is None:
+            index = {(kube.namespace_of(o), kube.name_of(o)): o for o in self.list(key)}
+            self._by_name[key] = index
+        return index.get((namespace, name))
+
+    def in_namespace(self, key: str, namespace: str | None) -> list[Obj]:
+        """Objects of a resource in one namespace; namespace None means every namespace."""
+        if namespace is None:
+            return self.list(key)
+        index = self._by_namespace.get(key)
+        if index is None:
+            index = defaultdict(list)
+            for obj in self.list(key):
+                index[kube.namespace_of(obj)].append(obj)
+            self._by_namespace[key] = index
+        return index.get(namespace, [])
+
+    def labelled(self, key: str, selector: Mapping[str, str], namespace: str | None = None) -> list[Obj]:
+        """Objects whose labels include every pair of the selector."""
+        return [
+            o
+            for o in self.in_namespace(key, namespace)
+            if all(kube.labels(o).get(k) == v for k, v in selector.items())
+        ]
+
+    # -- derived facts -------------------------------------------------------------------
+    def nodes(self) -> list[NodeView]:
+        if self._nodes is None:
+            self._nodes = [NodeView.of(n) for n in self.list("nodes")]
+        return self._nodes
+
+    def kubeadm_cluster_configuration(self) -> dict[str, Any] | None:
+        """The parsed ClusterConfiguration of ConfigMap kube-system/kubeadm-config, None when absent."""
+        cm = self.get("configmaps", "kube-system", "kubeadm-config")
+        if cm is None:
+            return None
+        text = (cm.get("data") or {}).get("ClusterConfiguration")
+        if not text:
+            return None
+        try:
+            parsed = load_text(text, "ConfigMap kube-system/kubeadm-config ClusterConfiguration")
+        except ParseError as exc:
+            raise Unverifiable(str(exc)) from None
+        return parsed if isinstance(parsed, dict) else None
