@@ -418,7 +418,14 @@ def test_version_must_match_file_name(folder: Path) -> None:
 def test_require_and_forbid_the_same_component(folder: Path) -> None:
     edit(folder / "v3.yaml", lambda d: d.update(components={"require": ["flux"], "forbid": ["flux"]}))
     assert usage_error(load_profile, "v3", folder) == (
-        "profiles/v3.yaml: components: components flux both required and forbidden"
+        "profiles/v3.yaml: components.require and components.forbid both name 'flux'"
+    )
+
+
+def test_a_name_listed_twice(folder: Path) -> None:
+    edit(folder / "v3.yaml", lambda d: d.update(components={"require": ["calicoctl", "calicoctl"]}))
+    assert usage_error(load_profile, "v3", folder) == (
+        "profiles/v3.yaml: components: require lists calicoctl more than once"
     )
 
 

@@ -143,6 +143,9 @@ def _check_file(raw: dict[str, Any], version: str, path: Path, components: dict[
     if stated is not None and stated != version:
         raise UsageError(f"{where}: version '{stated}' does not match the file name (expected '{version}')")
     rules = raw.get("components") or {}
+    both = [name for name in rules.get("require") or [] if name in (rules.get("forbid") or [])]
+    if both:
+        raise UsageError(f"{where}: components.require and components.forbid both name '{both[0]}'")
     for key in ("require", "forbid"):
         for name in rules.get(key) or []:
             if name not in components:

@@ -30,10 +30,10 @@ class ComponentRules(Strict):
             names = getattr(self, key)
             repeated = sorted({n for n in names if names.count(n) > 1})
             if repeated:
-                raise ValueError(f"components.{key} lists {', '.join(repeated)} more than once")
+                raise ValueError(f"{key} lists {', '.join(repeated)} more than once")
         both = sorted(set(self.require) & set(self.forbid))
         if both:
-            raise ValueError(f"components {', '.join(both)} both required and forbidden")
+            raise ValueError(f"{', '.join(both)} both required and forbidden")
         return self
 
 
