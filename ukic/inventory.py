@@ -1,0 +1,187 @@
+"""The cluster inventory (clusters.yaml): which clusters exist, who runs them and how to read them.
+
+One entry per cluster::
+
+    clusters:
+      - name: place10
+        purpose: production
+        setup: HW            # VM | HW | PI
+        maintainer: Nico
+        version: v5
+        type: production     # development | production
+        v4_proxy: true
+        source: {kubeconfig: ~/c10-admin.conf, context: admin@place10}
+        hosts: {...}         # optional, handed to ukic.hosts when it is installed
+
+A source is exactly one of ``{snapshot: path}``, ``{kubeconfig: path, context: name}`` or
+``{manifests: path}``. Relative paths resolve against the inventory file's folder. Every
+problem is a UsageError naming the file, the cluster and the field.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ukic.errors import UsageError
+from ukic.profiles.validate import describe
+from ukic.sources.base import Source
+from ukic.yamlio import ParseError, load_text
+
+SOURCE_KINDS = ("snapshot", "kubeconfig", "manifests")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceSpec(_Strict):
+    """Where a cluster's facts come from."""
+
+    snapshot: Path | None = None
+    kubeconfig: Path | None = None
+    context: str | None = None
+    manifests: Path | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> SourceSpec:
+        given = [kind for kind in SOURCE_KINDS if getattr(self, kind) is not None]
+        if len(given) != 1:
+            raise ValueError(f"needs exactly one of {', '.join(SOURCE_KINDS)}")
+        if self.context is not None and self.kubeconfig is None:
+            raise ValueError("context belongs with kubeconfig")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind in SOURCE_KINDS if getattr(self, kind) is not None)
+
+    def resolved(self, base: Path) -> SourceSpec:
+        """The same spec with relative paths (and ~) taken against ``base``."""
+        paths = {
+            kind: _resolve(getattr(self, kind), base)
+            for kind in SOURCE_KINDS
+            if getattr(self, kind) is not None
+        }
+        return self.model_copy(update=paths)
+
+    def describe(self) -> str:
+        if self.kubeconfig is not None:
+            return f"kubeconfig {self.kubeconfig}" + (f" (context {self.context})" if self.context else "")
+        return f"{self.kind} {getattr(self, self.kind)}"
+
+
+class Cluster(_Strict):
+    """One inventory entry: the manual's cluster table row plus how to verify the cluster."""
+
+    name: str = Field(min_length=1)
+    purpose: str
+    setup: Literal["VM", "HW", "PI"]
+    maintainer: str
+    version: str = Field(pattern=r"^v[1-9][0-9]*$")
+    type: Literal["development", "production"]
+    v4_proxy: bool
+    source: SourceSpec
+    hosts: dict[str, Any] | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if value != value.strip():
+            raise ValueError("must not start or end with spaces")
+        return value
+
+
+class Inventory(_Strict):
+    """All clusters of one inventory file, in file order."""
+
+    path: Path
+    clusters: tuple[Cluster, ...]
+
+    def names(self) -> list[str]:
+        return [c.name for c in self.clusters]
+
+    def get(self, name: str) -> Cluster | None:
+        return next((c for c in self.clusters if c.name == name), None)
+
+
+def load_inventory(path: str | Path) -> Inventory:
+    """Read and validate clusters.yaml; relative source paths resolve against its folder."""
+    where = str(path)
+    file = Path(path)
+    try:
+        doc = load_text(file.read_bytes(), where)
+    except OSError as exc:
+        raise UsageError(f"{where}: {exc.strerror or exc}") from None
+    except ParseError as exc:
+        raise UsageError(str(exc)) from None
+    if not isinstance(doc, dict) or set(doc) != {"clusters"}:
+        raise UsageError(f"{where}: expected one top-level key 'clusters' holding a list of clusters")
+    entries = doc["clusters"]
+    if not isinstance(entries, list) or not entries:
+        raise UsageError(f"{where}: clusters: expected a non-empty list of clusters")
+    base = file.resolve().parent
+    clusters: list[Cluster] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        label = _entry_label(entry, index)
+        if not isinstance(entry, dict):
+            raise UsageError(f"{where}: {label}: expected a mapping of cluster fields")
+        try:
+            cluster = Cluster.model_validate(entry)
+        except ValidationError as exc:
+            raise UsageError(f"{where}: {label}: {describe(exc)}") from None
+        if cluster.name in seen:
+            raise UsageError(f"{where}: {label}: name: listed twice")
+        seen.add(cluster.name)
+        clusters.append(cluster.model_copy(update={"source": cluster.source.resolved(base)}))
+    return Inventory(path=file, clusters=tuple(clusters))
+
+
+def open_cluster_source(cluster: Cluster) -> Source:
+    """Open the cluster's source (live and manifests sources are imported only when used)."""
+    from ukic.sources.factory import open_source_from_options
+
+    spec = cluster.source
+    return open_source_from_options(
+        snapshot=_text(spec.snapshot),
+        kubeconfig=_text(spec.kubeconfig),
+        context=spec.context,
+        manifests=_text(spec.manifests),
+    )
+
+
+def hosts_spec(cluster: Cluster) -> tuple[Any, str | None]:
+    """The cluster's hosts block as a ukic.hosts.HostsSpec, or (None, note) when it cannot be used."""
+    if cluster.hosts is None:
+        return None, None
+    try:
+        module = importlib.import_module("ukic.hosts")
+        spec_type = module.HostsSpec
+    except (ImportError, AttributeError):
+        note = f"inventory hosts block of {cluster.name} ignored: this ukic has no host checks (ukic.hosts)"
+        return None, note
+    build = getattr(spec_type, "model_validate", spec_type)
+    try:
+        return build(cluster.hosts), None
+    except ValidationError as exc:
+        raise UsageError(f"cluster {cluster.name!r}: hosts: {describe(exc)}") from None
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"cluster {cluster.name!r}: hosts: {exc}") from None
+
+
+def _text(path: Path | None) -> str | None:
+    return None if path is None else str(path)
+
+
+def _resolve(path: Path, base: Path) -> Path:
+    path = path.expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _entry_label(entry: object, index: int) -> str:
+    name = entry.get("name") if isinstance(entry, dict) else None
+    return f"cluster {name!r}" if isinstance(name, str) and name else f"cluster #{index + 1}"

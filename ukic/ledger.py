@@ -1,0 +1,365 @@
+"""The ledger (reports/ledger.json): per cluster the last run, the last date it was verified
+conformant, and a bounded history.
+
+Every change is read-modify-write under a file lock (``ledger.json.lock`` beside it) and
+lands with an atomic replace of a fsynced temporary file, so concurrent audits and an
+interrupted one never leave a torn file nor drop a finished cluster's entry.
+
+Layout::
+
+    {"format": "ukic-ledger/1", "updated_at": "...",
+     "clusters": {"place10": {"last_run": {...}, "last_verified": "2026-05-01",
+                              "last_verified_at": "2026-05-01T10:00:03Z", "history": [...]}}}
+
+A run entry holds time, version, type, counts, verdict, exit code, report folder, profile
+digest, source kind and (last run only) the facts the manual's table shows: control-plane
+node names and whether ArgoCD and Rook are present. ``null`` facts mean "not known".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from ukic import kube
+from ukic.errors import UsageError
+from ukic.result import RunResult
+from ukic.sources.base import ResourceUnavailable, Source
+from ukic.yamlio import ParseError, load_text
+
+FORMAT = "ukic-ledger/1"
+LEDGER_FILE = "ledger.json"
+HISTORY_LIMIT = 50
+LOCK_TIMEOUT = 60.0
+
+#: Deployments whose presence the manual's "argo" and "rook" columns mean.
+ARGO_DEPLOYMENTS = frozenset({"argocd-server", "argocd-repo-server"})
+ROOK_DEPLOYMENTS = frozenset({"rook-ceph-operator"})
+
+Facts = dict[str, Any]
+
+
+# -- facts ------------------------------------------------------------------------------------
+def facts_from_objects(nodes: list[Mapping[str, Any]] | None, deployments: list[Mapping[str, Any]] | None) -> Facts:
+    """Masters, argo and rook from plain Node and Deployment objects; None where not readable."""
+    facts: Facts = {"masters": None, "argo": None, "rook": None}
+    if nodes is not None:
+        facts["masters"] = sorted(kube.name_of(n) for n in nodes if _is_control_plane(n))
+    if deployments is not None:
+        names = {kube.name_of(d) for d in deployments}
+        facts["argo"] = bool(names & ARGO_DEPLOYMENTS)
+        facts["rook"] = bool(names & ROOK_DEPLOYMENTS)
+    return facts
+
+
+def _is_control_plane(node: Mapping[str, Any]) -> bool:
+    return any(label in kube.labels(node) for label in kube.CONTROL_PLANE_LABELS)
+
+
+def facts_from_state(state: Any) -> Facts:
+    """The table's facts from a ukic.state.ClusterState (already read resources are reused)."""
+    from ukic.outcome import Unverifiable
+
+    facts: Facts = {"masters": None, "argo": None, "rook": None}
+    with contextlib.suppress(Unverifiable):
+        facts["masters"] = sorted(n.name for n in state.nodes() if n.is_control_plane)
+    try:
+        deployments = state.list("deployments.apps")
+    except Unverifiable:
+        return facts
+    return {**facts, **{k: v for k, v in facts_from_objects(None, deployments).items() if k != "masters"}}
+
+
+def facts_from_source(source: Source) -> Facts:
+    """The table's facts read straight from a source (when the run did not record them)."""
+    found = source.prefetch(["nodes", "deployments.apps"])
+    lists = {key: None if isinstance(value, ResourceUnavailable) else value for key, value in found.items()}
+    return facts_from_objects(lists.get("nodes"), lists.get("deployments.apps"))
+
+
+def facts_of(result: RunResult) -> Facts:
+    """The facts a run carries (``RunResult.facts``, once the run records them), else empty."""
+    return dict(getattr(result, "facts", None) or {})
+
+
+# -- reading and writing ----------------------------------------------------------------------
+def ledger_path(report_dir: str | Path) -> Path:
+    return Path(report_dir) / LEDGER_FILE
+
+
+def empty_ledger() -> dict[str, Any]:
+    return {"format": FORMAT, "updated_at": None, "clusters": {}}
+
+
+def load_ledger(path: str | Path) -> dict[str, Any]:
+    """The ledger, or an empty one when the file does not exist yet."""
+    file = Path(path)
+    try:
+        text = file.read_bytes()
+    except FileNotFoundError:
+        return empty_ledger()
+    except OSError as exc:
+        raise UsageError(f"{file}: cannot read ({exc.strerror})") from None
+    try:
+        data = load_text(text, str(file))
+    except ParseError as exc:
+        raise UsageError(f"{exc}; not touching it (move it aside to start a new ledger)") from None
+    if not (isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("clusters"), dict)):
+        raise UsageError(f"{file}: not a ukic ledger (expected format {FORMAT!r})")
+    return data
+
+
+def record(
+    ledger_file: str | Path,
+    result: RunResult,
+    report_path: str | Path | None,
+    *,
+    facts: Facts | None = None,
+) -> None:
+    """Add one finished run to the ledger (called by `ukic verify` and by each audited cluster)."""
+    entry = run_entry(result, report_path, Path(ledger_file).parent)
+    entry["facts"] = facts if facts is not None else facts_of(result)
+    _add(ledger_file, result.cluster, entry, conformant=result.exit_code == 0)
+
+
+def record_failure(
+    ledger_file: str | Path,
+    cluster: str,
+    version: str,
+    cluster_type: str,
+    error: str,
+    exit_code: int,
+    when: datetime | None = None,
+) -> None:
+    """Add a run that could not verify the cluster at all (unreachable, unreadable)."""
+    entry = {
+        "time": _rfc3339(when or datetime.now(UTC)),
+        "version": version,
+        "type": cluster_type,
+        "counts": None,
+        "verdict": "could not verify",
+        "exit_code": exit_code,
+        "error": error,
+        "report": None,
+        "digest": None,
+        "source": None,
+        "facts": {},
+    }
+    _add(ledger_file, cluster, entry, conformant=False)
+
+
+def run_entry(result: RunResult, report_path: str | Path | None, ledger_dir: Path) -> dict[str, Any]:
+    return {
+        "time": result.finished_at,
+        "version": result.profile.get("version"),
+        "type": result.profile.get("type"),
+        "counts": result.counts,
+        "verdict": result.verdict,
+        "exit_code": result.exit_code,
+        "error": None,
+        "report": _relative(report_path, ledger_dir),
+        "digest": result.profile.get("digest"),
+        "source": result.source.get("kind"),
+    }
+
+
+def _add(ledger_file: str | Path, cluster: str, entry: dict[str, Any], *, conformant: bool) -> None:
+    path = Path(ledger_file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT)
+    try:
+        with lock:
+            ledger = load_ledger(path)
+            _merge(ledger, cluster, entry, conformant=conformant)
+            ledger["updated_at"] = _rfc3339(datetime.now(UTC))
+            atomic_write_text(path, json.dumps(ledger, indent=2, sort_keys=False) + "\n")
+    except Timeout:
+        raise UsageError(f"{path}: still locked by another ukic after {LOCK_TIMEOUT:.0f} s") from None
+
+
+def _merge(ledger: dict[str, Any], cluster: str, entry: dict[str, Any], *, conformant: bool) -> None:
+    """Put the entry into the cluster's history (ordered by time) and refresh the summary fields."""
+    record_ = ledger["clusters"].setdefault(
+        cluster, {"last_run": None, "last_verified": None, "last_verified_at": None, "history": []}
+    )
+    history = [{k: v for k, v in old.items() if k != "facts"} for old in record_.get("history") or []]
+    history.append({k: v for k, v in entry.items() if k != "facts"})
+    history.sort(key=lambda e: _parse_time(e.get("time")))
+    record_["history"] = history[-HISTORY_LIMIT:]
+    last = record_.get("last_run")
+    if last is None or _parse_time(entry["time"]) >= _parse_time(last.get("time")):
+        record_["last_run"] = entry
+    if conformant and _parse_time(entry["time"]) >= _parse_time(record_.get("last_verified_at")):
+        record_["last_verified_at"] = entry["time"]
+        record_["last_verified"] = _parse_time(entry["time"]).date().isoformat()
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Write a file so readers see the old or the new content, never a part."""
+    target = Path(path)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    _fsync_folder(target.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- rendering --------------------------------------------------------------------------------
+TABLE_HEADERS = (
+    "Cluster",
+    "Purpose/Setup",
+    "Maintainer",
+    "Master(s)",
+    "argo",
+    "rook",
+    "v4 proxy",
+    "last verified",
+)
+
+
+def table_rows(ledger: Mapping[str, Any], inventory: Any = None) -> list[dict[str, Any]]:
+    """One row per cluster: inventory order first (when given), then clusters known only to the ledger."""
+    known = ledger.get("clusters", {})
+    entries = list(inventory.clusters) if inventory is not None else []
+    extra = sorted(n for n in known if inventory is None or inventory.get(n) is None)
+    names = [c.name for c in entries] + extra
+    rows = []
+    for name in names:
+        cluster = inventory.get(name) if inventory is not None else None
+        state = known.get(name) or {}
+        last = state.get("last_run") or {}
+        facts = last.get("facts") or {}
+        rows.append(
+            {
+                "cluster": name,
+                "purpose": cluster.purpose if cluster else None,
+                "setup": cluster.setup if cluster else None,
+                "maintainer": cluster.maintainer if cluster else None,
+                "masters": facts.get("masters"),
+                "argo": facts.get("argo"),
+                "rook": facts.get("rook"),
+                "v4_proxy": cluster.v4_proxy if cluster else None,
+                "last_verified": state.get("last_verified"),
+                "last_run": last.get("time"),
+                "last_verdict": last.get("verdict"),
+                "declared_version": cluster.version if cluster else last.get("version"),
+            }
+        )
+    return rows
+
+
+def render_markdown(rows: Iterable[Mapping[str, Any]]) -> str:
+    """The manual's cluster table; facts not known are shown as ``?``, never as a guess."""
+    lines = ["| " + " | ".join(TABLE_HEADERS) + " |", "|" + "|".join("---" for _ in TABLE_HEADERS) + "|"]
+    for row in rows:
+        purpose = " ".join(str(row[k]) for k in ("purpose", "setup") if row.get(k))
+        masters = row.get("masters")
+        cells = [
+            row["cluster"],
+            purpose,
+            row.get("maintainer") or "",
+            "?" if masters is None else " ".join(masters),
+            _mark(row.get("argo")),
+            _mark(row.get("rook")),
+            _mark(row.get("v4_proxy")),
+            row.get("last_verified") or "never",
+        ]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def render_prometheus(ledger: Mapping[str, Any]) -> str:
+    """A node-exporter textfile: last verified and last run times, scenario counts by outcome."""
+    clusters = ledger.get("clusters", {})
+    verified, runs, scenarios = [], [], []
+    for name in sorted(clusters):
+        state = clusters[name]
+        label = f'cluster="{_escape(name)}"'
+        verified_at = _epoch(state.get("last_verified_at"))
+        verified.append(f"ukic_last_verified_timestamp_seconds{{{label}}} {verified_at}")
+        last = state.get("last_run") or {}
+        if last.get("time"):
+            runs.append(f"ukic_last_run_timestamp_seconds{{{label}}} {_epoch(last['time'])}")
+        for outcome, count in (last.get("counts") or {}).items():
+            scenarios.append(f'ukic_scenarios{{{label},outcome="{_escape(outcome)}"}} {count}')
+    blocks = [
+        (
+            "ukic_last_verified_timestamp_seconds",
+            "Unix time of the last run that found the cluster conformant (0: never).",
+            verified,
+        ),
+        ("ukic_last_run_timestamp_seconds", "Unix time the cluster's last run finished.", runs),
+        ("ukic_scenarios", "Scenarios of the cluster's last run, by outcome.", scenarios),
+    ]
+    lines = []
+    for metric, help_text, samples in blocks:
+        lines += [f"# HELP {metric} {help_text}", f"# TYPE {metric} gauge", *samples]
+    return "\n".join(lines) + "\n"
+
+
+def _mark(value: bool | None) -> str:
+    return "?" if value is None else ("x" if value else "")
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _escape(value: str) -> str:
+    return str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def _epoch(stamp: str | None) -> str:
+    if not stamp:
+        return "0"
+    return f"{_parse_time(stamp).timestamp():.0f}"
+
+
+def _parse_time(stamp: str | None) -> datetime:
+    if not stamp:
+        return datetime.min.replace(tzinfo=UTC)
+    parsed = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _relative(report_path: str | Path | None, ledger_dir: Path) -> str | None:
+    """The report folder relative to the ledger's folder when it lies below it (moves with it)."""
+    if report_path is None:
+        return None
+    report = Path(report_path)
+    try:
+        return report.resolve().relative_to(ledger_dir.resolve()).as_posix()
+    except ValueError:
+        return str(report)
