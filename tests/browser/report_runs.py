@@ -43,9 +43,7 @@ def scenario(
     )
 
 
-def run(
-    scenarios: list[ScenarioResult], *, cluster: str = "place10", notes: list[str] | None = None
-) -> RunResult:
+def run(scenarios: list[ScenarioResult], *, cluster: str = "place10", notes: list[str] | None = None) -> RunResult:
     return RunResult(
         cluster=cluster,
         source={
@@ -402,7 +400,5 @@ def realistic_run() -> RunResult:
         (calico, "Typha is configured by hand", "the tigera-operator manages Typha in v5"),
         (BGP, "Route reflectors are configured", "v5 production uses a full node mesh"),
     ):
-        scenarios.append(
-            scenario(*ffile, name, Outcome.NOT_APPLICABLE, reason, tags=["@v3"], duration=0.0001)
-        )
+        scenarios.append(scenario(*ffile, name, Outcome.NOT_APPLICABLE, reason, tags=["@v3"], duration=0.0001))
     return run(scenarios, notes=["waiver OPS-1999 (expired 2026-10-01) was ignored"])
