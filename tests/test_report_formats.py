@@ -128,12 +128,8 @@ def test_junit_parses_and_maps_every_outcome() -> None:
     )
 
     warning = by_outcome[Outcome.WARNING]
-    assert (
-        warning.find("failure") is None and warning.find("error") is None and warning.find("skipped") is None
-    )
-    assert warning.find("system-out").text.startswith(
-        "warning: cephcluster rook-ceph/rook-ceph reports HEALTH_WARN"
-    )
+    assert warning.find("failure") is None and warning.find("error") is None and warning.find("skipped") is None
+    assert warning.find("system-out").text.startswith("warning: cephcluster rook-ceph/rook-ceph reports HEALTH_WARN")
 
 
 def test_junit_survives_characters_xml_cannot_carry() -> None:
@@ -182,10 +178,7 @@ def test_cucumber_maps_outcomes_to_statuses() -> None:
     result = all_outcomes_run()
     elements = _elements(json.loads(render_cucumber(result)))
     statuses = {
-        s.outcome: [
-            (st["result"]["status"], st["result"].get("error_message", ""))
-            for st in elements[s.name]["steps"]
-        ]
+        s.outcome: [(st["result"]["status"], st["result"].get("error_message", "")) for st in elements[s.name]["steps"]]
         for s in result.scenarios
     }
     for s in result.scenarios:

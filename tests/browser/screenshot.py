@@ -12,6 +12,7 @@ from pathlib import Path
 
 from browser.cdp import find_chromium, screenshot
 from browser.report_runs import realistic_run
+
 from ukic.report.html_report import render_html
 
 

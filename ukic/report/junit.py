@@ -93,9 +93,7 @@ def _case(scenario: ScenarioResult, classname: str) -> ET.Element:
         element = ET.SubElement(case, "failure", {"type": "failed", "message": _clean(reason)})
         element.text = _clean(_step_trace(scenario))
     elif outcome is Outcome.UNVERIFIABLE:
-        element = ET.SubElement(
-            case, "error", {"type": "unverifiable", "message": _clean(f"unverifiable: {reason}")}
-        )
+        element = ET.SubElement(case, "error", {"type": "unverifiable", "message": _clean(f"unverifiable: {reason}")})
         element.text = _clean(_step_trace(scenario))
     elif outcome is Outcome.NOT_APPLICABLE:
         ET.SubElement(case, "skipped", {"type": "not-applicable", "message": _clean(reason)})

@@ -37,8 +37,7 @@ def render_markdown(result: RunResult) -> str:
         f"- **Profile:** {_cell(profile_line(result.profile))}",
         f"- **Source:** {_cell(source)}",
         f"- **Harness:** ukic {_cell(result.harness_version)}",
-        f"- **Run:** {_cell(result.started_at)} to {_cell(result.finished_at)}"
-        f" ({format_duration(result.duration)})",
+        f"- **Run:** {_cell(result.started_at)} to {_cell(result.finished_at)} ({format_duration(result.duration)})",
         "",
         f"**Counts:** {counts_line(result)}",
         "",
