@@ -1,0 +1,22 @@
+"""`ukic rbac`: print the ServiceAccount and read-only ClusterRole ukic needs on a cluster."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "rbac",
+        help="print the read-only RBAC (ServiceAccount, ClusterRole, binding) ukic needs",
+        description="Print deploy/rbac.yaml: a ClusterRole with get/list on exactly the resources ukic reads, "
+        "a ServiceAccount ukic in namespace ukic, and the binding. Apply it with kubectl apply -f -.",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ukic.rbac import render
+
+    print(render(), end="")
+    return 0

@@ -1,0 +1,274 @@
+"""GET-only HTTP to a Kubernetes API server: timeouts, bounded retries, one-line errors.
+
+Read-only by construction: :meth:`ApiClient.request` refuses every method but GET before
+a connection is even looked up, whoever asks. Transient trouble (429, 5xx, dropped
+connections) is retried a bounded number of times with exponential backoff, honouring
+``Retry-After``; everything else becomes an error naming the server and the path.
+Tokens and keys never appear in a message.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import json
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import urllib3
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    NewConnectionError,
+    ProtocolError,
+    ProxyError,
+    ReadTimeoutError,
+    SSLError,
+)
+
+from ukic.errors import SourceError
+
+ALLOWED_METHOD = "GET"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+JSON = "application/json"
+
+
+class ReadOnlyViolation(PermissionError):
+    """Some code asked the client for a method other than GET; nothing was sent."""
+
+
+class ApiStatusError(Exception):
+    """The server answered with an error status (after any retries)."""
+
+    def __init__(self, status: int, url: str, message: str, attempts: int = 1) -> None:
+        super().__init__(f"{url}: {status} {message}")
+        self.status = status
+        self.url = url
+        self.message = message
+        self.attempts = attempts
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where and how to reach one API server (built from a kubeconfig or a service account)."""
+
+    server: str  # https://host:port[/prefix]
+    origin: str  # for messages: "kubeconfig /x (context c)" or "in-cluster service account"
+    ca_file: str | None = None
+    cert_file: str | None = None
+    key_file: str | None = None
+    verify: bool = True
+    tls_server_name: str | None = None
+    proxy: str | None = None
+    authorization: Callable[[], str | None] = field(default=lambda: None, repr=False, compare=False)
+
+
+@dataclass
+class RetryPolicy:
+    """How often and how patiently transient failures are retried."""
+
+    retries: int = 3
+    backoff: float = 0.5  # first wait; doubles each attempt
+    max_backoff: float = 8.0
+    max_retry_after: float = 30.0  # a longer Retry-After is shortened to this
+
+    def wait(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_retry_after)
+        return min(self.backoff * (2**attempt), self.max_backoff)
+
+
+class ApiClient:
+    """A thread-safe, GET-only JSON client for one API server."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        pool_size: int = 8,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.endpoint = endpoint
+        self.server = endpoint.server.rstrip("/")
+        self._timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
+        self._read_timeout = read_timeout
+        self._connect_timeout = connect_timeout
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._auth_lock = threading.Lock()
+        self._pool = _pool_manager(endpoint, pool_size)
+
+    def close(self) -> None:
+        self._pool.clear()
+
+    def url(self, path: str, query: Mapping[str, Any] | None = None) -> str:
+        url = self.server + "/" + path.lstrip("/")
+        return f"{url}?{urlencode(query)}" if query else url
+
+    def get_json(self, path: str, *, query: Mapping[str, Any] | None = None, accept: str = JSON) -> dict[str, Any]:
+        """GET ``path`` and return the decoded JSON object; raise ApiStatusError or SourceError."""
+        url = self.url(path, query)
+        response = self.request("GET", url, headers={"Accept": accept})
+        try:
+            data = json.loads(response.data)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise SourceError(f"malformed JSON from {url}: {_short(exc)}") from None
+        if not isinstance(data, dict):
+            raise SourceError(f"malformed answer from {url}: expected a JSON object, got {type(data).__name__}")
+        return data
+
+    def request(self, method: str, url: str, *, headers: Mapping[str, str] | None = None) -> Any:
+        """Send one request (GET only) with retries; return the urllib3 response of a 2xx answer."""
+        if method.upper() != ALLOWED_METHOD:
+            raise ReadOnlyViolation(f"ukic is read-only: refused to send {method} {url} (only GET is ever sent)")
+        if not url.startswith(self.server + "/"):
+            raise ReadOnlyViolation(f"ukic only talks to {self.server}: refused to send a request to {url}")
+        attempt = 0
+        while True:
+            retry_after: float | None = None
+            try:
+                response = self._pool.request(
+                    ALLOWED_METHOD,
+                    url,
+                    headers=self._headers(headers),
+                    timeout=self._timeout,
+                    retries=False,
+                    redirect=False,
+                    preload_content=True,
+                )
+            except (ProtocolError, http.client.HTTPException, ConnectionResetError) as exc:
+                if attempt >= self._retry.retries:
+                    raise SourceError(
+                        f"connection to {self.server} dropped during GET {_path(url)} "
+                        f"after {attempt + 1} attempts ({_short(exc)})"
+                    ) from None
+            except HTTPError as exc:
+                raise self._transport_error(exc, url) from None
+            else:
+                status = response.status
+                if 200 <= status < 300:
+                    return response
+                if status == 401:
+                    raise SourceError(
+                        f"unauthorized (401) at {self.server}: the credentials of {self.endpoint.origin} were rejected"
+                    )
+                if status not in RETRY_STATUSES or attempt >= self._retry.retries:
+                    raise ApiStatusError(status, url, _status_message(response), attempt + 1)
+                retry_after = _retry_after(response.headers.get("Retry-After"))
+            self._sleep(self._retry.wait(attempt, retry_after))
+            attempt += 1
+
+    def _headers(self, extra: Mapping[str, str] | None) -> dict[str, str]:
+        headers = {"Accept": JSON, "User-Agent": "ukic (read-only conformance check)"}
+        headers.update(extra or {})
+        with self._auth_lock:
+            token = self.endpoint.authorization()
+        if token:
+            headers["Authorization"] = token
+        return headers
+
+    def _transport_error(self, exc: HTTPError, url: str) -> SourceError:
+        """One line for a failure to talk to the server at all (never retried)."""
+        where = self.server
+        if isinstance(exc, SSLError):
+            return SourceError(
+                f"TLS verification of {where} failed: {_tls_reason(exc)} "
+                f"(check the certificate authority of {self.endpoint.origin})"
+            )
+        if isinstance(exc, ProxyError):
+            return SourceError(f"cannot reach {where} through proxy {self.endpoint.proxy}: {_cause(exc)}")
+        if isinstance(exc, NewConnectionError):
+            return SourceError(f"cannot connect to the Kubernetes API at {where}: {_cause(exc)}")
+        if isinstance(exc, ConnectTimeoutError):
+            return SourceError(
+                f"timed out after {self._connect_timeout:g} s connecting to {where} (see --connect-timeout)"
+            )
+        if isinstance(exc, ReadTimeoutError):
+            return SourceError(
+                f"timed out after {self._read_timeout:g} s waiting for {where}{_path(url)} (see --read-timeout)"
+            )
+        return SourceError(f"cannot talk to {where} (GET {_path(url)}): {_short(exc)}")
+
+
+def _pool_manager(endpoint: Endpoint, pool_size: int) -> urllib3.PoolManager:
+    kwargs: dict[str, Any] = {"num_pools": 2, "maxsize": max(1, pool_size)}
+    if urlsplit(endpoint.server).scheme == "https":
+        kwargs["cert_reqs"] = "CERT_REQUIRED" if endpoint.verify else "CERT_NONE"
+        if endpoint.ca_file:
+            kwargs["ca_certs"] = endpoint.ca_file
+        if endpoint.cert_file:
+            kwargs["cert_file"] = endpoint.cert_file
+        if endpoint.key_file:
+            kwargs["key_file"] = endpoint.key_file
+        if endpoint.tls_server_name:
+            kwargs["server_hostname"] = endpoint.tls_server_name
+        if not endpoint.verify:
+            kwargs["assert_hostname"] = False
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    if endpoint.proxy:
+        return urllib3.ProxyManager(endpoint.proxy, **kwargs)
+    return urllib3.PoolManager(**kwargs)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _status_message(response: Any) -> str:
+    """The message of a Kubernetes Status body, else the HTTP reason phrase."""
+    try:
+        body = json.loads(response.data)
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return body["message"].splitlines()[0] if body["message"] else response.reason or ""
+    return response.reason or http.client.responses.get(response.status, "")
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _cause(exc: BaseException) -> str:
+    """The innermost OS-level reason, e.g. 'Connection refused'."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.strerror:
+            return seen.strerror
+        seen = seen.__cause__ or seen.__context__
+    return _short(exc)
+
+
+def _tls_reason(exc: SSLError) -> str:
+    text = str(exc)
+    marker = "certificate verify failed"
+    if marker in text:
+        tail = text[text.index(marker) :]
+        return tail.split(" (_ssl")[0].rstrip(")")
+    return _short(exc)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:200]

@@ -1,0 +1,44 @@
+"""Paged LIST: ``limit`` + ``continue`` until the server says there is no more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ukic.errors import SourceError
+from ukic.kubeapi.http import JSON, ApiClient, ApiStatusError
+
+PAGE_SIZE = 500
+#: Ask for metadata only; a server that cannot do that answers plain JSON (stripped by the caller).
+METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json"
+
+
+def list_all(client: ApiClient, path: str, *, metadata_only: bool = False, page_size: int = PAGE_SIZE) -> list[Any]:
+    """Every item of the collection at ``path``, across pages.
+
+    A continue token that expired mid-way (410 Gone) restarts the listing once from the top,
+    so the result is one consistent snapshot rather than two halves of different ones.
+    """
+    accept = METADATA_ONLY if metadata_only else JSON
+    for restart in (False, True):
+        items: list[Any] = []
+        token: str | None = None
+        try:
+            while True:
+                query: dict[str, Any] = {"limit": page_size}
+                if token:
+                    query["continue"] = token
+                page = client.get_json(path, query=query, accept=accept)
+                batch = page.get("items")
+                if batch is None:
+                    batch = []
+                if not isinstance(batch, list):
+                    raise SourceError(f"malformed answer from {client.url(path)}: 'items' is not a list")
+                items.extend(batch)
+                token = (page.get("metadata") or {}).get("continue") or None
+                if not token:
+                    return items
+        except ApiStatusError as exc:
+            if exc.status == 410 and token and not restart:
+                continue
+            raise
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,161 @@
+"""Live source: a running cluster through its API, read-only.
+
+One discovery pass, then one paged LIST per resource (all namespaces), fetched
+concurrently by :meth:`LiveSource.prefetch` and kept for the rest of the run. Raw JSON
+becomes plain dicts; each item gets the ``apiVersion``/``kind`` the API leaves out of
+lists. A resource the server does not serve has no objects (empty list); a forbidden one
+is unavailable with a reason naming the permission. Secrets are requested as metadata only
+and stripped again whatever comes back.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ukic.errors import SourceError
+from ukic.kubeapi.discovery import Discovery, GroupUnavailable, Served
+from ukic.kubeapi.http import ApiClient, ApiStatusError, RetryPolicy
+from ukic.kubeapi.kubeconfig import load_target
+from ukic.kubeapi.paging import list_all
+from ukic.redact import strip_secret_payload
+from ukic.resources import CATALOG, Resource, lookup
+from ukic.sources.base import Obj, ResourceUnavailable, Source, SourceInfo
+
+
+class LiveSource(Source):
+    """Reads a cluster through the Kubernetes API (GET only)."""
+
+    def __init__(
+        self,
+        kubeconfig: Path | str | None,
+        context: str | None,
+        *,
+        connect_timeout: float = 5,
+        read_timeout: float = 30,
+        retries: int = 3,
+        concurrency: int = 8,
+    ) -> None:
+        self._target = load_target(kubeconfig, context)
+        self._concurrency = max(1, concurrency)
+        self._client = ApiClient(
+            self._target.endpoint,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            retry=RetryPolicy(retries=max(0, retries)),
+            pool_size=self._concurrency,
+        )
+        self._discovery = Discovery(self._client, CATALOG, workers=self._concurrency)
+        self._cache: dict[str, list[Obj] | ResourceUnavailable] = {}
+        self._key_locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+        self._info: SourceInfo | None = None
+
+    @property
+    def server(self) -> str:
+        return self._client.server
+
+    def info(self) -> SourceInfo:
+        if self._info is None:
+            target = self._target
+            where = f"context {target.context}" if target.context else "in-cluster service account"
+            self._info = SourceInfo(
+                kind="live",
+                location=f"{self._client.server} ({where})",
+                cluster_name=target.cluster_name,
+                captured_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                server_version=self._server_version(),
+                context=target.context,
+            )
+        return self._info
+
+    def list(self, key: str) -> list[Obj]:
+        resource = lookup(key)
+        with self._lock_for(key):
+            cached = self._cache.get(key)
+            if cached is None:
+                try:
+                    cached = self._fetch(resource)
+                except ResourceUnavailable as gap:
+                    cached = gap
+                self._cache[key] = cached
+        if isinstance(cached, ResourceUnavailable):
+            raise ResourceUnavailable(cached.key, cached.reason)
+        return cached
+
+    def prefetch(self, keys: Iterable[str]) -> dict[str, list[Obj] | ResourceUnavailable]:
+        """List ``keys`` concurrently (after one discovery pass); SourceError if the server fails us."""
+        wanted = list(dict.fromkeys(keys))
+        for key in wanted:
+            lookup(key)
+        self._discovery.run()
+        results: dict[str, list[Obj] | ResourceUnavailable] = {}
+        pool = ThreadPoolExecutor(max_workers=self._concurrency, thread_name_prefix="ukic-list")
+        try:
+            futures = {key: pool.submit(self.list, key) for key in wanted}
+            for key, future in futures.items():
+                try:
+                    results[key] = future.result()
+                except ResourceUnavailable as gap:
+                    results[key] = gap
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+        return results
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _lock_for(self, key: str) -> threading.Lock:
+        with self._lock:
+            return self._key_locks.setdefault(key, threading.Lock())
+
+    def _server_version(self) -> str | None:
+        try:
+            version = self._client.get_json("/version")
+        except ApiStatusError:
+            return None  # /version is public on every cluster we know; its absence is not fatal
+        text = version.get("gitVersion")
+        return text if isinstance(text, str) else None
+
+    def _fetch(self, resource: Resource) -> list[Obj]:
+        try:
+            served = self._discovery.resolve(resource)
+        except GroupUnavailable as exc:
+            raise ResourceUnavailable(resource.key, str(exc)) from None
+        if served is None:
+            return []  # the server does not serve this resource: none exist
+        try:
+            items = list_all(self._client, served.list_path, metadata_only=resource.metadata_only)
+        except ApiStatusError as exc:
+            if exc.status == 404:
+                return []
+            if exc.status == 403:
+                raise ResourceUnavailable(resource.key, forbidden_reason(resource)) from None
+            tries = f" after {exc.attempts} attempts" if exc.attempts > 1 else ""
+            raise ResourceUnavailable(
+                resource.key,
+                f"cannot list {resource.key}: {self._client.server} answered {exc.status} {exc.message}{tries}",
+            ) from None
+        return [_typed(item, served, self._client.url(served.list_path)) for item in items]
+
+
+def forbidden_reason(resource: Resource) -> str:
+    """Why a 403 leaves a resource unverifiable, naming the RBAC permission that is missing."""
+    group = f"group {resource.group}" if resource.group else 'the core API group ("")'
+    return f"forbidden: cannot list {resource.key} (RBAC: needs get/list on {resource.plural} in {group})"
+
+
+def _typed(item: object, served: Served, where: str) -> Obj:
+    """An item as kubectl shows it: apiVersion and kind set; a Secret reduced to its metadata."""
+    if not isinstance(item, dict):
+        raise SourceError(f"malformed answer from {where}: an item is not a JSON object")
+    resource = served.resource
+    if resource.metadata_only:
+        typed = {**item, "apiVersion": served.group_version, "kind": resource.kind}
+        return strip_secret_payload(typed)
+    if "apiVersion" in item and "kind" in item:
+        return item
+    return {"apiVersion": served.group_version, "kind": resource.kind, **item}
