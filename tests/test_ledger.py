@@ -1,0 +1,211 @@
+"""The ledger: last run, last verified date, bounded history; atomic and safe under concurrent writers."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from ukic import ledger
+from ukic.cli import main
+from ukic.errors import UsageError
+from ukic.inventory import load_inventory
+from ukic.outcome import Outcome
+from ukic.result import RunResult, ScenarioResult
+
+T0 = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
+
+
+def stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def run(cluster: str, outcomes: list[Outcome], when: datetime = T0, version: str = "v5") -> RunResult:
+    return RunResult(
+        cluster=cluster,
+        source={"kind": "snapshot", "location": f"/samples/{cluster}"},
+        profile={"version": version, "type": "production", "digest": "sha256:abc123", "chain": ["v1", version]},
+        harness_version="0.1.0",
+        started_at=stamp(when - timedelta(seconds=2)),
+        finished_at=stamp(when),
+        duration=2.0,
+        scenarios=[
+            ScenarioResult(
+                id=f"f::s{i}", feature="F", feature_file="f.feature", name=f"s{i}", line=i, tags=[],
+                outcome=o, reason=o.value, duration=0.1,
+            )
+            for i, o in enumerate(outcomes)
+        ],
+    )  # fmt: skip
+
+
+GOOD = [Outcome.PASSED, Outcome.PASSED, Outcome.WARNING, Outcome.NOT_APPLICABLE]
+BAD = [Outcome.PASSED, Outcome.FAILED]
+UNKNOWN = [Outcome.PASSED, Outcome.UNVERIFIABLE]
+FACTS = {"masters": ["server47", "server53", "server54"], "argo": True, "rook": True}
+
+
+def test_record_keeps_last_run_and_last_verified(tmp_path: Path) -> None:
+    path = tmp_path / "reports" / "ledger.json"
+    report = tmp_path / "reports" / "place10" / "2026-05-01T100000Z"
+    ledger.record(path, run("place10", GOOD), report, facts=FACTS)
+    ledger.record(path, run("place10", BAD, T0 + timedelta(days=1)), None)
+    data = json.loads(path.read_text())
+    entry = data["clusters"]["place10"]
+    assert entry["last_verified"] == "2026-05-01"  # the failed run a day later does not move it
+    assert entry["last_verified_at"] == "2026-05-01T10:00:00Z"
+    assert entry["last_run"]["verdict"] == "not conformant"
+    assert entry["last_run"]["counts"]["failed"] == 1
+    assert [h["verdict"] for h in entry["history"]] == ["conformant", "not conformant"]
+    assert entry["history"][0]["report"] == "place10/2026-05-01T100000Z"  # relative to the ledger
+    assert entry["history"][0]["digest"] == "sha256:abc123"
+    assert not list(path.parent.glob(".ledger.json.*"))  # no temporary file left behind
+
+
+def test_unverifiable_run_is_not_a_verification(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    ledger.record(path, run("p6", UNKNOWN), None)
+    ledger.record_failure(path, "p7", "v4", "development", "cannot connect to https://[::1]:1", 2)
+    clusters = json.loads(path.read_text())["clusters"]
+    assert clusters["p6"]["last_verified"] is None
+    assert clusters["p6"]["last_run"]["verdict"] == "could not verify"
+    assert clusters["p7"]["last_run"]["error"] == "cannot connect to https://[::1]:1"
+    assert clusters["p7"]["last_verified"] is None
+
+
+def test_history_is_bounded_and_ordered_by_time(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    for i in range(ledger.HISTORY_LIMIT + 5):
+        ledger.record(path, run("p6", GOOD, T0 + timedelta(minutes=i)), None)
+    ledger.record(path, run("p6", BAD, T0 - timedelta(days=1)), None)  # an older run recorded late
+    entry = json.loads(path.read_text())["clusters"]["p6"]
+    times = [h["time"] for h in entry["history"]]
+    assert len(times) == ledger.HISTORY_LIMIT
+    assert times == sorted(times)
+    assert entry["last_run"]["time"] == stamp(T0 + timedelta(minutes=ledger.HISTORY_LIMIT + 4))
+    assert entry["last_run"]["verdict"] == "conformant"
+
+
+def test_damaged_ledger_is_reported_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    path.write_text('{"format": "ukic-ledger/1", "clusters": {', encoding="utf-8")
+    with pytest.raises(UsageError, match=r"ledger.json: not valid JSON"):
+        ledger.record(path, run("p6", GOOD), None)
+    assert path.read_text() == '{"format": "ukic-ledger/1", "clusters": {'
+    path.write_text('{"something": "else"}', encoding="utf-8")
+    with pytest.raises(UsageError, match="not a ukic ledger"):
+        ledger.load_ledger(path)
+
+
+def _writer(path: str, name: str, count: int) -> None:
+    for i in range(count):
+        ledger.record(path, run(name, GOOD if i % 2 else BAD, T0 + timedelta(seconds=i)), None)
+
+
+def test_concurrent_writer_processes_lose_no_entry(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_writer, args=(str(path), f"c{n}", 15)) for n in range(4)]
+    for w in writers:
+        w.start()
+    for w in writers:
+        w.join(60)
+        assert w.exitcode == 0
+    clusters = json.loads(path.read_text())["clusters"]
+    assert sorted(clusters) == ["c0", "c1", "c2", "c3"]
+    assert all(len(c["history"]) == 15 for c in clusters.values())
+
+
+# -- facts ------------------------------------------------------------------------------------
+def node(name: str, *labels: str) -> dict:
+    return {"metadata": {"name": name, "labels": {label: "" for label in labels}}}
+
+
+def deployment(name: str, namespace: str) -> dict:
+    return {"metadata": {"name": name, "namespace": namespace}}
+
+
+def test_facts_from_objects() -> None:
+    nodes = [
+        node("server54", "node-role.kubernetes.io/control-plane"),
+        node("server47", "node-role.kubernetes.io/master"),
+        node("server49"),
+    ]
+    deployments = [deployment("argocd-server", "argocd"), deployment("coredns", "kube-system")]
+    assert ledger.facts_from_objects(nodes, deployments) == {
+        "masters": ["server47", "server54"],
+        "argo": True,
+        "rook": False,
+    }
+    assert ledger.facts_from_objects(None, None) == {"masters": None, "argo": None, "rook": None}
+
+
+# -- rendering --------------------------------------------------------------------------------
+def inventory_file(tmp_path: Path) -> Path:
+    path = tmp_path / "clusters.yaml"
+    path.write_text(
+        "clusters:\n"
+        "  - {name: p7, purpose: Dev, setup: HW, maintainer: Nico, version: v5, type: development,\n"
+        "     v4_proxy: true, source: {snapshot: s7}}\n"
+        "  - {name: p6, purpose: Dev, setup: VM, maintainer: Amal, version: v4, type: development,\n"
+        "     v4_proxy: false, source: {snapshot: s6}}\n"
+        "  - {name: p9, purpose: Test, setup: PI, maintainer: '-', version: v1, type: development,\n"
+        "     v4_proxy: false, source: {snapshot: s9}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_markdown_table_takes_facts_from_runs_and_rest_from_inventory(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    ledger.record(path, run("p7", GOOD), None, facts=FACTS)
+    ledger.record(path, run("p6", BAD), None, facts={"masters": ["server1"], "argo": False, "rook": None})
+    ledger.record(path, run("elsewhere", GOOD), None)
+    rows = ledger.table_rows(ledger.load_ledger(path), load_inventory(inventory_file(tmp_path)))
+    lines = ledger.render_markdown(rows).splitlines()
+    assert lines[0] == "| Cluster | Purpose/Setup | Maintainer | Master(s) | argo | rook | v4 proxy | last verified |"
+    assert lines[2] == "| p7 | Dev HW | Nico | server47 server53 server54 | x | x | x | 2026-05-01 |"
+    assert lines[3] == "| p6 | Dev VM | Amal | server1 |  | ? |  | never |"
+    assert lines[4] == "| p9 | Test PI | - | ? | ? | ? |  | never |"  # never run: nothing known
+    assert lines[5] == "| elsewhere |  |  | ? | ? | ? | ? | 2026-05-01 |"  # only in the ledger
+
+
+def test_prometheus_textfile(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    ledger.record(path, run('we"ird', GOOD), None)
+    ledger.record(path, run("p6", BAD), None)
+    text = ledger.render_prometheus(ledger.load_ledger(path))
+    assert "# TYPE ukic_last_verified_timestamp_seconds gauge" in text
+    assert "# HELP ukic_scenarios " in text
+    assert f'ukic_last_verified_timestamp_seconds{{cluster="we\\"ird"}} {T0.timestamp():.0f}' in text
+    assert 'ukic_last_verified_timestamp_seconds{cluster="p6"} 0' in text
+    assert 'ukic_scenarios{cluster="p6",outcome="failed"} 1' in text
+    assert 'ukic_scenarios{cluster="p6",outcome="not applicable"} 0' in text
+    assert f'ukic_last_run_timestamp_seconds{{cluster="p6"}} {T0.timestamp():.0f}' in text
+    samples = [line for line in text.splitlines() if not line.startswith("#")]
+    assert all(re.fullmatch(r'[a-z_]+\{cluster="(?:[^"\\]|\\.)*"(,outcome="[a-z ]+")?\} \d+', s) for s in samples)
+
+
+def test_ledger_command_md_json_and_prometheus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    reports = tmp_path / "reports"
+    ledger.record(ledger.ledger_path(reports), run("p7", GOOD), None, facts=FACTS)
+    inventory = inventory_file(tmp_path)
+    assert main(["ledger", "--report-dir", str(reports), "--inventory", str(inventory)]) == 0
+    out = capsys.readouterr().out
+    assert "| p7 | Dev HW | Nico | server47 server53 server54 | x | x | x | 2026-05-01 |" in out
+    assert main(["ledger", "--report-dir", str(reports), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["cluster"] == "p7" and rows[0]["last_verdict"] == "conformant"
+    metrics = tmp_path / "textfile" / "ukic.prom"
+    metrics.parent.mkdir()
+    assert main(["ledger", "--report-dir", str(reports), "--prometheus", str(metrics)]) == 0
+    assert 'ukic_scenarios{cluster="p7",outcome="passed"} 2' in metrics.read_text()
+
+
+def test_ledger_command_without_runs_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ledger", "--report-dir", str(tmp_path)]) == 4
+    assert "no runs recorded yet" in capsys.readouterr().err
