@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser.cdp import Browser, find_chromium
-from browser.report_runs import REALISTIC_COUNTS, realistic_run, run, scenario
 
+from tests.browser.cdp import Browser, find_chromium
+from tests.browser.report_runs import REALISTIC_COUNTS, realistic_run, run, scenario
 from ukic.outcome import Outcome
 from ukic.report.html_report import render_html
 

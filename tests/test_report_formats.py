@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
-from browser.report_runs import HOSTILE, all_outcomes_run, realistic_run, run, scenario, step
 
+from tests.browser.report_runs import HOSTILE, all_outcomes_run, realistic_run, run, scenario, step
 from ukic.outcome import Outcome
 from ukic.report.cucumber import SYNTHETIC_NAME, render_cucumber
 from ukic.report.html_report import render_html

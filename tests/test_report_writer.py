@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from browser.report_runs import all_outcomes_run
 
+from tests.browser.report_runs import all_outcomes_run
 from ukic.report import writer
 from ukic.report.summary_json import load_summary
 from ukic.report.writer import cluster_folder_name, run_folder_name, write_report_dir

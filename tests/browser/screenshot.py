@@ -1,6 +1,6 @@
 """Render the realistic sample run to report.html and screenshot it: a look at the page as users see it.
 
-Usage (from the checkout): PYTHONPATH=.:tests .venv/bin/python -m browser.screenshot [PNG]
+Usage (from the checkout): .venv/bin/python -m tests.browser.screenshot [PNG]
 (default PNG: bench/out/report.png; the HTML is written next to it).
 """
 
@@ -10,9 +10,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from browser.cdp import find_chromium, screenshot
-from browser.report_runs import realistic_run
-
+from tests.browser.cdp import find_chromium, screenshot
+from tests.browser.report_runs import realistic_run
 from ukic.report.html_report import render_html
 
 
