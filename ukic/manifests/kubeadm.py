@@ -40,8 +40,7 @@ def collect(documents: Iterable[Document], notes: list[str]) -> KubeadmConfig:
         kind = doc.body["kind"]
         if version not in READ_VERSIONS:
             notes.append(
-                f"{doc.origin}: {doc.body['apiVersion']} {kind} not read (ukic reads "
-                f"{' and '.join(READ_VERSIONS)})"
+                f"{doc.origin}: {doc.body['apiVersion']} {kind} not read (ukic reads {' and '.join(READ_VERSIONS)})"
             )
             continue
         if kind == "ClusterConfiguration":

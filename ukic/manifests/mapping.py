@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ukic.manifests import calico, kubeadm, rook_chart
+from ukic.manifests import calico, kubeadm, rook_chart, tigera
 from ukic.manifests.reader import Document, Reading
 from ukic.redact import strip_secret_payload
 from ukic.resources import CATALOG, Resource
@@ -80,6 +80,9 @@ def map_reading(reading: Reading) -> RepositoryState:
         if resource is None:
             continue  # a Kubernetes object no check reads
         place(resource, body, doc.origin)
+        if resource.key == "installations.operator.tigera.io":
+            for pool in tigera.ip_pools(body):
+                place(_BY_GROUP_KIND[("crd.projectcalico.org", "IPPool")], pool, f"{doc.origin} via tigera-operator")
         if resource.key == "applications.argoproj.io":
             for rendered in rook_chart.render(body, doc.origin, state.notes):
                 place(

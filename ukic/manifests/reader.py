@@ -63,9 +63,7 @@ def read_folder(root: Path) -> Reading:
         reading.files += 1
         chart = _chart_of(rel, charts)
         if chart is not None:
-            reading.ignored.append(
-                f"{rel}: part of the Helm chart in {chart or '.'}/ (charts are not rendered)"
-            )
+            reading.ignored.append(f"{rel}: part of the Helm chart in {chart or '.'}/ (charts are not rendered)")
             continue
         _read_file(root, rel, reading)
     return reading

@@ -64,8 +64,7 @@ def _values(helm: dict[str, Any], origin: str, app: str, notes: list[str]) -> di
     unread = [key for key in ("valueFiles", "parameters", "fileParameters") if helm.get(key)]
     if unread:
         notes.append(
-            f"{origin}: Application {app}: helm {', '.join(unread)} not read; "
-            "chart defaults and inline values used"
+            f"{origin}: Application {app}: helm {', '.join(unread)} not read; chart defaults and inline values used"
         )
     inline = helm.get("values")
     if isinstance(inline, str) and inline.strip():

@@ -32,9 +32,7 @@ class ManifestsSource(Source):
 
     not_applicable_tags: ClassVar[Mapping[str, str]] = {"runtime": RUNTIME_REASON}
 
-    def __init__(
-        self, path: str | Path, cluster_name: str | None = None, location: str | None = None
-    ) -> None:
+    def __init__(self, path: str | Path, cluster_name: str | None = None, location: str | None = None) -> None:
         self.path = Path(path)
         self._cluster_name = cluster_name or self.path.resolve().name
         self._location = location or str(self.path)
@@ -57,9 +55,7 @@ class ManifestsSource(Source):
         }
         if self._state.kubernetes_version:
             extra["kubernetesVersion"] = self._state.kubernetes_version
-        return SourceInfo(
-            kind="manifests", location=self._location, cluster_name=self._cluster_name, extra=extra
-        )
+        return SourceInfo(kind="manifests", location=self._location, cluster_name=self._cluster_name, extra=extra)
 
     def list(self, key: str) -> list[Obj]:
         if key not in BY_KEY:
