@@ -49,6 +49,20 @@ TAGS = {
     **{f"v{n}": f"introduced by infrastructure version v{n}" for n in range(1, 6)},
 }
 
+#: The manual's order of areas: scenarios run, and reports list them, in this order (others after, by name).
+MANUAL_ORDER = (
+    "ipv6",
+    "bgp",
+    "topology",
+    "control_plane",
+    "storage",
+    "components",
+    "rook_install",
+    "calico_operator",
+    "nodes",
+    "routers",
+)
+
 STATUS = {
     Outcome.PASSED: ("passed", ".", "PASSED"),
     Outcome.FAILED: ("failed", "F", "FAILED"),
@@ -130,6 +144,20 @@ def _build_run(config: pytest.Config) -> UkicRun:
     hosts_options = optional_module(HOSTS_OPTIONS)
     hosts = hosts_options.spec_from_options(config) if hosts_options is not None else None
     return UkicRun(selection=selection, source=source, state=ClusterState(source), hosts=hosts)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Scenarios in the manual's order of areas, then in file order."""
+
+    def position(item: pytest.Item) -> tuple[int, str, int]:
+        if not _is_scenario(item):
+            return (-1, "", 0)
+        template = scenario_wrapper_template_registry[item.obj]  # type: ignore[attr-defined]
+        stem = Path(template.feature.filename).stem
+        rank = MANUAL_ORDER.index(stem) if stem in MANUAL_ORDER else len(MANUAL_ORDER)
+        return (rank, stem, template.line_number)
+
+    items.sort(key=position)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
