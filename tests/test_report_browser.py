@@ -130,6 +130,8 @@ def test_an_empty_filter_says_so(tmp_path: Path, page: Browser) -> None:
     page.wait_for("Page.loadEventFired")
     assert page.evaluate("document.getElementById('verdict').textContent") == "CONFORMANT"
     assert page.evaluate("document.getElementById('empty').hidden") is True
+    dimmed = page.evaluate("[...document.querySelectorAll('button.filter.zero')].map(b => b.dataset.filter)")
+    assert dimmed == ["failed", "unverifiable", "warning", "waived", "not-applicable"]
     page.click('button[data-filter="failed"]')
     assert page.evaluate(VISIBLE_ROWS) == []
     assert page.evaluate(VISIBLE_FEATURES) == []

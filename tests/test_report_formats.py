@@ -11,6 +11,7 @@ import pytest
 
 from tests.browser.report_runs import HOSTILE, all_outcomes_run, realistic_run, run, scenario, step
 from ukic.outcome import Outcome
+from ukic.report.common import source_line
 from ukic.report.cucumber import SYNTHETIC_NAME, render_cucumber
 from ukic.report.html_report import render_html
 from ukic.report.junit import render_junit
@@ -285,6 +286,26 @@ def test_markdown_summary() -> None:
     for line in lines:
         if line.startswith("| ") and "keepOriginalNextHop" in line:
             assert len(re.findall(r"(?<!\\)\|", line)) == 4
+
+
+# --------------------------------------------------------------------------- shared lines
+
+
+def test_source_line_names_kind_location_details_and_extras() -> None:
+    source = {
+        "kind": "manifests",
+        "location": "fixtures/repos/v5-production",
+        "cluster_name": "v5-production",
+        "captured_at": None,
+        "server_version": None,
+        "context": None,
+        "files": "16",
+        "ignored": "2",
+    }
+    assert source_line(source) == "manifests fixtures/repos/v5-production (files 16, ignored 2)"
+    nested = {"kind": "live", "location": "https://[2a0a::1]:6443", "context": "admin@p10", "extra": {"pages": "3"}}
+    assert source_line(nested) == "live https://[2a0a::1]:6443 (context admin@p10, pages 3)"
+    assert source_line({}) == "unknown source"
 
 
 # --------------------------------------------------------------------------- terminal

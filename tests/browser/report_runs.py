@@ -85,7 +85,7 @@ def all_outcomes_run() -> RunResult:
                 "Nodes form a full BGP mesh",
                 Outcome.PASSED,
                 line=13,
-                tags=["@bgp", "@v1"],
+                tags=["bgp", "v1"],  # the pytest plugin records tags without "@"
                 steps=[given, step("Then", "the node-to-node mesh is enabled", 15, duration=0.0003)],
                 description="Calico peers with the upstream router.\nNo overlay.",
             ),

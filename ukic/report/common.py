@@ -90,17 +90,26 @@ def profile_name(profile: dict[str, Any]) -> str:
     return " ".join(str(profile[k]) for k in ("version", "type") if profile.get(k)) or "unknown profile"
 
 
+#: Source fields shown by name; any other field (a source's extras) follows as "key value".
+_SOURCE_DETAILS = (("context", "context"), ("server_version", "server"), ("captured_at", "captured"))
+_SOURCE_HIDDEN = {"kind", "location", "cluster_name", "extra"}
+
+
 def source_line(source: dict[str, Any]) -> str:
-    """``snapshot fixtures/samples/v5-production (context admin@place10, captured 2026-...)``."""
+    """``snapshot fixtures/samples/v5-production (context admin@place10, captured 2026-..., files 16)``."""
     head = " ".join(str(source[k]) for k in ("kind", "location") if source.get(k)) or "unknown source"
-    details = []
-    if source.get("context"):
-        details.append(f"context {source['context']}")
-    if source.get("server_version"):
-        details.append(f"server {source['server_version']}")
-    if source.get("captured_at"):
-        details.append(f"captured {source['captured_at']}")
+    details = [f"{label} {source[key]}" for key, label in _SOURCE_DETAILS if source.get(key)]
+    known = {key for key, _ in _SOURCE_DETAILS} | _SOURCE_HIDDEN
+    extras = {k: v for k, v in source.items() if k not in known}
+    if isinstance(source.get("extra"), dict):
+        extras.update(source["extra"])
+    details += [f"{key} {value}" for key, value in extras.items() if value not in (None, "")]
     return f"{head} ({', '.join(details)})" if details else head
+
+
+def tag_label(tag: str) -> str:
+    """Tags as Gherkin writes them: ``runtime`` -> ``@runtime``."""
+    return tag if tag.startswith("@") else f"@{tag}"
 
 
 def counts_line(result: RunResult) -> str:

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from ukic.outcome import Outcome
-from ukic.report.common import FeatureGroup, group_by_feature, one_line, waiver_ticket
+from ukic.report.common import FeatureGroup, group_by_feature, one_line, tag_label, waiver_ticket
 from ukic.result import RunResult, ScenarioResult, StepResult
 
 SYNTHETIC_KEYWORD = "Then "
@@ -60,7 +60,7 @@ def _feature(group: FeatureGroup) -> dict[str, Any]:
 
 def _tags(scenario: ScenarioResult) -> list[dict[str, Any]]:
     line = max(scenario.line - 1, 1)
-    return [{"name": tag if tag.startswith("@") else f"@{tag}", "line": line} for tag in scenario.tags]
+    return [{"name": tag_label(tag), "line": line} for tag in scenario.tags]
 
 
 def _element(scenario: ScenarioResult, element_id: str) -> dict[str, Any]:

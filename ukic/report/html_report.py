@@ -17,6 +17,7 @@ from ukic.report.common import (
     profile_name,
     short_digest,
     source_line,
+    tag_label,
     waiver_ticket,
 )
 from ukic.result import RunResult, ScenarioResult, StepResult
@@ -112,7 +113,8 @@ def _filters(result: RunResult) -> str:
     for outcome in OUTCOME_ORDER:
         slug = outcome_slug(outcome)
         buttons.append(
-            f'<button type="button" class="filter o-{slug}" data-filter="{slug}" aria-pressed="false">'
+            f'<button type="button" class="filter o-{slug}{" zero" if not counts[outcome.value] else ""}"'
+            f' data-filter="{slug}" aria-pressed="false">'
             f'<span class="icon">{_ICONS[outcome]}</span> {_e(outcome.value)} '
             f'<span class="n" data-count="{slug}">{counts[outcome.value]}</span></button>'
         )
@@ -149,7 +151,7 @@ def _scenario(scenario: ScenarioResult) -> str:
             f"; {key} {value}" for key, value in waiver.items() if key != "ticket" and value not in (None, "")
         )
         reason = f"waived (ticket {waiver_ticket(scenario)}{extra}): {reason}"
-    tags = "".join(f'<span class="tag">{_e(tag)}</span>' for tag in scenario.tags)
+    tags = "".join(f'<span class="tag">{_e(tag_label(tag))}</span>' for tag in scenario.tags)
     steps = _steps(scenario.steps)
     return (
         f'<article class="scenario o-{slug}" data-outcome="{slug}" id="{_e(scenario.id)}">'
@@ -215,6 +217,7 @@ padding:10px 28px;background:#fffffff0;border-bottom:1px solid var(--line)}
 button.filter{font:inherit;cursor:pointer;border:1px solid var(--line);background:#fff;border-radius:16px;
 padding:3px 12px;color:#1f2328}
 button.filter .n{font-weight:700;margin-left:4px}
+button.filter.zero{opacity:.5}
 button.filter[aria-pressed=true]{outline:2px solid #1f2328;outline-offset:1px}
 button.filter.o-passed{border-color:var(--passed);background:var(--passed-bg)}
 button.filter.o-failed{border-color:var(--failed);background:var(--failed-bg)}

@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ukic.outcome import Outcome
-from ukic.report.common import FeatureGroup, group_by_feature, one_line, waiver_ticket
+from ukic.report.common import FeatureGroup, group_by_feature, one_line, tag_label, waiver_ticket
 from ukic.result import RunResult, ScenarioResult
 
 # Characters XML 1.0 cannot carry at all, even escaped.
@@ -82,7 +82,7 @@ def _case(scenario: ScenarioResult, classname: str) -> ET.Element:
     _property(properties, "ukic.outcome", scenario.outcome.value)
     _property(properties, "ukic.id", scenario.id)
     if scenario.tags:
-        _property(properties, "ukic.tags", " ".join(scenario.tags))
+        _property(properties, "ukic.tags", " ".join(tag_label(t) for t in scenario.tags))
     if scenario.waiver:
         for key, value in scenario.waiver.items():
             _property(properties, f"ukic.waiver.{key}", value)
