@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ukic import kube
+from ukic.errors import UkicError
 from ukic.outcome import Unverifiable
 from ukic.sources.base import Obj, ResourceUnavailable, Source
 from ukic.yamlio import ParseError, load_text
@@ -78,9 +79,16 @@ class ClusterState:
     def prefetch(self, keys: Iterable[str]) -> None:
         """Fetch the resources not yet read, all at once (concurrently where the source can)."""
         missing = sorted(set(keys) - set(self._lists))
-        if missing:
-            for key, value in self.source.prefetch(missing).items():
-                self._store(key, value)
+        if not missing:
+            return
+        try:
+            fetched = self.source.prefetch(missing)
+        except UkicError:
+            raise  # the source as a whole cannot be read: the run stops
+        except Exception:
+            return
+        for key, value in fetched.items():
+            self._store(key, value)
 
     def _store(self, key: str, value: list[Obj] | ResourceUnavailable) -> None:
         with self._lock:

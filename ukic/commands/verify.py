@@ -63,6 +63,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ukic.errors import UsageError
+    from ukic.profiles import select
     from ukic.report.terminal import render_terminal
     from ukic.run import VerifyRequest, verify, write_reports
     from ukic.sources.factory import open_source
@@ -73,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         from ukic.gate import run_gate
 
         return run_gate(args)
+    select(args.version, args.type, args.profiles_dir)  # bad version or type: fail before touching a cluster
     hosts_options = optional_module(HOSTS_OPTIONS)
     hosts = hosts_options.spec_from_args(args) if hosts_options is not None else None
     source = open_source(args)

@@ -1,0 +1,70 @@
+"""`ukic verify` as a user runs it: exit codes, one-line errors, reports that appear whole."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.snapshots import node, write_snapshot
+from ukic.cli import main
+
+
+def _ukic(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ukic", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "line"),
+    [
+        (["--snapshot", "/nonexistent/snap"], 4, "ukic: snapshot /nonexistent/snap: no such file or folder"),
+        (["--version", "v9"], 4, "ukic: unknown infrastructure version 'v9' (known: v1, v2, v3, v4, v5)"),
+        (["--type", "staging"], 4, "ukic: unknown cluster type 'staging' (known: development, production)"),
+        (["--frobnicate"], 4, "ukic: error: unrecognized arguments: --frobnicate"),
+    ],
+)
+def test_usage_errors_are_one_line_without_traceback(tmp_path: Path, args: list[str], code: int, line: str) -> None:
+    done = _ukic("verify", "--report-dir", str(tmp_path / "reports"), *args)
+    assert done.returncode == code
+    assert done.stderr.strip().splitlines()[-1] == line
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_unreadable_snapshot_file_exits_2_and_writes_no_report(tmp_path: Path) -> None:
+    snap = write_snapshot(tmp_path / "snap", {"nodes": [node("server63", "2a0a::1")]})
+    (snap / "pods.yaml").write_text("items: [\n")
+    done = _ukic("verify", "--snapshot", str(snap), "--report-dir", str(tmp_path / "reports"))
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip()
+        == f"ukic: snapshot file {snap}/pods.yaml: not valid YAML (line 2, column 1: expected the node content, but found '<stream end>')"
+        or (f"{snap}/pods.yaml: not valid YAML" in done.stderr and len(done.stderr.strip().splitlines()) == 1)
+    )
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_reports_are_written_and_unverifiable_is_never_passed(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    snap = write_snapshot(tmp_path / "snap", {"nodes": [node("server63", "2a0a::1")]}, name="mini")
+    code = main(["verify", "--snapshot", str(snap), "--report-dir", str(tmp_path / "reports"), "-m", "control_plane"])
+    out = capsys.readouterr().out
+    assert code == 2
+    assert "UNVERIFIABLE" in out and "pods: not captured" in out
+    (folder,) = (tmp_path / "reports" / "mini").iterdir()
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "cucumber.json",
+        "junit.xml",
+        "report.html",
+        "summary.json",
+        "summary.md",
+    ]
+    summary = json.loads((folder / "summary.json").read_text())
+    assert {s["outcome"] for s in summary["scenarios"]} == {"unverifiable"}
+    assert summary["exit_code"] == 2
+    assert "<error" in (folder / "junit.xml").read_text()
+    steps = [st for f in json.loads((folder / "cucumber.json").read_text()) for e in f["elements"] for st in e["steps"]]
+    assert "passed" not in {st["result"]["status"] for st in steps if st["name"].startswith("a running etcd")}
