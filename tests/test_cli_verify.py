@@ -39,11 +39,8 @@ def test_unreadable_snapshot_file_exits_2_and_writes_no_report(tmp_path: Path) -
     (snap / "pods.yaml").write_text("items: [\n")
     done = _ukic("verify", "--snapshot", str(snap), "--report-dir", str(tmp_path / "reports"))
     assert done.returncode == 2
-    assert (
-        done.stderr.strip()
-        == f"ukic: snapshot file {snap}/pods.yaml: not valid YAML (line 2, column 1: expected the node content, but found '<stream end>')"
-        or (f"{snap}/pods.yaml: not valid YAML" in done.stderr and len(done.stderr.strip().splitlines()) == 1)
-    )
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith(f"ukic: snapshot file {snap}/pods.yaml: not valid YAML (line 2")
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "reports").exists()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -73,7 +74,7 @@ def test_profile_gates_make_scenarios_not_applicable(production_nodes: Path) -> 
 
 
 class _NoRuntime(SnapshotSource):
-    not_applicable_tags = {"runtime": "this source carries no runtime state"}
+    not_applicable_tags: ClassVar[dict[str, str]] = {"runtime": "this source carries no runtime state"}
 
 
 def test_source_tags_make_scenarios_not_applicable_before_any_step(production_nodes: Path) -> None:
