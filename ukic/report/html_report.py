@@ -154,7 +154,7 @@ def _scenario(scenario: ScenarioResult) -> str:
     tags = "".join(f'<span class="tag">{_e(tag_label(tag))}</span>' for tag in scenario.tags)
     steps = _steps(scenario.steps)
     return (
-        f'<article class="scenario o-{slug}" data-outcome="{slug}" id="{_e(scenario.id)}">'
+        f'<article class="scenario o-{slug}" data-outcome="{slug}" data-id="{_e(scenario.id)}">'
         f'<div class="row"><span class="badge o-{slug}"><span class="icon">{_ICONS[scenario.outcome]}</span>'
         f" {_e(scenario.outcome.label)}</span>"
         f'<div class="body"><div class="title">{_e(scenario.name)}</div>'
