@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from ukic.errors import ExitCode, UkicError
+from ukic.errors import ExitCode, UkicError, UsageError
 from ukic.inventory import Cluster, Inventory
 from ukic.outcome import worst_exit_code
 
@@ -115,8 +115,8 @@ def verify_cluster(job: AuditJob) -> ClusterOutcome:
             summary=result.to_dict(),
             facts=facts,
         )
-    except UkicError as err:
-        return _failed(job, err.message, int(err.exit_code), started)
+    except UkicError as err:  # whatever stopped this cluster's run, the audit could not verify it
+        return _failed(job, err.message, ExitCode.UNVERIFIABLE, started)
     except Exception as exc:  # a bug in one cluster's run must not stop the audit
         outcome = _failed(job, f"internal error: {type(exc).__name__}: {exc}", ExitCode.UNVERIFIABLE, started)
         outcome.detail = traceback.format_exc()
@@ -300,6 +300,7 @@ def run_audit(
 
     ledger = ledger_path(report_dir)
     load_ledger(ledger)  # a damaged ledger stops the audit before any cluster runs
+    check_versions(inventory, profiles_dir)
     notes: list[str] = []
     if waivers is not None:
         from ukic.waivers import load_waivers, waivers_for_unknown_clusters
@@ -324,6 +325,19 @@ def run_audit(
         report.interrupted = str(stop)
     report.outcomes = [finished[n] for n in inventory.names() if n in finished]
     return report
+
+
+def check_versions(inventory: Inventory, profiles_dir: Path | None) -> None:
+    """Every declared version must be a known profile: a typo is the inventory's fault, not the cluster's."""
+    from ukic.detect import known_versions
+
+    known = known_versions(profiles_dir)
+    for cluster in inventory.clusters:
+        if cluster.version not in known:
+            raise UsageError(
+                f"{inventory.path}: cluster {cluster.name!r}: version: unknown infrastructure version "
+                f"{cluster.version!r} (known: {', '.join(known)})"
+            )
 
 
 def _record(ledger: Path, outcome: ClusterOutcome) -> str | None:

@@ -61,6 +61,12 @@ class ReadOnceSource(Source):
     def close(self) -> None:
         self.inner.close()
 
+    def __getattr__(self, name: str) -> Any:
+        """Anything else a source offers (e.g. a manifests source's notes) comes from the wrapped one."""
+        if name == "inner":
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
 
 def _answer(value: list[Obj] | ResourceUnavailable) -> list[Obj]:
     if isinstance(value, ResourceUnavailable):

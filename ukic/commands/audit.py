@@ -157,7 +157,7 @@ class Progress:
         self.states[name] = (state, time.monotonic(), detail)
         if self.live is None and state != "queued":
             took = f" in {outcome.duration:.1f} s" if outcome is not None else ""
-            self.console.print(f"audit: {name}: {detail or state}{took}", markup=False, highlight=False)
+            print(f"audit: {name}: {detail or state}{took}", file=sys.stderr, flush=True)
 
     def _render(self) -> Any:
         from rich.spinner import Spinner
