@@ -94,9 +94,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         source.close()
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
-    print(render_terminal(result, color=color))
-    for note in result.notes:
-        print(f"note: {note}")
+    print(render_terminal(result, color=color), end="")
     if not args.no_reports:
         folder = write_reports(result, args.report_dir)
         ledger = optional_module("ukic.ledger")
