@@ -195,6 +195,17 @@ class FakeKubeAPI:
         """Allow only what these ClusterRole rules grant; everything else is 403."""
         self.rbac_rules = rules
 
+    def reset(self, objects: Mapping[str, Iterable[dict[str, Any]]] | None = None) -> None:
+        """Back to a healthy server: no faults, no RBAC, every group served, empty log."""
+        if objects is not None:
+            self.objects = {key: [copy.deepcopy(o) for o in items] for key, items in objects.items()}
+            self.not_captured = set()
+        self.faults.clear()
+        self.unserved_groups.clear()
+        self.rbac_rules = None
+        self.latency = 0.0
+        self.clear_log()
+
     def clear_log(self) -> None:
         with self._record_lock:
             self.requests.clear()
@@ -211,7 +222,8 @@ class FakeKubeAPI:
             time.sleep(self.latency)
         if request.method != "GET":
             return _status(405, "MethodNotAllowed", f"the fake API is read-only: {request.method} is not served")
-        if self.token is not None and request.headers.get("Authorization") != f"Bearer {self.token}":
+        scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+        if self.token is not None and (scheme.lower() != "bearer" or presented != self.token):
             return _status(401, "Unauthorized", "Unauthorized")
         route = self._route(path)
         denied = self._rbac_denial(route, path)

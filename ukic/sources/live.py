@@ -58,6 +58,11 @@ class LiveSource(Source):
     def server(self) -> str:
         return self._client.server
 
+    @property
+    def context(self) -> str | None:
+        """The kubeconfig context in use (None with the in-cluster service account)."""
+        return self._target.context
+
     def info(self) -> SourceInfo:
         if self._info is None:
             target = self._target
