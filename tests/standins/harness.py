@@ -30,7 +30,7 @@ class Standins:
         """Make these tools (and only these, plus earlier ones) available on PATH."""
         for tool in tools:
             wrapper = self.bin / tool
-            wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STANDIN}" {tool} "$@"\n')
+            wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -S -I "{STANDIN}" {tool} "$@"\n')
             wrapper.chmod(0o755)
 
     def remove(self, tool: str) -> None:

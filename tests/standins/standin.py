@@ -7,6 +7,7 @@ UKIC_STANDIN_LOG        append one JSON line per call: {"tool", "argv", "stdin",
 UKIC_STANDIN_STATE      folder for the stand-in's own state (clusters, counters); default: the log's folder
 UKIC_STANDIN_FAIL       rules "TOOL ARG...[:N]" separated by ";": a matching call fails (the first N times)
 UKIC_STANDIN_INTERRUPT  rules as above: a matching call sends SIGINT to its parent (a Ctrl-C) and waits
+UKIC_STANDIN_SIGNAL     the signal UKIC_STANDIN_INTERRUPT sends instead of INT, e.g. TERM
 UKIC_STANDIN_HANG       rules as above: a matching call sleeps far longer than any test waits
 UKIC_STANDIN_SERVER     API server URL written into kubeconfigs (default https://[::1]:6443)
 UKIC_STANDIN_TOKEN      bearer token written into kubeconfigs (default standin-token)
@@ -32,7 +33,7 @@ def main(tool: str, args: list[str]) -> int:
     _log(tool, args, stdin)
     words = [tool, *_without_global_flags(args)]
     if _matches("UKIC_STANDIN_INTERRUPT", words):
-        os.kill(os.getppid(), signal.SIGINT)
+        os.kill(os.getppid(), getattr(signal, "SIG" + os.environ.get("UKIC_STANDIN_SIGNAL", "INT")))
         time.sleep(30)
         return 130
     if _matches("UKIC_STANDIN_HANG", words):

@@ -21,7 +21,7 @@ from ukic.kind.config import KindOptions, check_name
 from ukic.kind.plan import Plan, build_plan
 from ukic.kind.preflight import Toolchain, preflight
 from ukic.kind.process import CommandTimeout, command_line, run
-from ukic.kind.runner import Report, Runner, to_stderr
+from ukic.kind.runner import RETRY_INTERVAL, Report, Runner, to_stderr
 from ukic.profiles.selection import Selection
 
 DELETE_TIMEOUT = 300.0
@@ -43,8 +43,10 @@ class KindCluster:
         keep: bool = False,
         kubeconfig: Path | None = None,
         report: Report = to_stderr,
+        retry_interval: float = RETRY_INTERVAL,
     ) -> None:
         self.selection = selection
+        self.retry_interval = retry_interval
         self.options = options
         self.keep = keep
         self.report = report
@@ -79,7 +81,7 @@ class KindCluster:
                 )
             self._make_workdir()
             self.report(self.plan.render())
-            runner = Runner(self.report, env=self.toolchain.env)
+            runner = Runner(self.report, env=self.toolchain.env, retry_interval=self.retry_interval)
             total = len(self.plan.steps)
             with _sigterm_as_interrupt():
                 for number, step in enumerate(self.plan.steps, 1):

@@ -97,12 +97,13 @@ def _find_engine() -> tuple[str | None, _Problem | None]:
             f"no container engine answering ({'; '.join(failures)}): start it, or install "
             f"Docker from {DOCKER_URL} or Podman from {PODMAN_URL}",
         )
-    named = " nor ".join(candidates) if len(candidates) > 1 else candidates[0]
-    chosen = f" ({PROVIDER_VARIABLE}={wanted})" if wanted else ""
+    if wanted:
+        missing = f"{wanted} not found on PATH ({PROVIDER_VARIABLE}={wanted})"
+    else:
+        missing = f"neither {' nor '.join(candidates)} found on PATH"
     return None, _Problem(
         "container engine (docker/podman)",
-        f"no container engine: {'neither ' if len(candidates) > 1 else ''}{named} found on PATH{chosen}: "
-        f"install Docker from {DOCKER_URL} or Podman from {PODMAN_URL}",
+        f"no container engine: {missing}: install Docker from {DOCKER_URL} or Podman from {PODMAN_URL}",
     )
 
 
