@@ -1,0 +1,256 @@
+"""ukic audit over the bundled samples: one table, the ledger, concurrency and interruption.
+
+Audits run as real `ukic audit` processes (worker processes, signals and exit codes are
+what is under test). The expected verdict of each sample comes from the sample catalogue
+(fixtures/samplegen), not from this file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from fixtures.samplegen.catalogue import SAMPLES
+from tests.fakeapi import write_kubeconfig
+from ukic.inventory import load_inventory
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "clusters.yaml"
+EXAMPLE_WAIVERS = ROOT / "examples" / "waivers.yaml"
+VERDICTS = {0: "conformant", 1: "not conformant", 2: "could not verify"}
+EXPECTED_EXIT = {s.folder: s.exit_code for s in SAMPLES}
+
+
+def ukic(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ukic", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def spawn_ukic(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "ukic", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def entry(name: str, source: dict, version: str = "v5", cluster_type: str = "production") -> dict:
+    return {
+        "name": name, "purpose": "production", "setup": "HW", "maintainer": "Nico", "version": version,
+        "type": cluster_type, "v4_proxy": True, "source": source,
+    }  # fmt: skip
+
+
+def example_entries() -> list[dict]:
+    """The example inventory's clusters with absolute snapshot paths (the copy lives elsewhere)."""
+    return [
+        {**c.model_dump(mode="json", exclude={"hosts"}), "source": {"snapshot": str(c.source.snapshot)}}
+        for c in load_inventory(EXAMPLE).clusters
+    ]
+
+
+def write_inventory(path: Path, entries: list[dict]) -> Path:
+    path.write_text(yaml.safe_dump({"clusters": entries}, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def closed_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A TCP port that accepts connections and never answers: a cluster that hangs."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(16)
+        yield s.getsockname()[1]
+
+
+def sample_of(snapshot: str | None) -> str | None:
+    return Path(snapshot).name if snapshot else None
+
+
+def read_ledger(reports: Path) -> dict:
+    return json.loads((reports / "ledger.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def example_audit(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One audit of the example inventory plus a cluster whose API port is closed."""
+    work = tmp_path_factory.mktemp("audit")
+    kubeconfig = write_kubeconfig(work / "gone.conf", f"https://127.0.0.1:{closed_port()}", context="admin@gone")
+    entries = [*example_entries(), entry("gone", {"kubeconfig": str(kubeconfig), "context": "admin@gone"})]
+    inventory = write_inventory(work / "clusters.yaml", entries)
+    reports = work / "reports"
+    started = time.perf_counter()
+    done = ukic("audit", str(inventory), "--report-dir", str(reports), "--parallel", "4")
+    return {
+        "done": done,
+        "seconds": time.perf_counter() - started,
+        "entries": entries,
+        "inventory": inventory,
+        "reports": reports,
+    }
+
+
+def test_audit_verdicts_match_each_samples_declared_outcome(example_audit: dict) -> None:
+    done = example_audit["done"]
+    ledger = read_ledger(example_audit["reports"])["clusters"]
+    expected_codes = []
+    for cluster in example_audit["entries"]:
+        sample = sample_of(cluster["source"].get("snapshot"))
+        expected = EXPECTED_EXIT[sample] if sample else 2
+        expected_codes.append(expected)
+        last = ledger[cluster["name"]]["last_run"]
+        assert last["verdict"] == VERDICTS[expected], (cluster["name"], last)
+        assert last["version"] == cluster["version"] and last["type"] == cluster["type"]
+    assert {1, 2} <= set(expected_codes)  # the inventory has broken and unreadable clusters
+    assert done.returncode == 1, done.stderr  # the worst: a failure outranks "could not verify"
+    assert "Traceback" not in done.stderr
+
+
+def test_audit_prints_one_row_per_cluster_and_the_unreachable_error(example_audit: dict) -> None:
+    out = example_audit["done"].stdout
+    for cluster in example_audit["entries"]:
+        row = next(line for line in out.splitlines() if line.startswith(f"│ {cluster['name']} "))
+        assert cluster["version"] in row
+    gone = next(line for line in out.splitlines() if line.startswith("│ gone "))
+    assert "could not verify" in gone and "cannot connect" in gone
+    assert "gone: cannot connect to the Kubernetes API at https://127.0.0.1:" in out
+
+
+def test_audit_ledger_points_at_written_reports_with_the_same_counts(example_audit: dict) -> None:
+    reports = example_audit["reports"]
+    ledger = read_ledger(reports)["clusters"]
+    for cluster in example_audit["entries"]:
+        last = ledger[cluster["name"]]["last_run"]
+        if cluster["name"] == "gone":
+            assert last["report"] is None and last["counts"] is None
+            continue
+        summary = json.loads((reports / last["report"] / "summary.json").read_text(encoding="utf-8"))
+        assert summary["cluster"] == cluster["name"]
+        assert summary["counts"] == last["counts"]
+        assert last["facts"]["masters"], "control-plane nodes are read from the snapshot"
+
+
+def test_ledger_md_shows_todays_date_for_conforming_clusters_only(example_audit: dict) -> None:
+    done = ukic("ledger", "--format", "md", "--report-dir", str(example_audit["reports"]),
+                "--inventory", str(example_audit["inventory"]))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    today = datetime.now(UTC).date().isoformat()
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in done.stdout.splitlines()[2:]}
+    for cluster in example_audit["entries"]:
+        sample = sample_of(cluster["source"].get("snapshot"))
+        conforming = sample is not None and EXPECTED_EXIT[sample] == 0
+        row = rows[cluster["name"]]
+        assert row.endswith(f"| {today} |") if conforming else row.endswith("| never |"), row
+    place10 = rows["place10"]
+    assert "| server63 server65 server83 | x | x | x |" in place10  # masters, argo, rook from the run
+
+
+def test_waived_failure_makes_the_cluster_pass_until_the_waiver_expires(tmp_path: Path) -> None:
+    broken = load_inventory(EXAMPLE).get("place10-mon-count")
+    assert broken is not None
+    inventory = write_inventory(
+        tmp_path / "clusters.yaml", [entry(broken.name, {"snapshot": str(broken.source.snapshot)})]
+    )
+    waived = ukic("audit", str(inventory), "--report-dir", str(tmp_path / "r1"), "--waivers", str(EXAMPLE_WAIVERS))
+    assert waived.returncode == 0, waived.stdout + waived.stderr
+    last = read_ledger(tmp_path / "r1")["clusters"][broken.name]["last_run"]
+    assert last["counts"]["waived"] == 1 and last["counts"]["failed"] == 0
+    assert last["verdict"] == "conformant"
+    summary = json.loads((tmp_path / "r1" / last["report"] / "summary.json").read_text())
+    waived_scenario = next(s for s in summary["scenarios"] if s["outcome"] == "waived")
+    assert waived_scenario["waiver"]["ticket"] == "OPS-4711"
+
+    expired = yaml.safe_load(EXAMPLE_WAIVERS.read_text())
+    expired["waivers"][0]["expires"] = (date.today() - timedelta(days=2)).isoformat()
+    expired_file = tmp_path / "expired.yaml"
+    expired_file.write_text(yaml.safe_dump(expired), encoding="utf-8")
+    failing = ukic("audit", str(inventory), "--report-dir", str(tmp_path / "r2"), "--waivers", str(expired_file))
+    assert failing.returncode == 1
+    last = read_ledger(tmp_path / "r2")["clusters"][broken.name]["last_run"]
+    assert last["counts"]["failed"] == 1 and last["counts"]["waived"] == 0
+    summary = json.loads((tmp_path / "r2" / last["report"] / "summary.json").read_text())
+    failed = next(s for s in summary["scenarios"] if s["outcome"] == "failed")
+    assert "(waiver OPS-4711 expired on" in failed["reason"]
+
+
+def test_malformed_waivers_stop_the_audit_before_any_cluster(tmp_path: Path) -> None:
+    inventory = write_inventory(tmp_path / "clusters.yaml", example_entries()[:1])
+    bad = tmp_path / "waivers.yaml"
+    bad.write_text("waivers:\n  - cluster: p\n    scenario: s\n", encoding="utf-8")
+    done = ukic("audit", str(inventory), "--report-dir", str(tmp_path / "r"), "--waivers", str(bad))
+    assert done.returncode == 4
+    assert f"{bad}: waiver #1: missing key" in done.stderr
+    assert not (tmp_path / "r" / "ledger.json").exists()
+
+
+def test_bad_inventory_is_exit_4_naming_cluster_and_field(tmp_path: Path) -> None:
+    inventory = write_inventory(tmp_path / "clusters.yaml", [entry("place10", {"snapshot": "a", "manifests": "b"})])
+    done = ukic("audit", str(inventory))
+    assert done.returncode == 4
+    assert "cluster 'place10': source: needs exactly one of snapshot, kubeconfig, manifests" in done.stderr
+    unknown = write_inventory(tmp_path / "v9.yaml", [entry("place10", {"snapshot": "a"}, version="v9")])
+    done = ukic("audit", str(unknown), "--report-dir", str(tmp_path / "r"))
+    assert done.returncode == 4
+    assert "cluster 'place10': version: unknown infrastructure version 'v9'" in done.stderr
+
+
+def test_two_concurrent_audits_share_one_ledger(tmp_path: Path) -> None:
+    entries = example_entries()
+    first = write_inventory(tmp_path / "a.yaml", entries[:3])
+    second = write_inventory(tmp_path / "b.yaml", entries[2:5])  # entries[2] is audited by both
+    reports = tmp_path / "reports"
+    audits = [spawn_ukic("audit", str(inv), "--report-dir", str(reports), "--parallel", "2") for inv in (first, second)]
+    for audit in audits:
+        audit.communicate(timeout=180)
+        assert audit.returncode in (0, 1, 2)
+    ledger = read_ledger(reports)
+    assert sorted(ledger["clusters"]) == sorted(e["name"] for e in entries[:5])
+    assert len(ledger["clusters"][entries[2]["name"]]["history"]) == 2
+    assert not [p.name for p in reports.iterdir() if p.name.startswith(".ledger")]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_audit_keeps_finished_clusters_in_the_ledger(
+    tmp_path: Path, silent_server: int, signum: signal.Signals
+) -> None:
+    hanging = write_kubeconfig(tmp_path / "hang.conf", f"http://127.0.0.1:{silent_server}", context="admin@hang")
+    finished = example_entries()[4]
+    inventory = write_inventory(tmp_path / "clusters.yaml", [entry("hangs", {"kubeconfig": str(hanging)}), finished])
+    reports = tmp_path / "reports"
+    audit = spawn_ukic("audit", str(inventory), "--report-dir", str(reports), "--parallel", "2")
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if (reports / "ledger.json").exists() and finished["name"] in read_ledger(reports)["clusters"]:
+            break
+        assert audit.poll() is None, audit.communicate()
+        time.sleep(0.1)
+    else:
+        audit.kill()
+        pytest.fail("the snapshot cluster never reached the ledger")
+    sent = time.monotonic()
+    os.kill(audit.pid, signum)
+    out, err = audit.communicate(timeout=30)
+    assert audit.returncode == 3, err
+    assert time.monotonic() - sent < 10  # the hanging worker was stopped, not waited for
+    assert "audit interrupted" in err
+    clusters = read_ledger(reports)["clusters"]
+    assert list(clusters) == [finished["name"]]
+    assert clusters[finished["name"]]["last_run"]["verdict"] == "conformant"
+    assert not [p.name for p in reports.iterdir() if p.name.startswith(".ledger")]
+    assert f"│ {finished['name']} " in out and "not run" in out
