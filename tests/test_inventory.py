@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -137,15 +138,27 @@ def test_opens_a_snapshot_source_and_reports_a_missing_one(tmp_path: Path) -> No
 
 def test_hosts_block_is_optional_and_passed_on_or_noted(tmp_path: Path) -> None:
     path = inventory_of(tmp_path, ("p6", "{snapshot: s}"), ("p7", "{snapshot: s}"))
-    text = path.read_text().replace(
-        "    source: {snapshot: s}\n", "    source: {snapshot: s}\n    hosts: {nodes: ['ssh://root@server47']}\n", 1
-    )
-    path.write_text(text, encoding="utf-8")
+    block = "    hosts: {node_template: 'ssh://root@{node}', routers: {router1: 'ssh://root@router1'}}\n"
+    path.write_text(path.read_text().replace("    source: {snapshot: s}\n", "    source: {snapshot: s}\n" + block, 1))
     with_hosts, without = load_inventory(path).clusters
-    assert with_hosts.hosts == {"nodes": ["ssh://root@server47"]}
+    assert with_hosts.hosts == {"node_template": "ssh://root@{node}", "routers": {"router1": "ssh://root@router1"}}
     assert hosts_spec(without) == (None, None)
     spec, note = hosts_spec(with_hosts)
-    assert (spec is None) == (note is not None)  # either handed to ukic.hosts or explicitly ignored
+    if importlib.util.find_spec("ukic.hosts") is None:
+        assert spec is None and "ignored" in note
+    else:
+        assert note is None and type(spec).__name__ == "HostsSpec"
+
+
+def test_bad_hosts_block_is_an_inventory_error(tmp_path: Path) -> None:
+    if importlib.util.find_spec("ukic.hosts") is None:
+        pytest.skip("this ukic has no host checks (ukic.hosts), so the hosts block is not interpreted")
+    path = inventory_of(tmp_path, ("p6", "{snapshot: s}"))
+    path.write_text(path.read_text() + "    hosts: {node_template: 'telnet://{node}'}\n", encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        load_inventory(path)
+    assert caught.value.message.startswith(f"{path}: cluster 'p6': hosts: ")
+    assert "telnet" in caught.value.message
 
 
 def test_example_inventory_is_valid_and_points_at_existing_samples() -> None:

@@ -352,4 +352,6 @@ def _record(ledger: Path, outcome: ClusterOutcome) -> str | None:
             record_failure(ledger, outcome.name, outcome.version, outcome.type, outcome.error or "", outcome.exit_code)
     except UkicError as err:
         return f"ledger not updated for {outcome.name}: {err.message}"
+    except OSError as err:
+        return f"ledger not updated for {outcome.name}: {ledger}: {err.strerror or err}"
     return None

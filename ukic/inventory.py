@@ -61,11 +61,7 @@ class SourceSpec(_Strict):
 
     def resolved(self, base: Path) -> SourceSpec:
         """The same spec with relative paths (and ~) taken against ``base``."""
-        paths = {
-            kind: _resolve(getattr(self, kind), base)
-            for kind in SOURCE_KINDS
-            if getattr(self, kind) is not None
-        }
+        paths = {kind: _resolve(getattr(self, kind), base) for kind in SOURCE_KINDS if getattr(self, kind) is not None}
         return self.model_copy(update=paths)
 
     def describe(self) -> str:
@@ -137,6 +133,10 @@ def load_inventory(path: str | Path) -> Inventory:
         if cluster.name in seen:
             raise UsageError(f"{where}: {label}: name: listed twice")
         seen.add(cluster.name)
+        try:
+            hosts_spec(cluster)  # a bad hosts block is the inventory's error, found before any run
+        except UsageError as exc:
+            raise UsageError(f"{where}: {exc.message}") from None
         clusters.append(cluster.model_copy(update={"source": cluster.source.resolved(base)}))
     return Inventory(path=file, clusters=tuple(clusters))
 

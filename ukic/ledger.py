@@ -187,19 +187,19 @@ def _add(ledger_file: str | Path, cluster: str, entry: dict[str, Any], *, confor
 
 def _merge(ledger: dict[str, Any], cluster: str, entry: dict[str, Any], *, conformant: bool) -> None:
     """Put the entry into the cluster's history (ordered by time) and refresh the summary fields."""
-    record_ = ledger["clusters"].setdefault(
+    cluster_entry = ledger["clusters"].setdefault(
         cluster, {"last_run": None, "last_verified": None, "last_verified_at": None, "history": []}
     )
-    history = [{k: v for k, v in old.items() if k != "facts"} for old in record_.get("history") or []]
+    history = [{k: v for k, v in old.items() if k != "facts"} for old in cluster_entry.get("history") or []]
     history.append({k: v for k, v in entry.items() if k != "facts"})
     history.sort(key=lambda e: _parse_time(e.get("time")))
-    record_["history"] = history[-HISTORY_LIMIT:]
-    last = record_.get("last_run")
+    cluster_entry["history"] = history[-HISTORY_LIMIT:]
+    last = cluster_entry.get("last_run")
     if last is None or _parse_time(entry["time"]) >= _parse_time(last.get("time")):
-        record_["last_run"] = entry
-    if conformant and _parse_time(entry["time"]) >= _parse_time(record_.get("last_verified_at")):
-        record_["last_verified_at"] = entry["time"]
-        record_["last_verified"] = _parse_time(entry["time"]).date().isoformat()
+        cluster_entry["last_run"] = entry
+    if conformant and _parse_time(entry["time"]) >= _parse_time(cluster_entry.get("last_verified_at")):
+        cluster_entry["last_verified_at"] = entry["time"]
+        cluster_entry["last_verified"] = _parse_time(entry["time"]).date().isoformat()
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:

@@ -129,9 +129,7 @@ def apply_waivers(result: RunResult, waivers: Iterable[Waiver], now: datetime) -
 def waivers_for_unknown_clusters(waivers: Iterable[Waiver], clusters: Iterable[str]) -> list[str]:
     """Notes for waivers naming a cluster outside the given set (an audit's inventory)."""
     known = set(clusters)
-    return [
-        f"{w.label()} names a cluster that is not in the inventory" for w in waivers if w.cluster not in known
-    ]
+    return [f"{w.label()} names a cluster that is not in the inventory" for w in waivers if w.cluster not in known]
 
 
 def _utc_date(now: datetime) -> date:
