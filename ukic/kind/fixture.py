@@ -28,16 +28,15 @@ DEFAULT_TYPE = "production"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    # --infra-version and --cluster-type belong to ukic's own plugin (ukic.pytest_plugin), always loaded
     group = parser.getgroup("ukic-kind", "ukic: the kind_cluster fixture")
-    _add(group, "--infra-version", default=None, metavar="vN", help="infrastructure version (default v5)")
-    _add(group, "--cluster-type", default=None, help="development or production (default production)")
     _add(group, "--kind-name", default=None, metavar="NAME", help="kind cluster name (default ukic-VERSION-TYPE)")
     _add(group, "--kind-keep", action="store_true", default=None, help="keep the kind cluster after the session")
     _add(group, "--kind-image", default=None, metavar="IMAGE", help="kind node image")
 
 
 def _add(group: Any, name: str, **kwargs: Any) -> None:
-    with contextlib.suppress(ValueError):  # already added by ukic's own plugin (--infra-version, --cluster-type)
+    with contextlib.suppress(ValueError):  # added already: this module was loaded twice (ukic.kind / fixtures)
         group.addoption(name, **kwargs)
 
 
