@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -239,3 +242,14 @@ def test_runner_reports_a_program_that_vanished(standins: Standins) -> None:
     standins.remove("kubectl")
     with pytest.raises(StepFailed, match="could not start"):
         Runner(report=lambda line: None).run_step(Step("Apply", ("kubectl", "apply")))
+
+
+def test_sigterm_while_the_cluster_is_in_use_still_deletes_it(standins: Standins) -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt), KindCluster(select("v1", "development"), KindOptions(name="busy")) as c:
+        c.create()
+        os.kill(os.getpid(), signal.SIGTERM)  # e.g. the CI job is cancelled during verification
+        time.sleep(5)  # the handler interrupts this
+    assert standins.commands()[-1] == delete_call("busy")
+    assert standins.clusters() == []
+    assert signal.getsignal(signal.SIGTERM) == before  # handler released on close

@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ukic.errors import ExitCode
+
+if TYPE_CHECKING:
+    from ukic.kind.config import KindOptions
+    from ukic.profiles import Selection
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -73,7 +78,8 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return ExitCode.USAGE
 
 
-def _shape(args: argparse.Namespace):  # -> (Selection, KindOptions)
+def _shape(args: argparse.Namespace) -> tuple[Selection, KindOptions]:
+    """The profile selection and kind options the arguments describe."""
     from ukic.kind.config import DEFAULT_POD_SUBNET, DEFAULT_SERVICE_SUBNET, KindOptions, default_name
     from ukic.kind.versions import NODE_IMAGE
     from ukic.profiles import select

@@ -11,8 +11,7 @@ import os
 import shutil
 import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -57,6 +56,7 @@ class KindCluster:
         self.toolchain: Toolchain | None = None
         self._started = False  # `kind create cluster` was launched: from now on there may be something to delete
         self._closed = False
+        self._release_sigterm: Callable[[], None] | None = None
 
     @property
     def name(self) -> str:
@@ -73,6 +73,7 @@ class KindCluster:
     def create(self) -> None:
         """Preflight, print the plan, run it; on any failure or interrupt clean up (unless keep) and re-raise."""
         try:
+            self._release_sigterm = _sigterm_as_interrupt()
             self.toolchain = preflight(install_tools=True)
             if self.name in list_clusters(self.toolchain):
                 raise UsageError(
@@ -83,10 +84,9 @@ class KindCluster:
             self.report(self.plan.render())
             runner = Runner(self.report, env=self.toolchain.env, retry_interval=self.retry_interval)
             total = len(self.plan.steps)
-            with _sigterm_as_interrupt():
-                for number, step in enumerate(self.plan.steps, 1):
-                    self._started = True
-                    runner.run_step(step, number, total)
+            for number, step in enumerate(self.plan.steps, 1):
+                self._started = True
+                runner.run_step(step, number, total)
         except BaseException as exc:
             self._clean_up_after(exc)
             raise
@@ -97,13 +97,21 @@ class KindCluster:
         if self._closed:
             return
         self._closed = True
-        if self.keep:
-            if self._started:
-                self.report(self._kept_message())
-            return
-        if self._started:
+        try:
+            self._close()
+        finally:
+            if self._release_sigterm is not None:
+                self._release_sigterm()
+                self._release_sigterm = None
+
+    def _close(self) -> None:
+        if not self._started:  # nothing was created; never touch a same-named cluster's folder
+            self._remove_workdir()
+        elif self.keep:
+            self.report(self._kept_message())
+        else:
             self.delete(strict=False)
-        self._remove_workdir()
+            self._remove_workdir()
 
     def delete(self, *, strict: bool = True) -> bool:
         """Run `kind delete cluster`; report (or with ``strict`` raise) when it fails."""
@@ -126,17 +134,10 @@ class KindCluster:
         self.close()
 
     def _clean_up_after(self, exc: BaseException) -> None:
-        if not self._started:
-            self._closed = True
-            self._remove_workdir()
-            return
-        why = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-        if self.keep:
-            self.report(f"Setting up kind cluster {self.name} {why}; keeping it (--keep).")
-            self._closed = True
-            self.report(self._kept_message())
-            return
-        self.report(f"Setting up kind cluster {self.name} {why}; deleting it.")
+        if self._started:
+            why = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            action = "keeping it (--keep)" if self.keep else "deleting it"
+            self.report(f"Setting up kind cluster {self.name} {why}; {action}.")
         self.close()
 
     def _kept_message(self) -> str:
@@ -204,18 +205,21 @@ def _run_delete(argv: list[str], toolchain: Toolchain | None) -> str | None:
     return f"exit {done.returncode}: {' | '.join(done.output.splitlines())[:300]}"
 
 
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """While installing, SIGTERM (a cancelled CI job) cleans up like Ctrl-C instead of leaving the cluster."""
+def _sigterm_as_interrupt() -> Callable[[], None]:
+    """Until the returned function is called, SIGTERM (a cancelled CI job) raises KeyboardInterrupt.
+
+    So a cancelled run cleans up like Ctrl-C, while installing and while verifying, instead of
+    leaving the cluster behind. Only the main thread can handle signals; elsewhere this does nothing.
+    """
     if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+        return lambda: None
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
+
+    def release() -> None:
         signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+    return release

@@ -46,7 +46,7 @@ def default_name(version: str, cluster_type: str) -> str:
 def check_name(name: str) -> str:
     if not _NAME.match(name) or len(name) > MAX_NAME_LENGTH:
         raise UsageError(
-            f"--name {name!r}: a kind cluster name is lowercase letters, digits and '-', "
+            f"kind cluster name {name!r}: lowercase letters, digits and '-', "
             f"starting and ending with a letter or digit, at most {MAX_NAME_LENGTH} characters"
         )
     return name
