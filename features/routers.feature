@@ -1,0 +1,22 @@
+@routers @hosts @runtime @v1
+Feature: What the upstream routers see
+  The manual: "By default our k8s clusters BGP peer with an upstream router to propagate
+  podcidr and servicecidr", and "We keep the original next hop so that only the server with
+  the pod is announcing it (instead of ecmp)". The routers' BIRD shows whether that works:
+  a session with every node, each node's pod block reached through that node itself (even
+  when another node relays the announcement), and the service network announced. These
+  checks run birdc on the routers over SSH; without routers they are not applicable.
+
+  Scenario: Every router has an established BGP session with every node
+    Given the BGP sessions and routes of every router
+    Then each router has an Established session with every node
+
+  Scenario: Each pod block is reached through the node that hosts it
+    Given the BGP sessions and routes of every router
+    And the profile keeps the original next hop
+    Then each node's pod block is routed via that node's own address, not via a node that relayed it
+
+  Scenario: The service network is announced to the routers
+    Given the BGP sessions and routes of every router
+    And the profile announces the service network
+    Then each router has a route for the service network, learned from the nodes

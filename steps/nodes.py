@@ -1,0 +1,82 @@
+"""Node checks over SSH: etcd membership, IPv6 forwarding, admin.conf, Ceph monitor quorum."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, then
+
+from ukic.hosts import ceph, probes
+from ukic.hosts.etcd import membership_problems
+from ukic.hosts.pool import HostPool, RemoteHost
+from ukic.hosts.verdict import conclude, gather
+from ukic.outcome import Unverifiable, fail_on
+from ukic.run_context import UkicRun
+from ukic.state import NodeView
+
+NodeHosts = list[tuple[NodeView, RemoteHost | Unverifiable]]
+Quorum = tuple[RemoteHost, ceph.QuorumStatus]
+
+
+@given("etcd's member list, read on a control-plane node", target_fixture="etcd_membership")
+def etcd_membership(host_pool: HostPool, control_plane_names: list[str]) -> probes.EtcdMembership:
+    return probes.etcd_membership(host_pool, control_plane_names)
+
+
+@then("every control-plane node is an etcd member and no member is stale")
+def etcd_members_are_the_control_plane(etcd_membership: probes.EtcdMembership, control_plane_names: list[str]) -> None:
+    m = etcd_membership
+    fail_on(f"{p} (seen from {m.host.label})" for p in membership_problems(m.members, control_plane_names, m.health))
+
+
+@given("every node of the cluster, reached over SSH", target_fixture="reached_nodes")
+def every_node(node_hosts: NodeHosts) -> NodeHosts:
+    return node_hosts
+
+
+@given("the control-plane nodes, reached over SSH", target_fixture="reached_nodes")
+def control_plane_nodes(node_hosts: NodeHosts) -> NodeHosts:
+    chosen = [(node, host) for node, host in node_hosts if node.is_control_plane]
+    if not chosen:
+        raise Unverifiable("no control-plane node in the cluster's Node objects")
+    return chosen
+
+
+@then("IPv6 forwarding is enabled on each of them")
+def ipv6_forwarding_on(host_pool: HostPool, reached_nodes: NodeHosts) -> None:
+    answers, gaps = gather(host_pool, [h for _, h in reached_nodes], probes.ipv6_forwarding)
+    conclude(
+        [
+            f"{host.label}: {probes.IPV6_FORWARDING} is {value}, not 1: the node does not route pod traffic"
+            for host, value in answers
+            if value != "1"
+        ],
+        gaps,
+    )
+
+
+@then("each of them has the admin.conf")
+def admin_conf_present(host_pool: HostPool, reached_nodes: NodeHosts) -> None:
+    spec = host_pool.spec
+
+    def look(host: RemoteHost) -> tuple[str, bool]:
+        path = spec.node_path(spec.admin_conf, host.name)
+        return path, probes.file_present(host, path)
+
+    answers, gaps = gather(host_pool, [h for _, h in reached_nodes], look)
+    conclude([f"{host.label}: no {path} (or it is empty)" for host, (path, found) in answers if not found], gaps)
+
+
+@given("Ceph's quorum status, read on a host that reaches the storage cluster", target_fixture="ceph_quorum")
+def ceph_quorum(host_pool: HostPool, control_plane_names: list[str]) -> Quorum:
+    return probes.ceph_quorum(host_pool, control_plane_names)
+
+
+@then("every monitor of the monmap is in quorum")
+def monitors_in_quorum(ceph_quorum: Quorum) -> None:
+    host, status = ceph_quorum
+    fail_on(f"{p}, seen from {host.label}" for p in ceph.out_of_quorum(status))
+
+
+@then("there are as many monitors as the cluster type calls for")
+def monitor_count(ceph_quorum: Quorum, ukic_run: UkicRun) -> None:
+    cluster_type = ukic_run.selection.cluster_type
+    fail_on(ceph.count_problems(ceph_quorum[1], cluster_type.storage_monitors, cluster_type.name))

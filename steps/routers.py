@@ -1,0 +1,88 @@
+"""Router checks over SSH: BIRD sessions with every node, pod blocks via their own node, service network."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, then
+
+from ukic.hosts import bird, probes
+from ukic.hosts.pool import HostPool, RemoteHost
+from ukic.hosts.verdict import conclude, gather
+from ukic.outcome import NotApplicable, Unverifiable
+from ukic.run_context import UkicRun
+from ukic.state import ClusterState
+
+BGP_CONFIGURATIONS = "bgpconfigurations.crd.projectcalico.org"
+RouterViews = tuple[list[probes.RouterView], list[Unverifiable]]
+
+
+def cluster_nodes(cluster_state: ClusterState) -> list[bird.ClusterNode]:
+    """The nodes as the routers should know them: addresses and pod blocks from the Node objects."""
+    nodes = cluster_state.nodes()
+    if not nodes:
+        raise Unverifiable("the cluster has no Node objects: nothing to compare the routers with")
+    return [bird.ClusterNode(n.name, n.internal_ips, n.pod_cidrs) for n in nodes]
+
+
+def service_networks(cluster_state: ClusterState) -> list[str]:
+    """The service subnet from kubeadm's ClusterConfiguration, else Calico's serviceClusterIPs."""
+    kubeadm = cluster_state.kubeadm_cluster_configuration() or {}
+    subnet = (kubeadm.get("networking") or {}).get("serviceSubnet")
+    if subnet:
+        return [part.strip() for part in str(subnet).split(",") if part.strip()]
+    try:
+        config = cluster_state.get(BGP_CONFIGURATIONS, None, "default") or {}
+    except Unverifiable:
+        config = {}
+    announced = [e.get("cidr") for e in (config.get("spec") or {}).get("serviceClusterIPs") or [] if e.get("cidr")]
+    if not announced:
+        raise Unverifiable(
+            "the service network is not known: no serviceSubnet in ConfigMap kube-system/kubeadm-config "
+            "and no serviceClusterIPs in BGPConfiguration default"
+        )
+    return announced
+
+
+@given("the BGP sessions and routes of every router", target_fixture="router_views")
+def router_views(host_pool: HostPool, router_hosts: list[RemoteHost]) -> RouterViews:
+    answers, gaps = gather(host_pool, router_hosts, lambda host: probes.router_view(host_pool, host))
+    return [view for _, view in answers], gaps
+
+
+@given("the profile keeps the original next hop")
+def profile_keeps_next_hop(ukic_run: UkicRun) -> None:
+    if not ukic_run.selection.profile.bgp.keep_original_next_hop:
+        raise NotApplicable(f"profile {ukic_run.selection.profile.version} does not keep the original next hop")
+
+
+@given("the profile announces the service network")
+def profile_announces_services(ukic_run: UkicRun) -> None:
+    if not ukic_run.selection.profile.bgp.announce_service_network:
+        raise NotApplicable(f"profile {ukic_run.selection.profile.version} does not announce the service network")
+
+
+@then("each router has an Established session with every node")
+def sessions_established(router_views: RouterViews, cluster_state: ClusterState) -> None:
+    views, gaps = router_views
+    nodes = cluster_nodes(cluster_state)
+    conclude([p for v in views for p in bird.session_problems(v.host.name, v.protocols, nodes)], gaps)
+
+
+@then("each node's pod block is routed via that node's own address, not via a node that relayed it")
+def pod_blocks_via_their_node(router_views: RouterViews, cluster_state: ClusterState) -> None:
+    views, gaps = router_views
+    nodes = cluster_nodes(cluster_state)
+    unknown = [
+        Unverifiable(f"node {n.name}: no spec.podCIDRs, its pod block is not known") for n in nodes if not n.pod_blocks
+    ]
+    problems = [p for v in views for p in bird.next_hop_problems(v.host.name, v.routes, v.protocols, nodes)]
+    conclude(problems, [*gaps, *unknown])
+
+
+@then("each router has a route for the service network, learned from the nodes")
+def service_network_announced(router_views: RouterViews, cluster_state: ClusterState) -> None:
+    views, gaps = router_views
+    nodes = cluster_nodes(cluster_state)
+    networks = service_networks(cluster_state)
+    conclude(
+        [p for v in views for p in bird.service_problems(v.host.name, v.routes, v.protocols, nodes, networks)], gaps
+    )

@@ -1,0 +1,34 @@
+"""One outcome from many hosts: problems fail the check, hosts that could not answer make it unverifiable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from ukic.hosts.pool import HostPool, RemoteHost
+from ukic.outcome import Unverifiable, fail_on
+
+T = TypeVar("T")
+
+
+def gather(
+    pool: HostPool, targets: Sequence[RemoteHost | Unverifiable], ask: Callable[[RemoteHost], T]
+) -> tuple[list[tuple[RemoteHost, T]], list[Unverifiable]]:
+    """``ask`` every reachable target (several at a time): the answers, and every host that gave none."""
+    hosts = [t for t in targets if isinstance(t, RemoteHost)]
+    gaps = [t for t in targets if isinstance(t, Unverifiable)]
+    answers: list[tuple[RemoteHost, T]] = []
+    for host, answer in zip(hosts, pool.each(hosts, ask), strict=True):
+        if isinstance(answer, Unverifiable):
+            gaps.append(answer)
+        else:
+            answers.append((host, answer))
+    return answers, gaps
+
+
+def conclude(problems: Sequence[str], gaps: Sequence[Unverifiable]) -> None:
+    """Fail on any problem (also naming hosts that could not be checked); else unverifiable on any gap."""
+    if problems:
+        fail_on([*problems, *(f"not checked: {gap}" for gap in gaps)])
+    if gaps:
+        raise Unverifiable("; ".join(str(gap) for gap in gaps))
