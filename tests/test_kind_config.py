@@ -132,7 +132,7 @@ def test_subnets_and_name_options_are_used() -> None:
     [
         (["--pod-subnet", "10.244.0.0/16"], "--pod-subnet 10.244.0.0/16: must be an IPv6 network"),
         (["--service-subnet", "fd00::1/64"], "--service-subnet 'fd00::1/64': not a network in CIDR notation"),
-        (["--name", "Bad_Name"], "--name 'Bad_Name': a kind cluster name is lowercase letters"),
+        (["--name", "Bad_Name"], "kind cluster name 'Bad_Name': lowercase letters"),
         (["--image", " "], "--image: empty node image name"),
         (["--type", "staging"], "unknown cluster type 'staging'"),
     ],

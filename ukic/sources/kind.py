@@ -72,16 +72,12 @@ class KindSource(Source):
 
     def info(self) -> SourceInfo:
         live = self._source().info()
-        selection = self.cluster.selection
         return dataclasses.replace(
             live,
             kind="kind",
-            location=f"kind cluster {self.cluster.name} ({live.location})",
             cluster_name=self.cluster.name,
             extra={
                 **live.extra,
-                "profile": selection.profile.version,
-                "cluster_type": selection.cluster_type.name,
                 "node_image": self.cluster.options.image,
                 "installed": ", ".join(self.cluster.plan.installed),
             },
