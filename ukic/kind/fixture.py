@@ -28,15 +28,18 @@ DEFAULT_TYPE = "production"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    # --infra-version and --cluster-type belong to ukic's own plugin (ukic.pytest_plugin), always loaded
-    group = parser.getgroup("ukic-kind", "ukic: the kind_cluster fixture")
+    add_kind_options(parser.getgroup("ukic-kind", "ukic: the kind_cluster fixture"))
+
+
+def add_kind_options(group: Any) -> None:
+    """--kind-name, --kind-keep, --kind-image; --infra-version and --cluster-type are ukic.pytest_plugin's."""
     _add(group, "--kind-name", default=None, metavar="NAME", help="kind cluster name (default ukic-VERSION-TYPE)")
     _add(group, "--kind-keep", action="store_true", default=None, help="keep the kind cluster after the session")
     _add(group, "--kind-image", default=None, metavar="IMAGE", help="kind node image")
 
 
 def _add(group: Any, name: str, **kwargs: Any) -> None:
-    with contextlib.suppress(ValueError):  # added already: this module was loaded twice (ukic.kind / fixtures)
+    with contextlib.suppress(ValueError):  # added already (ukic.pytest_plugin, or this module loaded twice)
         group.addoption(name, **kwargs)
 
 
