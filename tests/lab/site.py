@@ -106,6 +106,8 @@ class Lab:
         for sub in ("run", "log", "ssh", "etcd", "ceph/run", "ceph/mon"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         self.setup_seconds: float | None = None
+        self.broken: str | None = None  # set when a fault could not be undone
+        self.run_seconds: list[float] = []  # how long each harness run on the lab took
 
     # -- where things are --------------------------------------------------------------
     @property
@@ -496,6 +498,15 @@ class Lab:
         )
 
     # -- faults: each mutates the lab and restores it afterwards --------------------------
+    @contextmanager
+    def _restoring(self, what: str) -> Iterator[None]:
+        """Remember a restore that failed, so later tests do not run on a broken lab."""
+        try:
+            yield
+        except BaseException as exc:
+            self.broken = f"restoring {what} failed: {exc}"
+            raise
+
     def etcd_members(self) -> list[dict[str, Any]]:
         done = self.etcdctl("node1", "member", "list", "-w", "json")
         return json.loads(done.stdout)["members"] if done.returncode == 0 else []
@@ -509,18 +520,25 @@ class Lab:
         try:
             yield {"id": f"{member['ID']:x}", "peer_url": member["peerURLs"][0]}
         finally:
-            peer = f"https://[{self.machines[name].address}]:2380"
-            self.etcdctl("node1", "member", "remove", f"{member['ID']:x}")
-            wait_until(
-                f"etcd member add {name}",
-                lambda: self.etcdctl("node1", "member", "add", name, f"--peer-urls={peer}").returncode == 0,
-                timeout=15,
-                interval=0.5,
-            )
-            daemon = self.daemons[f"etcd-{name}"]
-            daemon.argv = self.etcd_argv(name, "existing")
-            daemon.start()
-            wait_until("etcd healthy again", self.etcd_healthy, timeout=20)
+            with self._restoring(f"etcd member {name}"):
+                self._rejoin_etcd_member(name, member["ID"])
+
+    def _rejoin_etcd_member(self, name: str, old_id: int) -> None:
+        """The manual's remedy, then a fresh start: member remove, member add, start with an empty data dir."""
+        peer = f"https://[{self.machines[name].address}]:2380"
+        removed = self.etcdctl("node1", "member", "remove", f"{old_id:x}")
+        if removed.returncode != 0:
+            raise RuntimeError(f"lab: etcdctl member remove {old_id:x}: {removed.stderr.strip()}")
+        wait_until(
+            f"etcd member add {name}",
+            lambda: self.etcdctl("node1", "member", "add", name, f"--peer-urls={peer}").returncode == 0,
+            timeout=15,
+            interval=0.5,
+        )
+        daemon = self.daemons[f"etcd-{name}"]
+        daemon.argv = self.etcd_argv(name, "existing")
+        daemon.start()
+        wait_until("etcd healthy again", self.etcd_healthy, timeout=20)
 
     @contextmanager
     def next_hop_self(self, name: str = "node1") -> Iterator[None]:
@@ -536,8 +554,9 @@ class Lab:
             )
             yield
         finally:
-            self._reconfigure_bird(name, "keep")
-            wait_until("routes converged again", self.routes_converged, timeout=15)
+            with self._restoring(f"BIRD of {name}"):
+                self._reconfigure_bird(name, "keep")
+                wait_until("routes converged again", self.routes_converged, timeout=15)
 
     def _reconfigure_bird(self, name: str, next_hop: str) -> None:
         self.write_bird_conf(name, next_hop=next_hop)
@@ -555,9 +574,10 @@ class Lab:
         try:
             yield
         finally:
-            for daemon in daemons:
-                self.daemons[daemon].start()
-            self.wait_healthy(timeout=30)
+            with self._restoring(", ".join(daemons)):
+                for daemon in daemons:
+                    self.daemons[daemon].start()
+                self.wait_healthy(timeout=30)
 
     @contextmanager
     def stopped_bird(self, node: str) -> Iterator[None]:
@@ -586,7 +606,8 @@ class Lab:
         try:
             yield
         finally:
-            netns.set_sysctl(self.machines[name].namespace, "net.ipv6.conf.all.forwarding", "1")
+            with self._restoring(f"IPv6 forwarding on {name}"):
+                netns.set_sysctl(self.machines[name].namespace, "net.ipv6.conf.all.forwarding", "1")
 
     @contextmanager
     def admin_conf_missing(self, name: str) -> Iterator[None]:
@@ -596,4 +617,5 @@ class Lab:
         try:
             yield
         finally:
-            aside.rename(path)
+            with self._restoring(f"admin.conf of {name}"):
+                aside.rename(path)

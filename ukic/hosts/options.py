@@ -87,6 +87,11 @@ def add_options(group: Any) -> None:
         add(option.flag, **kwargs)
 
 
+def add_cli_arguments(parser: Any) -> None:
+    """Add the host options to an argparse parser (``ukic verify``), in their own help group."""
+    add_options(parser.add_argument_group("node and router checks over SSH"))
+
+
 def spec_from_options(config: Any) -> HostsSpec | None:
     """The HostsSpec a pytest run was given, or None when it names no host."""
     return spec_from_values(lambda dest: config.getoption(dest))

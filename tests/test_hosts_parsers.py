@@ -1,0 +1,200 @@
+"""The pure parts of the host checks, on outputs captured from the real daemons of the lab (tests/lab/captured)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ukic.hosts import bird, ceph, etcd
+
+CAPTURED = Path(__file__).parent / "lab" / "captured"
+CONTROL_PLANE = ["node1", "node2", "node3"]
+NODES = [bird.ClusterNode(f"node{i}", (f"fd00:5eed::1{i}",), (f"fd00:10:244:0:{i}::/80",)) for i in (1, 2, 3)]
+
+
+def captured(name: str) -> str:
+    return (CAPTURED / name).read_text()
+
+
+# -- etcd ------------------------------------------------------------------------------------------
+def test_member_list_parses_ids_as_etcdctl_shows_them_in_hex() -> None:
+    members = etcd.parse_member_list(captured("etcd-member-list.json"))
+    assert sorted(m.name for m in members) == CONTROL_PLANE
+    node1 = next(m for m in members if m.name == "node1")
+    assert node1.id == 1420223181241191570 and node1.id_hex == "13b5a5756ba80c92"
+    assert node1.peer_urls == ("https://[fd00:5eed::11]:2380",)
+    assert all(m.started for m in members)
+
+
+def test_healthy_membership_has_no_problem() -> None:
+    members = etcd.parse_member_list(captured("etcd-member-list.json"))
+    health = etcd.parse_endpoint_health(captured("etcd-endpoint-health.json"))
+    assert etcd.membership_problems(members, CONTROL_PLANE, health) == []
+
+
+def test_a_wiped_member_is_still_listed_as_started_and_found_stale_by_its_health() -> None:
+    members = etcd.parse_member_list(captured("etcd-member-list-stale.json"))
+    assert all(m.started for m in members)  # etcd keeps listing the dead member as started
+    health = etcd.parse_endpoint_health(captured("etcd-endpoint-health-stale.json"))
+    problems = etcd.membership_problems(members, CONTROL_PLANE, health)
+    node3 = next(m for m in members if m.name == "node3")
+    assert len(problems) == 1
+    assert problems[0].startswith(f"etcd member {node3.id_hex} (node3, peer https://[fd00:5eed::13]:2380)")
+    assert "context deadline exceeded" in problems[0]
+    assert f"`etcdctl member remove {node3.id_hex}`" in problems[0]
+
+
+def test_a_member_added_but_never_started_is_stale() -> None:
+    members = etcd.parse_member_list(captured("etcd-member-list-unstarted.json"))
+    unstarted = [m for m in members if not m.started]
+    assert len(unstarted) == 1 and unstarted[0].name == ""
+    health = {url: etcd.EndpointHealth(url, True) for url in etcd.client_endpoints(members)}
+    problems = etcd.membership_problems(members, CONTROL_PLANE, health)
+    assert problems == [
+        f"etcd member {unstarted[0].id_hex} (peer https://[fd00:5eed::14]:2380) was added but never started "
+        f"(no name or client URLs): remove it with `etcdctl member remove {unstarted[0].id_hex}` "
+        "(manual: fixing a control-plane re-join)"
+    ]
+
+
+def test_members_must_be_exactly_the_control_plane() -> None:
+    members = etcd.parse_member_list(captured("etcd-member-list.json"))
+    health = etcd.parse_endpoint_health(captured("etcd-endpoint-health.json"))
+    problems = etcd.membership_problems(members, ["node1", "node2", "node4"], health)
+    assert problems[0] == "control-plane node node4 is not an etcd member"
+    assert "(node3, peer https://[fd00:5eed::13]:2380) is not a control-plane node" in problems[1]
+    assert len(problems) == 2
+
+
+def test_the_http_gateway_gives_ids_as_strings() -> None:
+    text = '{"members":[{"ID":"1420223181241191570","name":"a","peerURLs":["p"],"clientURLs":["c"]}]}'
+    assert etcd.parse_member_list(text)[0].id_hex == "13b5a5756ba80c92"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Error: context deadline exceeded", "not JSON"),
+        ('{"header": {}}', "no 'members' list"),
+        ('{"members": [{"name": "x"}]}', "member without ID"),
+        ('{"members": [{"ID": true}]}', "is not a number"),
+    ],
+)
+def test_malformed_member_lists_say_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        etcd.parse_member_list(text)
+
+
+# -- BIRD ------------------------------------------------------------------------------------------
+def test_protocols_give_each_bgp_session_with_its_neighbour_and_state() -> None:
+    protocols = bird.parse_protocols(captured("bird-router-protocols.txt"))
+    assert [(p.name, p.neighbor_address, p.bgp_state) for p in protocols] == [
+        ("node1", "fd00:5eed::11", "Established"),
+        ("node2", "fd00:5eed::12", "Established"),
+        ("node3", "fd00:5eed::13", "Established"),
+    ]
+    assert bird.session_problems("router1", protocols, NODES) == []
+
+
+def test_a_node_whose_bird_stopped_is_named_with_its_state_and_last_error() -> None:
+    protocols = bird.parse_protocols(captured("bird-router-protocols-node2-down.txt"))
+    assert bird.session_problems("router1", protocols, NODES) == [
+        "router router1: no Established session with node node2: BGP session node2 is Active, "
+        "last error: Received: Administrative shutdown (peer fd00:5eed::12)"
+    ]
+
+
+def test_a_node_without_any_session_is_named() -> None:
+    protocols = bird.parse_protocols(captured("bird-router-protocols.txt"))
+    extra = bird.ClusterNode("node4", ("fd00:5eed::14",))
+    assert bird.session_problems("router1", protocols, [*NODES, extra]) == [
+        "router router1 has no BGP session with node node4 (fd00:5eed::14)"
+    ]
+
+
+def test_routes_carry_best_mark_gateway_and_relaying_peer() -> None:
+    routes = bird.parse_routes(captured("bird-router-routes.txt"))
+    assert len(routes) == 12  # 3 pod blocks and the service network, each from 3 nodes
+    relayed = [r for r in routes if r.prefix == "fd00:10:244:0:2::/80" and r.protocol == "node1"]
+    assert relayed == [
+        bird.Route("fd00:10:244:0:2::/80", "unicast", "node1", True, ("fd00:5eed::12",), "fd00:5eed::11")
+    ]
+    assert relayed[0].attributes["BGP.as_path"] == "65534"
+
+
+def test_healthy_routes_reach_every_block_via_its_own_node() -> None:
+    text = captured("bird-router-routes.txt")
+    protocols = bird.parse_protocols(captured("bird-router-protocols.txt"))
+    routes = bird.parse_routes(text)
+    assert bird.next_hop_problems("router1", routes, protocols, NODES) == []
+    assert bird.service_problems("router1", routes, protocols, NODES, ["fd00:10:96::/108"]) == []
+
+
+def test_next_hop_self_is_named_with_the_route_and_the_wrong_next_hop() -> None:
+    protocols = bird.parse_protocols(captured("bird-router-protocols.txt"))
+    routes = bird.parse_routes(captured("bird-router-routes-nexthopself.txt"))
+    assert bird.next_hop_problems("router1", routes, protocols, NODES) == [
+        f"router router1: pod block fd00:10:244:0:{i}::/80 of node node{i} is routed via fd00:5eed::11 "
+        f"from node node1 (best route), not via node{i}'s own fd00:5eed::1{i}: the original next hop was not kept"
+        for i in (2, 3)
+    ]
+
+
+def test_a_block_the_router_lacks_and_a_service_network_it_lacks() -> None:
+    protocols = bird.parse_protocols(captured("bird-router-protocols-node2-down.txt"))
+    routes = bird.parse_routes(captured("bird-router-routes-node2-down.txt"))
+    assert bird.next_hop_problems("router1", routes, protocols, NODES) == [
+        "router router1 has no route for pod block fd00:10:244:0:2::/80 of node node2"
+    ]
+    assert bird.service_problems("router1", routes, protocols, NODES, ["fd00:10:97::/108"]) == [
+        "router router1 has no route for the service network fd00:10:97::/108 announced by a node"
+    ]
+    # a shorter announced prefix covers the service subnet
+    assert bird.service_problems("router1", routes, protocols, NODES, ["fd00:10:96::/112"]) == []
+
+
+def test_the_later_bird_layout_with_the_prefix_on_its_own_line() -> None:
+    text = (
+        "Table master6:\n"
+        "fd00:10:244:0:1::/80\n"
+        "        unicast [node1 2024-01-01 12:00:00] * (100) [AS65534i]\n"
+        "\tvia fd00:5eed::11 on eth0\n"
+        "        unicast [node2 2024-01-01 12:00:00 from fd00:5eed::12] (100) [AS65534i]\n"
+        "\tvia fd00:5eed::11 on eth0\n"
+    )
+    routes = bird.parse_routes(text)
+    assert [(r.prefix, r.protocol, r.best, r.gateways) for r in routes] == [
+        ("fd00:10:244:0:1::/80", "node1", True, ("fd00:5eed::11",)),
+        ("fd00:10:244:0:1::/80", "node2", False, ("fd00:5eed::11",)),
+    ]
+
+
+# -- Ceph ------------------------------------------------------------------------------------------
+def test_quorum_status_lists_the_monmap_in_rank_order() -> None:
+    status = ceph.parse_quorum_status(captured("ceph-quorum.json"))
+    assert [(m.name, m.address) for m in status.monitors] == [
+        ("node1", "[fd00:5eed::11]:6789"),
+        ("node2", "[fd00:5eed::12]:6789"),
+        ("node3", "[fd00:5eed::13]:6789"),
+    ]
+    assert status.in_quorum == ("node1", "node2", "node3")
+    assert ceph.out_of_quorum(status) == []
+    assert ceph.count_problems(status, 3, "development") == []
+
+
+def test_a_stopped_monitor_is_named_and_the_count_follows_the_cluster_type() -> None:
+    status = ceph.parse_quorum_status(captured("ceph-quorum-node3-down.json"))
+    assert ceph.out_of_quorum(status) == [
+        "monitor node3 ([fd00:5eed::13]:6789) is in the monmap but not in quorum (quorum: node1, node2)"
+    ]
+    assert ceph.count_problems(status, 5, "production") == [
+        "the monmap has 3 monitors (node1, node2, node3); a production cluster has 5"
+    ]
+
+
+def test_malformed_quorum_status_says_what_is_wrong() -> None:
+    with pytest.raises(ValueError, match=r"no monmap\.mons list"):
+        ceph.parse_quorum_status('{"quorum_names": []}')
+    with pytest.raises(ValueError, match="not JSON"):
+        ceph.parse_quorum_status("timed out")

@@ -1,0 +1,129 @@
+"""Node and router checks through the real harness against the IPv6 lab: sshd, BIRD, etcd and ceph-mon.
+
+Each fault test breaks one thing in the shared lab, runs `ukic.run.verify` with the lab's
+hosts, and restores the lab (the fault helpers undo their change even when the test fails).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.lab.site import SERVICE_SUBNET, Lab
+from tests.lab.snapshot import write_snapshot
+from ukic.outcome import Outcome
+
+if TYPE_CHECKING:
+    from tests.lab.fixture import VerifyLab
+
+pytest_plugins = ["tests.lab.fixture"]
+pytestmark = pytest.mark.lab
+
+ETCD = "etcd's members are exactly the control-plane nodes, all started and answering"
+FORWARDING = "Every node forwards IPv6"
+ADMIN_CONF = "The masters hold the cluster's admin.conf"
+QUORUM = "The storage monitors are in quorum, as many as the cluster type calls for"
+SESSIONS = "Every router has an established BGP session with every node"
+NEXT_HOP = "Each pod block is reached through the node that hosts it"
+SERVICES = "The service network is announced to the routers"
+NODE_SCENARIOS = {ETCD, FORWARDING, ADMIN_CONF, QUORUM}
+ROUTER_SCENARIOS = {SESSIONS, NEXT_HOP, SERVICES}
+
+
+def outcomes(results: dict) -> dict[str, Outcome]:
+    return {name: r.outcome for name, r in results.items()}
+
+
+def test_healthy_lab_passes_every_node_and_router_scenario(verify_lab: VerifyLab) -> None:
+    results = verify_lab("nodes or routers")
+    assert set(results) == NODE_SCENARIOS | ROUTER_SCENARIOS
+    assert outcomes(results) == dict.fromkeys(results, Outcome.PASSED), {n: r.reason for n, r in results.items()}
+
+
+def test_stale_etcd_member_fails_naming_it_and_the_remedy(healthy_lab: Lab, verify_lab: VerifyLab) -> None:
+    with healthy_lab.stale_etcd_member("node3") as member:
+        results = verify_lab("nodes")
+    etcd = results[ETCD]
+    assert etcd.outcome is Outcome.FAILED
+    assert member["id"] in etcd.reason and member["peer_url"] in etcd.reason
+    assert f"etcdctl member remove {member['id']}" in etcd.reason
+    assert etcd.reason.count("etcd member ") == 1  # the live members are not blamed
+    assert results[FORWARDING].outcome is Outcome.PASSED
+
+
+def test_next_hop_self_fails_naming_the_route_and_the_wrong_next_hop(healthy_lab: Lab, verify_lab: VerifyLab) -> None:
+    relay = healthy_lab.machines["node1"]
+    with healthy_lab.next_hop_self("node1"):
+        results = verify_lab("routers")
+    reason = results[NEXT_HOP].reason
+    assert results[NEXT_HOP].outcome is Outcome.FAILED
+    for owner in ("node2", "node3"):
+        block = healthy_lab.machines[owner].pod_block
+        assert f"pod block {block} of node {owner} is routed via {relay.address} from node node1 (best route)" in reason
+    assert "pod block fd00:10:244:0:1::/80" not in reason  # node1's own block is announced right
+    assert results[SESSIONS].outcome is Outcome.PASSED
+    assert results[SERVICES].outcome is Outcome.PASSED
+
+
+def test_stopped_bird_fails_the_session_scenario_naming_the_peer(healthy_lab: Lab, verify_lab: VerifyLab) -> None:
+    with healthy_lab.stopped_bird("node2"):
+        results = verify_lab("routers")
+    reason = results[SESSIONS].reason
+    assert results[SESSIONS].outcome is Outcome.FAILED
+    assert "no Established session with node node2" in reason
+    assert healthy_lab.machines["node2"].address in reason
+    assert "node1" not in reason and "node3" not in reason
+
+
+def test_stopped_monitor_fails_the_quorum_scenario_naming_it(healthy_lab: Lab, verify_lab: VerifyLab) -> None:
+    with healthy_lab.stopped_monitor("node3"):
+        results = verify_lab("nodes")
+    reason = results[QUORUM].reason
+    assert results[QUORUM].outcome is Outcome.FAILED
+    assert (
+        f"monitor node3 ([{healthy_lab.machines['node3'].address}]:6789) is in the monmap but not in quorum" in reason
+    )
+    assert "monitor node1" not in reason
+
+
+def test_hosts_refusing_ssh_make_their_scenarios_unverifiable(healthy_lab: Lab, verify_lab: VerifyLab) -> None:
+    with healthy_lab.stopped("sshd-node1", "sshd-router1"):
+        results = verify_lab("nodes or routers")
+    for name in (FORWARDING, ADMIN_CONF):
+        assert results[name].outcome is Outcome.UNVERIFIABLE
+        assert results[name].reason.startswith("node node1 (ssh://root@node1): cannot reach over SSH")
+    for name in ROUTER_SCENARIOS:
+        assert results[name].outcome is Outcome.UNVERIFIABLE
+        assert "router router1 (ssh://root@router1): cannot reach over SSH" in results[name].reason
+    # etcd and Ceph are asked on the next control-plane node that answers
+    assert results[ETCD].outcome is Outcome.PASSED
+    assert results[QUORUM].outcome is Outcome.PASSED
+
+
+def test_node_facts_that_differ_from_the_cluster_fail_naming_the_node(
+    healthy_lab: Lab, verify_lab: VerifyLab, tmp_path
+) -> None:
+    # node3 is not a control-plane node in this cluster: its etcd member is stale, its admin.conf not asked for
+    snapshot = write_snapshot(tmp_path / "snapshot", healthy_lab.nodes, control_plane=["node1", "node2"])
+    with healthy_lab.forwarding_off("node1"), healthy_lab.admin_conf_missing("node2"):
+        results = verify_lab("nodes", snapshot=snapshot)
+    assert results[ETCD].outcome is Outcome.FAILED
+    assert "(node3, peer https://[fd00:5eed::13]:2380) is not a control-plane node" in results[ETCD].reason
+    assert results[FORWARDING].outcome is Outcome.FAILED
+    assert "node node1" in results[FORWARDING].reason and "node2" not in results[FORWARDING].reason
+    assert results[ADMIN_CONF].outcome is Outcome.FAILED
+    assert "node node2" in results[ADMIN_CONF].reason and "node1" not in results[ADMIN_CONF].reason
+
+
+def test_missing_service_route_and_unknown_pod_blocks(healthy_lab: Lab, verify_lab: VerifyLab, tmp_path) -> None:
+    snapshot = write_snapshot(tmp_path / "snapshot", healthy_lab.nodes)
+    config = (snapshot / "configmaps.yaml").read_text()
+    (snapshot / "configmaps.yaml").write_text(config.replace(SERVICE_SUBNET, "fd00:10:97::/108"))
+    nodes = (snapshot / "nodes.yaml").read_text()
+    (snapshot / "nodes.yaml").write_text(nodes.replace("fd00:10:244:0:3::/80", "fd00:10:244:0:9::/80"))
+    results = verify_lab("routers", snapshot=snapshot)
+    assert results[SERVICES].outcome is Outcome.FAILED
+    assert "no route for the service network fd00:10:97::/108" in results[SERVICES].reason
+    assert results[NEXT_HOP].outcome is Outcome.FAILED
+    assert "router router1 has no route for pod block fd00:10:244:0:9::/80 of node node3" in results[NEXT_HOP].reason
