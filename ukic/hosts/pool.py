@@ -114,8 +114,9 @@ def _ssh_error(exc: RuntimeError) -> str:
 class HostPool:
     """The hosts of one run, created on first use and closed together."""
 
-    def __init__(self, spec: HostsSpec) -> None:
+    def __init__(self, spec: HostsSpec, multiplex: bool = True) -> None:
         self.spec = spec
+        self.multiplex = multiplex  # one SSH connection per host for the whole run
         self._hosts: dict[str, RemoteHost] = {}
         self._control_dir: Path | None = None
         self._ssh_urls: dict[str, Path] = {}
@@ -150,8 +151,12 @@ class HostPool:
             kwargs["timeout"] = self.spec.connect_timeout
             if self.spec.ssh_config is not None:
                 kwargs["ssh_config"] = str(self.spec.ssh_config)
-            if scheme_of(url) != "paramiko":  # paramiko keeps its connection in-process
+            if scheme_of(url) == "paramiko":
+                pass  # paramiko keeps its connection in-process
+            elif self.multiplex:
                 kwargs["controlpath"] = str(self._control_path(url))
+            else:
+                kwargs["controlpersist"] = 0
         return testinfra.get_host(url, **kwargs)
 
     def _control_path(self, url: str) -> Path:
