@@ -128,18 +128,23 @@ class FakeKubeAPI:
     @classmethod
     def from_snapshot(cls, folder: Path, **kwargs: Any) -> FakeKubeAPI:
         """Serve a snapshot: every captured file as a resource; a missing file answers 403 (not readable)."""
+        api = cls(**kwargs)
+        api.serve_snapshot(folder)
+        return api
+
+    def serve_snapshot(self, folder: Path) -> None:
+        """From now on serve this snapshot (a folder or .tar.gz), faults and log cleared."""
         snapshot = SnapshotSource(folder)
         objects: dict[str, list[dict[str, Any]]] = {}
-        missing = []
+        missing = set()
         for resource in CATALOG:
             try:
                 objects[resource.key] = snapshot.list(resource.key)
             except ResourceUnavailable:
-                missing.append(resource.key)
-        version = snapshot.info().server_version
-        if version:
-            kwargs.setdefault("server_version", version)
-        return cls(objects, not_captured=missing, **kwargs)
+                missing.add(resource.key)
+        self.reset(objects)
+        self.not_captured = missing
+        self.server_version = snapshot.info().server_version or self.server_version
 
     # -- lifecycle ---------------------------------------------------------------------------
 

@@ -53,6 +53,7 @@ class LiveSource(Source):
         self._key_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
         self._info: SourceInfo | None = None
+        self._version: dict[str, str | None] = {}
 
     @property
     def server(self) -> str:
@@ -96,10 +97,12 @@ class LiveSource(Source):
         wanted = list(dict.fromkeys(keys))
         for key in wanted:
             lookup(key)
-        self._discovery.run()
         results: dict[str, list[Obj] | ResourceUnavailable] = {}
         pool = ThreadPoolExecutor(max_workers=self._concurrency, thread_name_prefix="ukic-list")
         try:
+            version = pool.submit(self._server_version)  # alongside discovery, not after it
+            self._discovery.run()
+            version.result()
             futures = {key: pool.submit(self.list, key) for key in wanted}
             for key, future in futures.items():
                 try:
@@ -118,12 +121,15 @@ class LiveSource(Source):
             return self._key_locks.setdefault(key, threading.Lock())
 
     def _server_version(self) -> str | None:
-        try:
-            version = self._client.get_json("/version")
-        except ApiStatusError:
-            return None  # /version is public on every cluster we know; its absence is not fatal
-        text = version.get("gitVersion")
-        return text if isinstance(text, str) else None
+        """gitVersion from /version, asked once."""
+        with self._lock_for("/version"):
+            if "/version" not in self._version:
+                try:
+                    text = self._client.get_json("/version").get("gitVersion")
+                except ApiStatusError:
+                    text = None  # /version is public on every cluster we know; its absence is not fatal
+                self._version["/version"] = text if isinstance(text, str) else None
+        return self._version["/version"]
 
     def _fetch(self, resource: Resource) -> list[Obj]:
         try:
