@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pytest_bdd import given, parsers, then
@@ -100,8 +101,9 @@ def peers_keep_next_hop(bgp_peers: list[dict[str, Any]]) -> None:
     for peer in bgp_peers:
         spec = peer.get("spec") or {}
         name = f"{kube.ref(peer, 'BGPPeer')} ({spec.get('peerIP', 'no peerIP')})"
-        if spec.get("keepOriginalNextHop") is not True:
-            problems.append(f"{name}: keepOriginalNextHop is {spec.get('keepOriginalNextHop', 'unset')}")
+        keep = spec.get("keepOriginalNextHop")
+        if keep is not True:
+            problems.append(f"{name}: keepOriginalNextHop is {'unset' if keep is None else json.dumps(keep)}")
         if not spec.get("asNumber"):
             problems.append(f"{name}: no asNumber")
     fail_on(problems)

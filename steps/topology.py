@@ -18,7 +18,7 @@ def _at_least(
 ) -> str | None:
     if len(have) >= need:
         return None
-    return f"{len(have)} {what} ({_names(have)}); a {cluster_type} cluster's {why} is {need}"
+    return f"{what}: {len(have)} ({_names(have)}); a {cluster_type} cluster's {why} is {need}"
 
 
 @then("there are at least as many nodes as the cluster type's minimum")

@@ -57,7 +57,7 @@ def expected_workloads(state: ClusterState, component: Component) -> list[Findin
     ]
     for repository in component.images:
         users = list(image_users(state, repository))
-        findings.append(Finding(f"a workload using image {repository}", users[0] if users else None))
+        findings.append(Finding(f"workload using image {repository}", users[0] if users else None))
     return findings
 
 

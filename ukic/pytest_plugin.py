@@ -241,27 +241,37 @@ def pytest_bdd_step_func_lookup_error(
     recorder.step_ended(step.keyword, step.name, step.line_number, exception)
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    report = yield
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport | None:
+    """Our report for a decided scenario: the outcome and its one-line reason, never a traceback."""
     if not _is_scenario(item) or RUN not in item.config.stash:
-        return report
+        return None
     decided_at_setup = call.when == "setup" and call.excinfo is not None
     if call.when != "call" and not decided_at_setup:
-        return report
-    recorder = _recorder_for(item)
-    result = recorder.finish(call.excinfo.value if call.excinfo else None)
+        return None
+    result = _recorder_for(item).finish(call.excinfo.value if call.excinfo else None)
     item.config.stash[RUN].results.append(result)
+    outcome = PYTEST_OUTCOME[result.outcome]
+    longrepr: tuple[str, int, str] | str | None = None
+    if outcome == "skipped":
+        longrepr = (str(item.path), result.line, f"{result.outcome.value}: {result.reason}")
+    elif outcome == "failed":
+        longrepr = f"{result.id}: {result.reason}"
+    sections = [("ukic", f"warning: {result.reason}")] if result.outcome is Outcome.WARNING else []
+    report = pytest.TestReport(
+        item.nodeid,
+        item.location,
+        dict.fromkeys(item.keywords, 1),
+        outcome,  # type: ignore[arg-type]
+        longrepr,
+        call.when,  # type: ignore[arg-type]
+        sections,
+        call.duration,
+        call.start,
+        call.stop,
+        user_properties=item.user_properties,
+    )
     report.ukic_outcome = result.outcome  # type: ignore[attr-defined]
-    report.outcome = PYTEST_OUTCOME[result.outcome]  # type: ignore[assignment]
-    if report.outcome == "skipped":
-        report.longrepr = (str(item.path), result.line, f"{result.outcome.value}: {result.reason}")
-    elif report.outcome == "failed":
-        report.longrepr = f"{result.id}: {result.reason}"
-    else:
-        report.longrepr = None
-    if result.outcome is Outcome.WARNING:
-        report.sections.append(("ukic", f"warning: {result.reason}"))
     return report
 
 

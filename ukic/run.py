@@ -117,6 +117,8 @@ def _pytest_args(request: VerifyRequest) -> list[str]:
         "-p", "no:logging",
         "-p", "no:junitxml",
         "-p", "no:stepwise",
+        "-p", "no:unraisableexception",
+        "-p", "no:threadexception",
         "-o", "addopts=",
         "-o", "testpaths=",
         "--rootdir", str(paths.features_dir()),
