@@ -52,6 +52,7 @@ class RunResult:
     duration: float
     scenarios: list[ScenarioResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. waivers matching nothing, ignored manifest files
+    facts: dict[str, Any] = field(default_factory=dict)  # what the manual's cluster table shows: masters, argo, rook
 
     @property
     def counts(self) -> dict[str, int]:

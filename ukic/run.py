@@ -10,6 +10,7 @@ from typing import Any
 
 from ukic import __version__, paths
 from ukic.errors import UkicError, UsageError
+from ukic.ledger import facts_from_state
 from ukic.optional import optional_module
 from ukic.result import RunResult
 from ukic.run_context import UkicRun
@@ -65,6 +66,7 @@ def result_of(run: UkicRun, started: datetime | None, cluster: str | None = None
         finished_at=_utc(finished),
         duration=(finished - started).total_seconds(),
         scenarios=list(run.results),
+        facts=facts_from_state(run.state),
     )
 
 
