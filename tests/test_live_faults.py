@@ -252,3 +252,32 @@ def test_transient_faults_are_retried_and_change_nothing(
     inject(fake)
     assert run(capture_args(kubeconfig, tmp_path), capsys)[::2] == (0, "")
     assert len(list((tmp_path / "snap").glob("*.yaml"))) == len(CATALOG) + 1  # + cluster.yaml
+
+
+def test_kubeconfig_env_naming_only_missing_files(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("KUBECONFIG", f"{tmp_path}/a:{tmp_path}/b")
+    assert run(["capture", "-o", str(tmp_path / "snap")], capsys)[::2] == (
+        4,
+        f"ukic: KUBECONFIG={tmp_path}/a:{tmp_path}/b: none of these files exists\n",
+    )
+
+
+def test_no_kubeconfig_anywhere_and_not_in_a_pod(tmp_path: Path, monkeypatch, capsys) -> None:
+    from ukic.kubeapi import kubeconfig as module
+
+    monkeypatch.delenv("KUBECONFIG", raising=False)
+    monkeypatch.delenv("KUBERNETES_SERVICE_HOST", raising=False)
+    monkeypatch.setattr(module, "DEFAULT_KUBECONFIG", str(tmp_path / "absent"))
+    assert run(["capture", "-o", str(tmp_path / "snap")], capsys)[::2] == (
+        4,
+        f"ukic: no cluster to read: pass --kubeconfig FILE, set KUBECONFIG, create {tmp_path / 'absent'}, "
+        "or run ukic inside a pod with a service account\n",
+    )
+
+
+def test_certificate_authority_file_missing(tmp_path: Path, capsys) -> None:
+    config = write_kubeconfig(tmp_path / "kc", "https://127.0.0.1:6443", ca_file=tmp_path / "ca.crt", embed_ca=False)
+    assert run(capture_args(config, tmp_path), capsys)[::2] == (
+        4,
+        f"ukic: kubeconfig {config}: context 'fake-admin@fake': File does not exist: {tmp_path / 'ca.crt'}\n",
+    )

@@ -76,12 +76,12 @@ def test_a_group_the_server_does_not_serve_means_none_exist(fake: FakeKubeAPI, k
 
 
 def test_a_resource_found_only_in_a_non_preferred_version_is_still_listed(fake: FakeKubeAPI, kubeconfig: Path) -> None:
-    fake.objects["kustomizations.kustomize.toolkit.fluxcd.io"] = [
-        {"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "metadata": {"name": "flux"}}
-    ]
-    fake.objects["helmreleases.helm.toolkit.fluxcd.io"] = []
-    items = LiveSource(kubeconfig, None).list("kustomizations.kustomize.toolkit.fluxcd.io")
-    assert [i["apiVersion"] for i in items] == ["kustomize.toolkit.fluxcd.io/v1"]
+    fake.objects["ippools.crd.projectcalico.org"][0]["apiVersion"] = "crd.projectcalico.org/v3"
+    source = LiveSource(kubeconfig, None)
+    assert [i["apiVersion"] for i in source.list("ippools.crd.projectcalico.org")] == ["crd.projectcalico.org/v3"]
+    assert [i["apiVersion"] for i in source.list("bgppeers.crd.projectcalico.org")] == ["crd.projectcalico.org/v1"]
+    paths = [r.path for r in fake.requests]
+    assert "/apis/crd.projectcalico.org/v1" in paths and "/apis/crd.projectcalico.org/v3/ippools" in paths
 
 
 def test_forbidden_resource_is_unavailable_with_the_missing_permission(fake: FakeKubeAPI, kubeconfig: Path) -> None:
@@ -233,3 +233,39 @@ def test_in_cluster_service_account(fake_tls: FakeKubeAPI, tmp_path: Path, monke
     info = source.info()
     assert info.location == f"{fake_tls.url} (in-cluster service account)" and info.context is None
     assert len(source.list("nodes")) == 2
+
+
+def exec_kubeconfig(path: Path, server: str, command: str) -> Path:
+    import yaml
+
+    doc = yaml.safe_load(write_kubeconfig(path, server, token=None).read_text())
+    doc["users"][0]["user"] = {
+        "exec": {"apiVersion": "client.authentication.k8s.io/v1beta1", "command": command, "interactiveMode": "Never"}
+    }
+    path.write_text(yaml.safe_dump(doc))
+    return path
+
+
+def test_an_exec_credentials_plugin_supplies_the_token(fake: FakeKubeAPI, tmp_path: Path) -> None:
+    plugin = tmp_path / "kubelogin"
+    plugin.write_text(
+        "#!/bin/sh\n"
+        'echo \'{"apiVersion": "client.authentication.k8s.io/v1beta1", "kind": "ExecCredential",'
+        ' "status": {"token": "fake-token"}}\'\n'
+    )
+    plugin.chmod(0o755)
+    config = exec_kubeconfig(tmp_path / "kc", fake.url, str(plugin))
+    assert len(LiveSource(config, None).list("nodes")) == 2
+
+
+def test_a_failing_credentials_plugin_is_one_usage_line(fake: FakeKubeAPI, tmp_path: Path) -> None:
+    from ukic.errors import UsageError
+
+    config = exec_kubeconfig(tmp_path / "kc", fake.url, str(tmp_path / "no-such-plugin"))
+    with pytest.raises(UsageError) as error:
+        LiveSource(config, None)
+    assert error.value.message == (
+        f"kubeconfig {config}: context 'fake-admin@fake': credentials plugin failed: "
+        f"[Errno 2] No such file or directory: '{tmp_path / 'no-such-plugin'}'"
+    )
+    assert fake.requests == []

@@ -23,7 +23,7 @@ def test_the_http_layer_refuses_every_other_method_before_sending(fake: FakeKube
 
 def test_the_http_layer_talks_to_its_own_server_only(fake: FakeKubeAPI) -> None:
     client = ApiClient(Endpoint(server=fake.url, origin="test"))
-    with pytest.raises(ReadOnlyViolation, match="refused to send a request to http://example.invalid/"):
+    with pytest.raises(ReadOnlyViolation, match=r"refused to send a request to http://example\.invalid/"):
         client.request("GET", "http://example.invalid/api")
 
 

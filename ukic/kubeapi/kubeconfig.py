@@ -12,6 +12,7 @@ plugins, token files, client certificates). It is imported only inside the funct
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -151,6 +152,9 @@ def _endpoint_from_kubeconfig(paths: list[Path], context: str, cluster_name: str
     from kubernetes.config.kube_config import load_kube_config
 
     configuration = Configuration()
+    complaints = _Complaints()
+    root = logging.getLogger()
+    root.addHandler(complaints)  # the loader logs (not raises) credential-plugin failures
     try:
         load_kube_config(
             config_file=os.pathsep.join(str(p) for p in paths),
@@ -164,6 +168,10 @@ def _endpoint_from_kubeconfig(paths: list[Path], context: str, cluster_name: str
         raise UsageError(
             f"kubeconfig {where}: context {context!r}: cannot load its credentials ({type(exc).__name__})"
         ) from None
+    finally:
+        root.removeHandler(complaints)
+    if complaints.first is not None:
+        raise UsageError(f"kubeconfig {where}: context {context!r}: credentials plugin failed: {complaints.first}")
     origin = f"context {context!r} in kubeconfig {where}"
     return _endpoint(configuration, origin, where)
 
@@ -211,6 +219,19 @@ def _endpoint(configuration: Any, origin: str, where: str) -> Endpoint:
         proxy=configuration.proxy,
         authorization=authorization,
     )
+
+
+class _Complaints(logging.Handler):
+    """Keeps the first error the kubernetes loader logs while loading credentials."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.first: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.first is None:
+            text = record.getMessage().strip()
+            self.first = (text.splitlines()[0] if text else "unknown error")[:200]
 
 
 def _first_line(exc: BaseException) -> str:
