@@ -153,7 +153,8 @@ class Progress:
     def update(self, name: str, state: str, outcome: Any) -> None:
         detail = ""
         if outcome is not None:
-            detail = outcome.verdict + (f": {outcome.error}" if outcome.error else "")
+            counts = ", ".join(f"{n} {h}" for (key, h) in COUNT_COLUMNS if (n := (outcome.counts or {}).get(key)))
+            detail = f"{outcome.verdict}: {outcome.error or counts}"
         self.states[name] = (state, time.monotonic(), detail)
         if self.live is None and state != "queued":
             took = f" in {outcome.duration:.1f} s" if outcome is not None else ""
