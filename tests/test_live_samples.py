@@ -9,6 +9,7 @@ gives those outcomes again.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,9 +85,14 @@ def test_live_verify_equals_snapshot_verify(sample: Path, api: FakeKubeAPI, tmp_
     live = LiveSource(config, None)
     assert lists(live) == served(api)  # the same objects, resource by resource
     expected = outcomes(run_verify(SnapshotSource(sample), sample))
+    api.clear_log()
     got = outcomes(run_verify(LiveSource(config, None), sample))
     assert got == expected
     assert {r.method for r in api.requests} == {"GET"}
+    # discovery once, then one LIST per resource (no sample needs a second page)
+    pages = Counter(r.path for r in api.requests if "limit=" in r.query)
+    assert set(pages.values()) == {1}
+    assert len(api.requests) - sum(pages.values()) <= 3 + len({r.group for r in CATALOG})
 
 
 #: Capture is checked end to end on the default sample and on one with a resource not captured
