@@ -192,7 +192,7 @@ def test_prometheus_textfile(tmp_path: Path) -> None:
 
 def test_ledger_command_md_json_and_prometheus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     reports = tmp_path / "reports"
-    ledger.record(ledger.ledger_path(reports), run("p7", GOOD), None, facts=FACTS)
+    ledger.record(ledger.ledger_path(reports), run("p7", GOOD), reports / "p7" / "2026-05-01T100000Z", facts=FACTS)
     inventory = inventory_file(tmp_path)
     assert main(["ledger", "--report-dir", str(reports), "--inventory", str(inventory)]) == 0
     out = capsys.readouterr().out
@@ -200,6 +200,7 @@ def test_ledger_command_md_json_and_prometheus(tmp_path: Path, capsys: pytest.Ca
     assert main(["ledger", "--report-dir", str(reports), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows[0]["cluster"] == "p7" and rows[0]["last_verdict"] == "conformant"
+    assert rows[0]["report"] == str(reports / "p7" / "2026-05-01T100000Z" / "report.html")
     metrics = tmp_path / "textfile" / "ukic.prom"
     metrics.parent.mkdir()
     assert main(["ledger", "--report-dir", str(reports), "--prometheus", str(metrics)]) == 0

@@ -245,8 +245,13 @@ TABLE_HEADERS = (
 )
 
 
-def table_rows(ledger: Mapping[str, Any], inventory: Any = None) -> list[dict[str, Any]]:
-    """One row per cluster: inventory order first (when given), then clusters known only to the ledger."""
+def table_rows(
+    ledger: Mapping[str, Any], inventory: Any = None, ledger_dir: Path | None = None
+) -> list[dict[str, Any]]:
+    """One row per cluster: inventory order first (when given), then clusters known only to the ledger.
+
+    ``ledger_dir`` (the ledger's folder) turns the last run's report folder into the path of its report.html.
+    """
     known = ledger.get("clusters", {})
     entries = list(inventory.clusters) if inventory is not None else []
     extra = sorted(n for n in known if inventory is None or inventory.get(n) is None)
@@ -271,6 +276,7 @@ def table_rows(ledger: Mapping[str, Any], inventory: Any = None) -> list[dict[st
                 "last_run": last.get("time"),
                 "last_verdict": last.get("verdict"),
                 "declared_version": cluster.version if cluster else last.get("version"),
+                "report": _report_page(last.get("report"), ledger_dir),
             }
         )
     return rows
@@ -323,6 +329,12 @@ def render_prometheus(ledger: Mapping[str, Any]) -> str:
     for metric, help_text, samples in blocks:
         lines += [f"# HELP {metric} {help_text}", f"# TYPE {metric} gauge", *samples]
     return "\n".join(lines) + "\n"
+
+
+def _report_page(report: str | None, ledger_dir: Path | None) -> str | None:
+    if not report:
+        return None
+    return str((ledger_dir or Path()) / report / "report.html")
 
 
 def _mark(value: bool | None) -> str:

@@ -19,6 +19,7 @@ COUNT_COLUMNS = (
     ("waived", "waived"),
 )
 VERDICT_STYLES = {"conformant": "green", "not conformant": "red", "could not verify": "yellow"}
+HTML_REPORT = "report.html"  # written by ukic.report.writer into every run folder
 PLAIN_WIDTH = 200  # table width when the output is not a terminal (logs, CI)
 
 
@@ -118,9 +119,18 @@ def results_table(inventory: Any, report: Any) -> Any:
         cells = [str(counts[key]) if outcome.counts else "-" for key, _ in COUNT_COLUMNS]
         style = VERDICT_STYLES.get(outcome.verdict, "")
         verdict = f"[{style}]{outcome.verdict}[/]" if style else outcome.verdict
-        where = outcome.report or outcome.error or ""
-        table.add_row(cluster.name, cluster.version, cluster.type, *cells, verdict, _escape(where))
+        table.add_row(cluster.name, cluster.version, cluster.type, *cells, verdict, _report_cell(outcome))
     return table
+
+
+def _report_cell(outcome: Any) -> str:
+    """The run's report.html (a terminal hyperlink where supported), or the error that stopped the run."""
+    if not outcome.report:
+        return _escape(outcome.error or "")
+    page = Path(outcome.report) / HTML_REPORT
+    if not page.exists():
+        return _escape(outcome.report)
+    return f"[link={page.resolve().as_uri()}]{_escape(str(page))}[/link]"
 
 
 def _escape(text: str) -> str:

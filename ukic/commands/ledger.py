@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         inventory = load_inventory(args.inventory)
     if not ledger["clusters"] and inventory is None:
         raise UsageError(f"{path}: no runs recorded yet (run `ukic audit` or `ukic verify` first)")
-    rows = table_rows(ledger, inventory)
+    rows = table_rows(ledger, inventory, path.parent)
     if args.format == "json":
         print(json.dumps(rows, indent=2))
     else:
