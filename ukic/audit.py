@@ -36,10 +36,16 @@ PRELOAD = [
     "ukic.profiles",
     "ukic.pytest_plugin",
     "ukic.report.writer",
+    "ukic.sources.factory",
     "ukic.sources.snapshot",
     "pytest",
     "pytest_bdd",
 ]
+#: Extra modules by source kind: the live source reads kubeconfigs with the official client's loader.
+PRELOAD_FOR_SOURCE = {
+    "kubeconfig": ["ukic.sources.live", "kubernetes.config.kube_config", "kubernetes.client"],
+    "manifests": ["ukic.sources.manifests"],
+}
 POLL_SECONDS = 0.1
 STOP_GRACE_SECONDS = 3.0
 COULD_NOT_VERIFY = "could not verify"
@@ -168,7 +174,7 @@ class AuditRunner:
         self.on_event = on_event
         self.signal_received: int | None = None
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(PRELOAD)
+        self._context.set_forkserver_preload(preload_modules(jobs))
 
     def run(self) -> list[ClusterOutcome]:
         """Every job's outcome in job order; raises Interrupted (workers stopped) on a signal."""
@@ -257,6 +263,18 @@ class AuditRunner:
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+
+def preload_modules(jobs: list[AuditJob]) -> list[str]:
+    """What the forkserver imports before forking workers: the harness, the pytest plugins every
+    run loads (entry points), and what the inventory's source kinds need. A name that fails to
+    import is skipped by multiprocessing, so the list may name optional parts."""
+    from importlib.metadata import entry_points
+
+    plugins = [ep.module for ep in entry_points(group="pytest11")]
+    kinds = {job.cluster.source.kind for job in jobs}
+    extra = [name for kind in sorted(kinds) for name in PRELOAD_FOR_SOURCE.get(kind, [])]
+    return list(dict.fromkeys([*PRELOAD, *plugins, *extra]))
 
 
 def _receive(conn: Connection) -> ClusterOutcome | None:
