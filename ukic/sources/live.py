@@ -53,7 +53,9 @@ class LiveSource(Source):
         self._key_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
         self._info: SourceInfo | None = None
-        self._version: dict[str, str | None] = {}
+        self._version: str | None = None
+        self._version_asked = False
+        self._version_lock = threading.Lock()
 
     @property
     def server(self) -> str:
@@ -122,14 +124,15 @@ class LiveSource(Source):
 
     def _server_version(self) -> str | None:
         """gitVersion from /version, asked once."""
-        with self._lock_for("/version"):
-            if "/version" not in self._version:
+        with self._version_lock:
+            if not self._version_asked:
                 try:
                     text = self._client.get_json("/version").get("gitVersion")
                 except ApiStatusError:
                     text = None  # /version is public on every cluster we know; its absence is not fatal
-                self._version["/version"] = text if isinstance(text, str) else None
-        return self._version["/version"]
+                self._version = text if isinstance(text, str) else None
+                self._version_asked = True
+        return self._version
 
     def _fetch(self, resource: Resource) -> list[Obj]:
         try:
