@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,10 @@ import pytest
 import yaml
 
 from fixtures.samplegen import kubeyaml
+from fixtures.samplegen.bulk import large_v5
 from fixtures.samplegen.catalogue import BASE, CONFORMING, SAMPLES, write_samples
 from fixtures.samplegen.variants import VARIANTS
+from fixtures.samplegen.write import ListWriter, write_snapshot
 from ukic.resources import BY_KEY, CATALOG
 from ukic.sources.base import ResourceUnavailable
 from ukic.sources.snapshot import CLUSTER_KEYS, SnapshotSource
@@ -324,3 +328,50 @@ def test_variant_differs_from_v5_production_only_in_its_declared_files(variant) 
     assert differing == set(variant.changed)
     assert {s.exit_code for s in SAMPLES if s.variant is variant} == {variant.exit_code}
     assert variant.exit_code == {"failed": 1, "warning": 0, "unverifiable": 2}[variant.outcome]
+
+
+# -- the benchmark generator -------------------------------------------------------------------
+
+
+def test_large_snapshot_grows_v5_with_tenant_pods_spread_over_the_workers(tmp_path: Path) -> None:
+    snap = large_v5(nodes=15, pods=120)
+    nodes = {n.name for n in snap.spec.nodes}
+    workers = {n.name for n in snap.spec.nodes if not n.control_plane}
+    assert len(nodes) == 15 and len(workers) == 12
+    pods = snap.items["pods"]
+    tenant = [p for p in pods if p["metadata"]["namespace"].startswith("tenant-")]
+    assert len(tenant) == 120
+    assert {p["spec"]["nodeName"] for p in tenant} == workers
+    assert all(p["status"]["phase"] == "Running" and p["metadata"]["ownerReferences"] for p in tenant)
+    assert sorted(p["spec"]["nodeName"] for p in pods if labels(p).get("k8s-app") == "calico-node") == sorted(nodes)
+    assert len({p["status"]["podIP"] for p in pods if not p["spec"].get("hostNetwork")}) == len(
+        [p for p in pods if not p["spec"].get("hostNetwork")]
+    )
+
+    yaml_dir, json_dir = tmp_path / "yaml", tmp_path / "json"
+    write_snapshot(snap, yaml_dir)
+    write_snapshot(snap, json_dir, writer=ListWriter("json"))
+    per_pod = (yaml_dir / "pods.yaml").stat().st_size / len(pods)
+    assert 1500 < per_pod < 5000, f"{per_pod:.0f} bytes per pod is not the size of a real pod"
+    from_yaml, from_json = SnapshotSource(yaml_dir), SnapshotSource(json_dir)
+    assert from_yaml.info().cluster_name == from_json.info().cluster_name == "place10"
+    for key in ("nodes", "pods", "deployments.apps", "bgppeers.crd.projectcalico.org"):
+        assert from_yaml.list(key) == from_json.list(key), key
+
+
+def test_large_snapshot_script_reports_sizes_and_refuses_too_few_nodes(tmp_path: Path) -> None:
+    script = ROOT / "bench" / "generate_large_snapshot.py"
+    out = tmp_path / "large"
+    done = subprocess.run(
+        [sys.executable, str(script), "--nodes", "12", "--pods", "40", "--format", "json", "--out", str(out)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "12 nodes" in done.stdout and "bytes per pod" in done.stdout and "total" in done.stdout
+    assert (out / "pods.json").is_file() and (out / "cluster.json").is_file()
+    refused = subprocess.run(
+        [sys.executable, str(script), "--nodes", "5", "--out", str(tmp_path / "no")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert refused.returncode == 2 and "at least 9 nodes" in refused.stderr
+    assert "Traceback" not in refused.stderr and not (tmp_path / "no").exists()
