@@ -21,7 +21,7 @@ pytest_plugins = ["tests.fakeapi.fixtures"]
 def test_info_names_server_context_cluster_and_version(fake: FakeKubeAPI, kubeconfig: Path) -> None:
     info = LiveSource(kubeconfig, None).info()
     assert info.kind == "live"
-    assert info.location == f"{fake.url} (context fake-admin@fake)"
+    assert info.location == fake.url
     assert (info.cluster_name, info.context, info.server_version) == ("fake", "fake-admin@fake", "v1.30.2")
     assert info.captured_at and info.captured_at.endswith("Z")
 

@@ -8,10 +8,11 @@ from typing import Any
 
 import yaml
 
-try:  # libyaml is several times faster than the pure-Python parser
+try:  # libyaml is several times faster than the pure-Python parser and emitter
+    from yaml import CSafeDumper as SafeDumper
     from yaml import CSafeLoader as SafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader  # type: ignore[assignment]
+    from yaml import SafeDumper, SafeLoader  # type: ignore[assignment]
 
 
 class ParseError(ValueError):
@@ -48,4 +49,4 @@ def _yaml_where(exc: yaml.YAMLError) -> str:
 
 def dump(data: Any) -> str:
     """Block-style YAML with keys in their given order."""
-    return yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True)
+    return yaml.dump(data, Dumper=SafeDumper, sort_keys=False, default_flow_style=False, allow_unicode=True)

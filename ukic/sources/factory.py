@@ -20,6 +20,9 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
         "--kubeconfig", metavar="FILE", help="live cluster through this kubeconfig (or $KUBECONFIG)"
     )
     group.add_argument("--context", metavar="NAME", help="kubeconfig context (default: the current context)")
+    group.add_argument(
+        "--live", action="store_true", help="the live cluster of $KUBECONFIG (or ~/.kube/config), current context"
+    )
     group.add_argument("--manifests", metavar="DIR", help="a configuration repository of YAML manifests")
     group.add_argument(
         "--kind", action="store_true", help="create an ephemeral kind cluster from the profile"
@@ -34,7 +37,7 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
 def open_source(args: argparse.Namespace) -> Source:
     """The source named by parsed arguments (see add_source_arguments)."""
     if getattr(args, "kind", False):
-        chosen = [n for n in ("snapshot", "kubeconfig", "manifests") if getattr(args, n, None)]
+        chosen = [n for n in ("snapshot", "kubeconfig", "manifests", "live") if getattr(args, n, None)]
         if chosen:
             raise UsageError(f"--kind and --{chosen[0]} name two sources; give one")
         from ukic.sources.kind import KindSource
@@ -45,6 +48,7 @@ def open_source(args: argparse.Namespace) -> Source:
         kubeconfig=args.kubeconfig,
         context=args.context,
         manifests=args.manifests,
+        live=args.live,
         connect_timeout=args.connect_timeout,
         read_timeout=args.read_timeout,
     )
@@ -55,10 +59,13 @@ def open_source_from_options(
     kubeconfig: str | None = None,
     context: str | None = None,
     manifests: str | None = None,
+    live: bool = False,
     connect_timeout: float = 5.0,
     read_timeout: float = 30.0,
 ) -> Source:
     """One source from explicit options; with none given, the bundled v5 production sample."""
+    if live and (snapshot or manifests):
+        raise UsageError(f"--live and --{'snapshot' if snapshot else 'manifests'} name two sources; give one")
     given = {
         name: value
         for name, value in (("snapshot", snapshot), ("kubeconfig", kubeconfig), ("manifests", manifests))
@@ -75,7 +82,7 @@ def open_source_from_options(
         from ukic.sources.manifests import ManifestsSource
 
         return ManifestsSource(Path(manifests))
-    if kubeconfig or context:
+    if kubeconfig or context or live:
         from ukic.sources.live import LiveSource
 
         return LiveSource(

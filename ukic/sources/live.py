@@ -69,10 +69,10 @@ class LiveSource(Source):
     def info(self) -> SourceInfo:
         if self._info is None:
             target = self._target
-            where = f"context {target.context}" if target.context else "in-cluster service account"
+            where = "" if target.context else " (in-cluster service account)"
             self._info = SourceInfo(
                 kind="live",
-                location=f"{self._client.server} ({where})",
+                location=f"{self._client.server}{where}",
                 cluster_name=target.cluster_name,
                 captured_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 server_version=self._server_version(),
