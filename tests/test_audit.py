@@ -273,3 +273,17 @@ def test_interrupted_audit_keeps_finished_clusters_in_the_ledger(
     assert clusters[finished["name"]]["last_run"]["verdict"] == "conformant"
     assert not [p.name for p in reports.iterdir() if p.name.startswith(".ledger")]
     assert f"│ {finished['name']} " in out and "not run" in out
+
+
+def test_diff_between_a_conforming_and_a_broken_run(example_audit: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    reports = example_audit["reports"]
+    ledger = read_ledger(reports)["clusters"]
+    good = reports / ledger["place10"]["last_run"]["report"]
+    broken = reports / ledger["place10-ipip-pool"]["last_run"]["report"]
+    assert main(["diff", str(good), str(broken)]) == 1
+    out = capsys.readouterr().out
+    assert "note: different clusters: place10 vs place10-ipip-pool" in out
+    first_change = out.split("new failures:\n", 1)[1].splitlines()[0]
+    assert first_change.startswith("  bgp::IP pools") and "passed -> failed" in first_change
+    assert main(["diff", str(broken), str(good / "summary.json")]) == 0
+    assert "failed -> passed" in capsys.readouterr().out
