@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -23,6 +24,7 @@ from fixtures.samplegen.bulk import large_v5
 from fixtures.samplegen.catalogue import BASE, CONFORMING, SAMPLES, write_samples
 from fixtures.samplegen.variants import VARIANTS
 from fixtures.samplegen.write import ListWriter, write_snapshot
+from ukic import paths
 from ukic.resources import BY_KEY, CATALOG
 from ukic.sources.base import ResourceUnavailable
 from ukic.sources.snapshot import CLUSTER_KEYS, SnapshotSource
@@ -122,7 +124,7 @@ def test_readme_lists_every_sample_with_its_exit_code() -> None:
         cells = [c.strip() for c in listed[sample.folder].split("|")]
         assert str(sample.exit_code) in cells, sample.folder
         if sample.variant:
-            assert sample.variant.breaks in cells
+            assert f"`{sample.variant.breaks}`" in cells
 
 
 def test_sample_folders_are_the_catalogued_ones() -> None:
@@ -319,6 +321,24 @@ def test_samples_follow_each_versions_install_methods() -> None:
 
 
 # -- variants break exactly what they say ---------------------------------------------------------
+# (tests/test_samples_verify.py runs the features on every sample; here: the catalogue's own claims)
+
+
+def scenario_ids() -> list[re.Pattern[str]]:
+    """Every scenario id the features define, outline placeholders as wildcards."""
+    ids = []
+    for feature in sorted(paths.features_dir().glob("*.feature")):
+        for line in feature.read_text(encoding="utf-8").splitlines():
+            title = re.match(r"\s*Scenario(?: Outline)?:\s*(.+?)\s*$", line)
+            if title:
+                parts = re.split(r"<[^>]+>", title.group(1))
+                ids.append(re.compile(re.escape(f"{feature.stem}::") + ".+".join(map(re.escape, parts))))
+    return ids
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.folder)
+def test_variant_names_a_scenario_the_features_define(variant) -> None:
+    assert any(pattern.fullmatch(variant.breaks) for pattern in scenario_ids()), variant.breaks
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.folder)
