@@ -193,6 +193,7 @@ class AuditRunner:
                         self.on_event(job.cluster.name, "verifying", None)
                     self._collect(running, outcomes)
             except Interrupted:
+                self._harvest(running, outcomes)
                 self._stop(running)
                 for job in queue:
                     self.on_event(job.cluster.name, "stopped", None)
@@ -227,7 +228,18 @@ class AuditRunner:
             del running[name]
             outcomes[name] = outcome
             self.on_event(name, "done", outcome)
-            self._check_signal()
+
+    def _harvest(self, running: dict[str, tuple[AuditJob, Any, Connection]], outcomes: dict) -> None:
+        """Keep the results workers already delivered: a cluster that finished counts as finished."""
+        for name, (_, process, conn) in list(running.items()):
+            outcome = _receive(conn)
+            if outcome is None:
+                continue
+            process.join(timeout=1.0)
+            conn.close()
+            del running[name]
+            outcomes[name] = outcome
+            self.on_event(name, "done", outcome)
 
     def _stop(self, running: dict[str, tuple[AuditJob, Any, Connection]]) -> None:
         for _, process, _ in running.values():
