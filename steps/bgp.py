@@ -9,7 +9,7 @@ from pytest_bdd import given, parsers, then
 
 from ukic import kube
 from ukic.outcome import CheckFailed, fail_on
-from ukic.state import ClusterState, NodeView
+from ukic.state import ClusterState, KubeadmConfig, NodeView
 
 BGP_CONFIGURATIONS = "bgpconfigurations.crd.projectcalico.org"
 BGP_PEERS = "bgppeers.crd.projectcalico.org"
@@ -60,10 +60,10 @@ def asn_is_private(bgp_configuration: dict[str, Any]) -> None:
 
 
 @then("the announced service cluster IPs cover the service subnet")
-def services_announced(bgp_configuration: dict[str, Any], kubeadm_config: dict[str, Any]) -> None:
-    subnet_text = (kubeadm_config.get("networking") or {}).get("serviceSubnet")
+def services_announced(bgp_configuration: dict[str, Any], kubeadm_config: KubeadmConfig) -> None:
+    subnet_text = kubeadm_config.networking("serviceSubnet")
     if not subnet_text:
-        raise CheckFailed("kubeadm ClusterConfiguration: networking.serviceSubnet is not set")
+        raise CheckFailed(f"{kubeadm_config.where}: networking.serviceSubnet is not set")
     announced = [
         kube.network(entry.get("cidr", ""))
         for entry in (bgp_configuration.get("spec") or {}).get("serviceClusterIPs") or []
@@ -73,7 +73,7 @@ def services_announced(bgp_configuration: dict[str, Any], kubeadm_config: dict[s
     for text in str(subnet_text).split(","):
         subnet = kube.network(text)
         if subnet is None:
-            problems.append(f"kubeadm serviceSubnet {text.strip()} is not a network")
+            problems.append(f"{kubeadm_config.where}: serviceSubnet {text.strip()} is not a network")
         elif not any(
             a is not None and a.version == subnet.version and subnet.subnet_of(a) for a in announced
         ):

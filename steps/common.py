@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pytest_bdd import given, parsers
 
 from ukic.outcome import CheckFailed, NotApplicable
 from ukic.run_context import UkicRun
-from ukic.state import ClusterState, NodeView
+from ukic.state import ClusterState, KubeadmConfig, NodeView
 
 
 @given("the cluster's nodes", target_fixture="nodes")
@@ -20,7 +18,7 @@ def the_nodes(cluster_state: ClusterState) -> list[NodeView]:
 
 
 @given("the kubeadm cluster configuration", target_fixture="kubeadm_config")
-def the_kubeadm_config(cluster_state: ClusterState) -> dict[str, Any]:
+def the_kubeadm_config(cluster_state: ClusterState) -> KubeadmConfig:
     config = cluster_state.kubeadm_cluster_configuration()
     if config is None:
         raise CheckFailed(

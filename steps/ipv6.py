@@ -8,7 +8,7 @@ from pytest_bdd import given, parsers, then
 
 from ukic import kube
 from ukic.outcome import CheckFailed, fail_on
-from ukic.state import ClusterState, NodeView
+from ukic.state import ClusterState, KubeadmConfig, NodeView
 
 
 def _not_ipv6(values: list[str]) -> list[str]:
@@ -39,12 +39,12 @@ def pod_cidrs_are_ipv6(nodes: list[NodeView]) -> None:
 
 
 @then(parsers.parse("the networking {field} is IPv6 only"))
-def kubeadm_subnet_is_ipv6(kubeadm_config: dict[str, Any], field: str) -> None:
-    value = (kubeadm_config.get("networking") or {}).get(field)
+def kubeadm_subnet_is_ipv6(kubeadm_config: KubeadmConfig, field: str) -> None:
+    value = kubeadm_config.networking(field)
     if not value:
-        raise CheckFailed(f"kubeadm ClusterConfiguration: networking.{field} is not set")
-    subnets = [s.strip() for s in str(value).split(",")]
-    fail_on(f"kubeadm ClusterConfiguration: networking.{field} {s} is not IPv6" for s in _not_ipv6(subnets))
+        raise CheckFailed(f"{kubeadm_config.where}: networking.{field} is not set")
+    subnets = [s.strip() for s in value.split(",")]
+    fail_on(f"{kubeadm_config.where}: networking.{field} {s} is not IPv6" for s in _not_ipv6(subnets))
 
 
 @given(parsers.parse('the service "{namespace}/{name}"'), target_fixture="service")

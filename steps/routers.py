@@ -25,8 +25,8 @@ def cluster_nodes(cluster_state: ClusterState) -> list[bird.ClusterNode]:
 
 def service_networks(cluster_state: ClusterState) -> list[str]:
     """The service subnet from kubeadm's ClusterConfiguration, else Calico's serviceClusterIPs."""
-    kubeadm = cluster_state.kubeadm_cluster_configuration() or {}
-    subnet = (kubeadm.get("networking") or {}).get("serviceSubnet")
+    kubeadm = cluster_state.kubeadm_cluster_configuration()
+    subnet = kubeadm.networking("serviceSubnet") if kubeadm else None
     if subnet:
         return [part.strip() for part in str(subnet).split(",") if part.strip()]
     try:

@@ -162,11 +162,6 @@ def test_ipv4_service_subnet_fails_the_kubeadm_and_announcement_checks(
     assert "changed files: ~ bootstrap/p10/kubeadm.yaml" in output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="steps/ipv6.py names 'kubeadm ClusterConfiguration' without the ConfigMap's source annotation "
-    "(change requested from the lead)",
-)
 def test_ipv4_service_subnet_failure_names_the_kubeadm_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = config_repo(tmp_path, "v5-production")
     edit(folder / "bootstrap/p10/kubeadm.yaml", "serviceSubnet: 2a0a:e5c0:10:3::/108", "serviceSubnet: 10.96.0.0/12")

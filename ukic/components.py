@@ -74,7 +74,7 @@ def leftovers(state: ClusterState, component: Component) -> list[str]:
     found = [kube.ref(f.obj) for f in expected_workloads(state, component) if f.obj is not None]
     if component.crd_groups:
         found += [
-            f"CustomResourceDefinition {kube.name_of(crd)}"
+            kube.ref(crd, "CustomResourceDefinition")
             for crd in state.list(CRDS)
             if (crd.get("spec") or {}).get("group") in component.crd_groups
         ]

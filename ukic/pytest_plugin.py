@@ -214,11 +214,10 @@ def _recorder_for(item: pytest.Item) -> ScenarioRecorder:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if not _is_scenario(item) or RUN not in item.config.stash:
         return
-    recorder = _recorder_for(item)
-    blocked = item.config.stash[RUN].not_applicable_tags()
-    for tag in sorted(recorder.tags):
-        if tag in blocked:
-            raise NotApplicable(blocked[tag])
+    tags = _recorder_for(item).tags
+    for tag, reason in item.config.stash[RUN].not_applicable_tags().items():  # the source's reasons first
+        if tag in tags:
+            raise NotApplicable(reason)
 
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest) -> None:

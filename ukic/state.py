@@ -63,6 +63,18 @@ class NodeView:
         )
 
 
+@dataclass(frozen=True)
+class KubeadmConfig:
+    """kubeadm's ClusterConfiguration and how messages name where it came from."""
+
+    data: Mapping[str, Any]
+    where: str  # e.g. "ConfigMap kube-system/kubeadm-config (bootstrap/place10/kubeadm.yaml#1) ClusterConfiguration"
+
+    def networking(self, field: str) -> str | None:
+        value = (self.data.get("networking") or {}).get(field)
+        return None if value is None else str(value)
+
+
 class ClusterState:
     """Read-once, index-once access to the facts of one cluster."""
 
@@ -143,7 +155,7 @@ class ClusterState:
             self._nodes = [NodeView.of(n) for n in self.list("nodes")]
         return self._nodes
 
-    def kubeadm_cluster_configuration(self) -> dict[str, Any] | None:
+    def kubeadm_cluster_configuration(self) -> KubeadmConfig | None:
         """The parsed ClusterConfiguration of ConfigMap kube-system/kubeadm-config, None when absent."""
         cm = self.get("configmaps", "kube-system", "kubeadm-config")
         if cm is None:
@@ -151,8 +163,9 @@ class ClusterState:
         text = (cm.get("data") or {}).get("ClusterConfiguration")
         if not text:
             return None
+        where = f"{kube.ref(cm, 'ConfigMap')} ClusterConfiguration"
         try:
-            parsed = load_text(text, "ConfigMap kube-system/kubeadm-config ClusterConfiguration")
+            parsed = load_text(text, where)
         except ParseError as exc:
             raise Unverifiable(str(exc)) from None
-        return parsed if isinstance(parsed, dict) else None
+        return KubeadmConfig(parsed, where) if isinstance(parsed, dict) else None

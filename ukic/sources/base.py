@@ -43,6 +43,11 @@ class Source(ABC):
     #: e.g. {"runtime": "manifests carry no runtime state"}.
     not_applicable_tags: Mapping[str, str] = {}
 
+    @property
+    def notes(self) -> list[str]:
+        """Things worth telling the reader about what was read (e.g. files a repository holds that are no objects)."""
+        return []
+
     @abstractmethod
     def info(self) -> SourceInfo:
         """Describe the source and the cluster it reads."""
