@@ -42,9 +42,10 @@ def attach(bridge_ns: str, port: str, member_ns: str, address: str, prefix: int,
 
 
 def set_sysctl(namespace: str, key: str, value: str) -> None:
-    """Set a per-namespace sysctl (net.*) inside ``namespace``."""
+    """Set a per-namespace sysctl (net.*) inside ``namespace``, through /proc (no procps needed)."""
+    path = "/proc/sys/" + key.replace(".", "/")
     done = subprocess.run(
-        in_netns(namespace, ["sysctl", "-q", "-w", f"{key}={value}"]), capture_output=True, text=True, check=False
+        in_netns(namespace, ["sh", "-c", 'echo "$0" > "$1"', value, path]), capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
         raise RuntimeError(f"sysctl {key}={value} in {namespace}: {done.stderr.strip()}")

@@ -28,7 +28,6 @@ SERVICE_SUBNET = "fd00:10:96::/108"
 BINARIES = (
     "ip",
     "nc",
-    "sysctl",
     "openssl",
     "ssh",
     "ssh-keygen",
@@ -71,7 +70,8 @@ def lab_prerequisites() -> str | None:
     if missing:
         return (
             f"the IPv6 lab needs {', '.join(missing)} "
-            "(Debian: openssh-server bird2 etcd-server etcd-client ceph-mon ceph-common iproute2 netcat-openbsd)"
+            "(Debian: openssh-server openssh-client bird2 etcd-server etcd-client ceph-mon ceph-common iproute2 "
+            "netcat-openbsd openssl)"
         )
     probe = f"ukl-probe-{secrets.token_hex(3)}"
     done = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True, check=False)
