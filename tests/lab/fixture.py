@@ -1,6 +1,8 @@
-"""pytest fixtures for the lab: one lab per test session, skipped with the reason where it cannot run.
+"""pytest fixtures for the lab, skipped with the reason where it cannot run.
 
-Use from a test module with ``pytest_plugins = ["tests.lab.fixture"]``.
+Use from a test module with ``pytest_plugins = ["tests.lab.fixture"]``. The lab is shared by
+the tests of a module and torn down when they are done, so its fourteen daemons do not idle
+through the rest of the suite (the lab tests live in one module).
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from ukic.sources.snapshot import SnapshotSource
 VerifyLab = Callable[..., dict[str, ScenarioResult]]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab() -> Iterator[Lab]:
-    """The running lab, shared by the session; torn down (pid files, then namespaces) whatever happens."""
+    """The running lab; torn down (pid files, then namespaces) whatever the tests did."""
     reason = lab_prerequisites()
     if reason is not None:
         pytest.skip(reason)
@@ -38,7 +40,7 @@ def healthy_lab(lab: Lab) -> Lab:
     return lab
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab_snapshot(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A snapshot whose nodes are the lab's: all control-plane, lab addresses, lab pod blocks."""
     return write_snapshot(tmp_path_factory.mktemp("lab-snapshot"), lab.nodes)
