@@ -7,10 +7,11 @@ from pytest_bdd import given, then
 from ukic.hosts import ceph, probes
 from ukic.hosts.etcd import membership_problems
 from ukic.hosts.pool import HostPool, RemoteHost
+from ukic.hosts.spec import NO_NODE_HOSTS
 from ukic.hosts.verdict import conclude, gather
-from ukic.outcome import Unverifiable, fail_on
+from ukic.outcome import NotApplicable, Unverifiable, fail_on
 from ukic.run_context import UkicRun
-from ukic.state import NodeView
+from ukic.state import ClusterState, NodeView
 
 NodeHosts = list[tuple[NodeView, RemoteHost | Unverifiable]]
 Quorum = tuple[RemoteHost, ceph.QuorumStatus]
@@ -66,8 +67,11 @@ def admin_conf_present(host_pool: HostPool, reached_nodes: NodeHosts) -> None:
 
 
 @given("Ceph's quorum status, read on a host that reaches the storage cluster", target_fixture="ceph_quorum")
-def ceph_quorum(host_pool: HostPool, control_plane_names: list[str]) -> Quorum:
-    return probes.ceph_quorum(host_pool, control_plane_names)
+def ceph_quorum(host_pool: HostPool, cluster_state: ClusterState) -> Quorum:
+    if host_pool.spec.ceph.host is None and not host_pool.spec.reaches_nodes:
+        raise NotApplicable(f"{NO_NODE_HOSTS} (or --ceph-host)")
+    control_plane = [] if host_pool.spec.ceph.host else [n.name for n in cluster_state.nodes() if n.is_control_plane]
+    return probes.ceph_quorum(host_pool, control_plane)
 
 
 @then("every monitor of the monmap is in quorum")

@@ -15,12 +15,16 @@ BGP_CONFIGURATIONS = "bgpconfigurations.crd.projectcalico.org"
 RouterViews = tuple[list[probes.RouterView], list[Unverifiable]]
 
 
-def cluster_nodes(cluster_state: ClusterState) -> list[bird.ClusterNode]:
-    """The nodes as the routers should know them: addresses and pod blocks from the Node objects."""
+def cluster_nodes(cluster_state: ClusterState) -> tuple[list[bird.ClusterNode], list[Unverifiable]]:
+    """The nodes as the routers should know them (addresses, pod blocks), and the nodes without an address."""
     nodes = cluster_state.nodes()
     if not nodes:
         raise Unverifiable("the cluster has no Node objects: nothing to compare the routers with")
-    return [bird.ClusterNode(n.name, n.internal_ips, n.pod_cidrs) for n in nodes]
+    known = [bird.ClusterNode(n.name, n.internal_ips, n.pod_cidrs) for n in nodes if n.internal_ips]
+    gaps = [
+        Unverifiable(f"node {n.name} has no InternalIP: its peering is not known") for n in nodes if not n.internal_ips
+    ]
+    return known, gaps
 
 
 def service_networks(cluster_state: ClusterState) -> list[str]:
@@ -63,16 +67,18 @@ def profile_announces_services(ukic_run: UkicRun) -> None:
 @then("each router has an Established session with every node")
 def sessions_established(router_views: RouterViews, cluster_state: ClusterState) -> None:
     views, gaps = router_views
-    nodes = cluster_nodes(cluster_state)
-    conclude([p for v in views for p in bird.session_problems(v.host.name, v.protocols, nodes)], gaps)
+    nodes, unknown = cluster_nodes(cluster_state)
+    conclude([p for v in views for p in bird.session_problems(v.host.name, v.protocols, nodes)], [*gaps, *unknown])
 
 
 @then("each node's pod block is routed via that node's own address, not via a node that relayed it")
 def pod_blocks_via_their_node(router_views: RouterViews, cluster_state: ClusterState) -> None:
     views, gaps = router_views
-    nodes = cluster_nodes(cluster_state)
-    unknown = [
-        Unverifiable(f"node {n.name}: no spec.podCIDRs, its pod block is not known") for n in nodes if not n.pod_blocks
+    nodes, unknown = cluster_nodes(cluster_state)
+    unknown += [
+        Unverifiable(f"node {n.name} has no spec.podCIDRs: its pod block is not known")
+        for n in nodes
+        if not n.pod_blocks
     ]
     problems = [p for v in views for p in bird.next_hop_problems(v.host.name, v.routes, v.protocols, nodes)]
     conclude(problems, [*gaps, *unknown])
@@ -81,7 +87,7 @@ def pod_blocks_via_their_node(router_views: RouterViews, cluster_state: ClusterS
 @then("each router has a route for the service network, learned from the nodes")
 def service_network_announced(router_views: RouterViews, cluster_state: ClusterState) -> None:
     views, gaps = router_views
-    nodes = cluster_nodes(cluster_state)
+    nodes, _ = cluster_nodes(cluster_state)  # a route from any node with an address will do
     networks = service_networks(cluster_state)
     conclude(
         [p for v in views for p in bird.service_problems(v.host.name, v.routes, v.protocols, nodes, networks)], gaps

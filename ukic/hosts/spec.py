@@ -48,6 +48,9 @@ DEFAULT_ETCD_ENDPOINT = "https://[::1]:2379"  # as the manual's etcdctl commands
 DEFAULT_ETCD_PKI = "/etc/kubernetes/pki/etcd"  # kubeadm: ca.crt, server.crt, server.key
 DEFAULT_ADMIN_CONF = "/etc/kubernetes/admin.conf"  # "On the masters of each cluster ..."
 
+NO_NODE_HOSTS = "no node hosts given: node checks need --host NAME=URL or --host-template"
+NO_ROUTERS = "no routers given: router checks need --router NAME=URL"
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
