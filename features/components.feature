@@ -14,13 +14,17 @@ Feature: The components each infrastructure version runs
       | component        |
       | calico           |
       | secret-generator |
-      | certbot          |
       | rook-operator    |
       | flux             |
       | argocd           |
       | argo-workflows   |
       | tigera-operator  |
       | calicoctl        |
+
+    @certbot
+    Examples: ungleich-certbot gets certificates from Let's Encrypt, which an ephemeral cluster cannot reach
+      | component |
+      | certbot   |
 
   @v2
   Scenario Outline: Retired component <component> is gone

@@ -9,7 +9,7 @@ Feature: How rook is installed in each version
     Given the profile's install method for "rook_operator"
     Then the rook operator deployment was installed that way
 
-  @v3
+  @v3 @ceph
   Scenario: The Ceph cluster is configured the way the version prescribes
     Given the profile's install method for "rook_cluster"
     Then the Ceph cluster was configured that way

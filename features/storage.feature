@@ -30,6 +30,7 @@ Feature: Rook-Ceph persistent storage
     Given the Ceph cluster
     Then it reports HEALTH_OK
 
+  @ceph
   Scenario Outline: A storage class serves <purpose> volumes
     Given the profile's "<purpose>" storage class rule
     Then a StorageClass uses that provisioner

@@ -19,6 +19,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from ukic import paths
 from ukic.errors import UkicError
+from ukic.kind.fixture import add_kind_options
 from ukic.optional import optional_module
 from ukic.outcome import NotApplicable, Outcome, exit_code_for
 from ukic.resources import reads_for_tags
@@ -46,6 +47,7 @@ TAGS = {
     "runtime": "needs a running cluster (not a config repository)",
     "ceph": "needs a real Ceph cluster (not kind)",
     "hosts": "needs SSH access to nodes or routers",
+    "certbot": "needs ungleich-certbot, which an ephemeral cluster cannot run (no public DNS)",
     **{f"v{n}": f"introduced by infrastructure version v{n}" for n in range(1, 6)},
 }
 
@@ -98,6 +100,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     hosts_options = optional_module(HOSTS_OPTIONS)
     if hosts_options is not None:
         hosts_options.add_options(group)
+    add_kind_options(group)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -199,13 +202,18 @@ def selection(ukic_run: UkicRun) -> Any:
 
 
 # -- scenarios and steps -----------------------------------------------------------------------
+#: pytest's own marks, which are no Gherkin tags.
+PYTEST_MARKS = frozenset({"parametrize", "usefixtures", "skip", "skipif", "xfail", "filterwarnings"})
+
+
 def _recorder_for(item: pytest.Item) -> ScenarioRecorder:
     recorder = item.stash.get(RECORDER, None)
     if recorder is None:
         template = scenario_wrapper_template_registry[item.obj]  # type: ignore[attr-defined]
         params = getattr(getattr(item, "callspec", None), "params", {})
         scenario = template.render(params.get("_pytest_bdd_example", {}))
-        recorder = ScenarioRecorder(scenario, paths.features_dir())
+        example_tags = {m.name for m in item.iter_markers()} - PYTEST_MARKS  # Examples blocks carry tags too
+        recorder = ScenarioRecorder(scenario, paths.features_dir(), example_tags)
         item.stash[RECORDER] = recorder
     return recorder
 

@@ -42,6 +42,7 @@ class ScenarioRecorder:
 
     scenario: Scenario
     features_root: Path | None
+    extra_tags: set[str] = field(default_factory=set)
     started: float = field(default_factory=time.perf_counter)
     steps: list[StepResult] = field(default_factory=list)
     _step_started: float = 0.0
@@ -64,7 +65,7 @@ class ScenarioRecorder:
 
     @property
     def tags(self) -> set[str]:
-        return set(self.scenario.tags) | set(self.scenario.feature.tags)
+        return set(self.scenario.tags) | set(self.scenario.feature.tags) | self.extra_tags
 
     def finish(self, exc: BaseException | None) -> ScenarioResult:
         outcome, reason = classify(exc, self.tags)

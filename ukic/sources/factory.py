@@ -28,6 +28,7 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
         "--kind", action="store_true", help="create an ephemeral kind cluster from the profile"
     )
     group.add_argument("--keep", action="store_true", help="with --kind: keep the cluster afterwards")
+    group.add_argument("--kind-image", metavar="IMAGE", help="with --kind: node image (default: Kubernetes 1.22)")
     group.add_argument(
         "--connect-timeout", type=float, default=5.0, metavar="S", help="live: connect timeout"
     )
@@ -42,7 +43,14 @@ def open_source(args: argparse.Namespace) -> Source:
             raise UsageError(f"--kind and --{chosen[0]} name two sources; give one")
         from ukic.sources.kind import KindSource
 
-        return KindSource.create(args.version, args.type, getattr(args, "cluster", None), args.keep, None)
+        return KindSource.create(
+            args.version,
+            args.type,
+            getattr(args, "cluster", None),
+            args.keep,
+            args.kind_image,
+            profiles_dir=getattr(args, "profiles_dir", None),
+        )
     return open_source_from_options(
         snapshot=args.snapshot,
         kubeconfig=args.kubeconfig,
