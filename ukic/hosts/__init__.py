@@ -2,9 +2,20 @@
 
 ``HostsSpec`` says which hosts a run may reach; ``HostPool`` holds their connections for the
 run; the pure modules (etcd, bird, ceph) turn command output into facts and problems.
-testinfra itself is imported only when a run reaches a host.
+The spec (pydantic) loads on first use and testinfra only when a run reaches a host, so
+`ukic --help` pays for neither.
 """
 
-from ukic.hosts.spec import HostsSpec
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["HostsSpec"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "HostsSpec":
+        from ukic.hosts.spec import HostsSpec
+
+        return HostsSpec
+    raise AttributeError(f"module 'ukic.hosts' has no attribute {name!r}")

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from ukic.errors import UsageError
-from ukic.hosts.spec import HostsSpec
+
+if TYPE_CHECKING:  # pydantic and the spec load only when hosts are given: `ukic --help` stays quick
+    from pydantic import ValidationError
+
+    from ukic.hosts.spec import HostsSpec
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,10 @@ def spec_from_values(get: Callable[[str], Any]) -> HostsSpec | None:
         "etcd": {"endpoint": values["ukic_etcd_endpoint"], "pki": values["ukic_etcd_pki"]},
         "ceph": {"conf": values["ukic_ceph_conf"], "host": values["ukic_ceph_host"]},
     }
+    from pydantic import ValidationError
+
+    from ukic.hosts.spec import HostsSpec
+
     try:
         return HostsSpec.model_validate(_without_none(data))
     except ValidationError as exc:
