@@ -115,6 +115,10 @@ class ClusterState:
                 value: list[Obj] | ResourceUnavailable = self.source.list(key)
             except ResourceUnavailable as gap:
                 value = gap
+            except UkicError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a bug in a source proves nothing about the cluster
+                value = ResourceUnavailable(key, f"harness error: {type(exc).__name__}: {exc}")
             self._store(key, value)
         value = self._lists[key]
         if isinstance(value, ResourceUnavailable):
