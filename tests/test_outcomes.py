@@ -93,7 +93,10 @@ class _Broken(SnapshotSource):
 def test_harness_errors_are_unverifiable_not_passed(production_nodes: Path) -> None:
     result = verify(VerifyRequest(_Broken(production_nodes), "v5", "production", marker="ipv6 and runtime"))
     assert {s.outcome for s in result.scenarios} == {Outcome.UNVERIFIABLE}
-    assert all(s.reason == "nodes: harness error: KeyError: 'boom'" for s in result.scenarios)
+    assert {s.reason for s in result.scenarios} == {
+        "nodes: harness error: KeyError: 'boom'",
+        "services: harness error: KeyError: 'boom'",
+    }
     assert result.exit_code == 2
 
 
