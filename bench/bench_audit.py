@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -28,6 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 from tests.fakeapi import FakeKubeAPI, write_kubeconfig  # noqa: E402
 from ukic import paths  # noqa: E402
+
+#: parallel -> [(CPU seconds of the audit process tree as reaped, CPU seconds of the fake API servers)]
+CPU_SPENT: dict[int, list[tuple[float, float]]] = {}
 
 
 def write_inventory(path: Path, kubeconfigs: list[Path]) -> Path:
@@ -48,12 +52,20 @@ def write_inventory(path: Path, kubeconfigs: list[Path]) -> Path:
 
 
 def audit_seconds(inventory: Path, reports: Path, parallel: int) -> tuple[float, int]:
-    """Wall time of one `ukic audit` process and its exit code."""
+    """Wall time of one `ukic audit` process and its exit code; CPU figures go to CPU_SPENT."""
     command = [sys.executable, "-m", "ukic", "audit", str(inventory), "--report-dir", str(reports)]
     command += ["--parallel", str(parallel)]
     started = time.perf_counter()
+    children, servers = resource.getrusage(resource.RUSAGE_CHILDREN), time.process_time()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU_SPENT.setdefault(parallel, []).append(
+        (
+            after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime,
+            time.process_time() - servers,
+        )
+    )
     if done.returncode not in (0, 1, 2):
         sys.stderr.write(done.stdout + done.stderr)
         raise SystemExit(f"ukic audit failed with exit {done.returncode}")
@@ -96,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"audit of 1 cluster:  {t1:6.2f} s  (exit {single[0][1]})")
     print(f"audit of {args.clusters} clusters: {tn:6.2f} s  (exit {several[0][1]}, --parallel {args.clusters})")
     print(f"ratio: {tn / t1:.2f}x  (goal <= 2.00x)")
+    for parallel, label in ((1, "1 cluster"), (args.clusters, f"{args.clusters} clusters")):
+        audit_cpu = statistics.median(a for a, _ in CPU_SPENT[parallel])
+        server_cpu = statistics.median(b for _, b in CPU_SPENT[parallel])
+        print(f"CPU for {label}: audit processes {audit_cpu:.2f} s, fake API servers {server_cpu:.2f} s")
     print(f"ledger entries: {len(ledger['clusters'])}, verdicts: {', '.join(verdicts)}")
     print(f"API requests per cluster (all runs): {min(requests)}..{max(requests)}")
     return 0
