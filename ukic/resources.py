@@ -99,6 +99,8 @@ AREA_READS: dict[str, tuple[str, ...]] = {
         "secrets",
     ),
     "calico_operator": ("installations.operator.tigera.io", "deployments.apps", "pods"),
+    "nodes": ("nodes",),
+    "routers": ("nodes", "configmaps", "bgpconfigurations.crd.projectcalico.org"),
 }
 
 
