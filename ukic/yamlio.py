@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
 
 try:  # libyaml is several times faster than the pure-Python parser and emitter
     from yaml import CSafeDumper as SafeDumper
@@ -19,12 +30,22 @@ class ParseError(ValueError):
     """A document could not be parsed; the message names the file and, where known, the line."""
 
 
-def load_text(text: str | bytes, name: str) -> Any:
-    """Parse one YAML or JSON document (JSON by file name, else YAML)."""
+Item = dict[str, Any]
+
+
+def load_text(text: str | bytes, name: str, keep: Callable[[Item], Item] | None = None) -> Any:
+    """Parse one YAML or JSON document (JSON by file name, else YAML).
+
+    ``keep``, when given, is applied to each item of a kubectl List as soon as it is built,
+    so a large List never has to be held whole in memory.
+    """
     try:
         if name.endswith(".json"):
-            return json.loads(text)
-        return yaml.load(text, Loader=SafeLoader)
+            doc = json.loads(text)
+            if keep is not None and isinstance(doc, dict) and isinstance(doc.get("items"), list):
+                doc["items"] = [keep(i) if isinstance(i, dict) else i for i in doc["items"]]
+            return doc
+        return _load_yaml(text, keep)
     except json.JSONDecodeError as exc:
         raise ParseError(f"{name}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
     except yaml.YAMLError as exc:
@@ -37,6 +58,90 @@ def load_all_text(text: str | bytes, name: str) -> Iterator[Any]:
         yield from yaml.load_all(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
         raise ParseError(f"{name}: not valid YAML ({_yaml_where(exc)})") from None
+
+
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOL = {
+    **dict.fromkeys(("yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
+    **dict.fromkeys(("no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
+}
+_STR_TAGS = frozenset({None, "!", "tag:yaml.org,2002:str"})
+_EXPECT_KEY = object()
+
+
+class _Unusual(Exception):
+    """Anchors, aliases, tags, merge or complex keys: left to PyYAML's full constructor."""
+
+
+def _load_yaml(text: str | bytes, keep: Callable[[Item], Item] | None) -> Any:
+    """One YAML document, built straight from libyaml's events (several times faster than PyYAML's
+    constructor for the plain YAML kubectl writes); anything unusual takes PyYAML's own path."""
+    loader = SafeLoader(text)
+    try:
+        return _from_events(loader, keep)
+    except _Unusual:
+        return yaml.load(text, Loader=SafeLoader)
+    finally:
+        loader.dispose()
+
+
+def _scalar(loader: Any, event: ScalarEvent) -> Any:
+    value = event.value
+    if event.style or not event.implicit[0]:  # quoted, block or tagged
+        if event.tag not in _STR_TAGS and not event.implicit[1]:
+            raise _Unusual
+        return value
+    if value in _NULL:
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if value[0].isalpha():  # no YAML 1.1 number, date or special value starts with a letter
+        return value
+    if value == "<<":
+        raise _Unusual  # a merge key
+    return loader.construct_object(ScalarNode(loader.resolve(ScalarNode, value, (True, False)), value))
+
+
+def _from_events(loader: Any, keep: Callable[[Item], Item] | None) -> Any:
+    stack: list[Any] = []  # open containers, outermost first
+    keys: list[Any] = []  # per open mapping: the key awaiting its value, or _EXPECT_KEY
+    root: Any = None
+    while True:
+        event = loader.get_event()
+        kind = event.__class__
+        if kind is ScalarEvent or kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None:
+                raise _Unusual
+            value = _scalar(loader, event) if kind is ScalarEvent else {} if kind is MappingStartEvent else []
+            if not stack:
+                root = value
+            elif stack[-1].__class__ is dict:
+                if keys[-1] is _EXPECT_KEY:
+                    if kind is not ScalarEvent:
+                        raise _Unusual
+                    keys[-1] = value
+                    continue
+                stack[-1][keys[-1]] = value
+                keys[-1] = _EXPECT_KEY
+            else:
+                stack[-1].append(value)
+            if kind is not ScalarEvent:
+                stack.append(value)
+                keys.append(_EXPECT_KEY)
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            done = stack.pop()
+            keys.pop()
+            # an item of the List's `items` just ended: reduce it before the next one is built
+            if keep is not None and kind is MappingEndEvent and len(stack) == 2 and stack[0].get("items") is stack[1]:
+                stack[1][-1] = keep(done)
+        elif kind is AliasEvent:
+            raise _Unusual
+        elif kind is DocumentEndEvent:
+            if not loader.check_event(StreamEndEvent):
+                raise _Unusual  # several documents: PyYAML says so in its own words
+            return root
+        elif kind is StreamEndEvent:
+            return root
 
 
 def _yaml_where(exc: yaml.YAMLError) -> str:

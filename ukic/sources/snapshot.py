@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from ukic.errors import SourceError, UsageError
+from ukic.projection import PROJECTIONS
 from ukic.redact import strip_secret_payload
 from ukic.sources.base import Obj, ResourceUnavailable, Source, SourceInfo
 from ukic.yamlio import ParseError, load_text
@@ -49,7 +50,7 @@ class SnapshotSource(Source):
         name = self._files.get(key)
         if name is None:
             raise ResourceUnavailable(key, f"not captured in snapshot {self.path} (no {key}.yaml)")
-        doc = self._parse(name)
+        doc = self._parse(name, PROJECTIONS.get(key))
         items = _items_of(doc, self._where(name))
         if key == "secrets":
             items = [strip_secret_payload(item) for item in items]
@@ -58,9 +59,9 @@ class SnapshotSource(Source):
     def _where(self, name: str) -> str:
         return f"{self.path}/{name}" if self.path.is_dir() else f"{self.path}:{name}"
 
-    def _parse(self, name: str) -> object:
+    def _parse(self, name: str, keep: Callable[[Obj], Obj] | None = None) -> object:
         try:
-            return load_text(self._read(name), self._where(name))
+            return load_text(self._read(name), self._where(name), keep)
         except ParseError as exc:
             raise SourceError(f"snapshot file {exc}") from None
         except OSError as exc:

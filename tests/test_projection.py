@@ -1,0 +1,48 @@
+"""Reading Pods projected (as large snapshots need) changes no outcome and no reason on any sample."""
+
+from __future__ import annotations
+
+import pytest
+
+from ukic import paths
+from ukic.run import VerifyRequest, verify
+from ukic.sources.base import Obj
+from ukic.sources.snapshot import SnapshotSource
+from ukic.yamlio import load_text
+
+SAMPLES = [
+    ("v1-development", "v1", "development"),
+    ("v3-production", "v3", "production"),
+    ("v5-production", "v5", "production"),
+    ("broken-mon-pod-down", "v5", "production"),
+    ("broken-calico-node-missing", "v5", "production"),
+    ("broken-no-calicoctl", "v5", "production"),
+    ("broken-etcd-on-worker", "v5", "production"),
+]
+
+
+class _Unprojected(SnapshotSource):
+    """The same snapshot read with every field of every object."""
+
+    def list(self, key: str) -> list[Obj]:
+        name = self._files.get(key)
+        if name is None:
+            return super().list(key)
+        return load_text(self._read(name), name)["items"]
+
+
+@pytest.mark.parametrize(("sample", "version", "cluster_type"), SAMPLES)
+def test_projection_changes_nothing(sample: str, version: str, cluster_type: str) -> None:
+    folder = paths.samples_dir() / sample
+    projected = verify(VerifyRequest(SnapshotSource(folder), version, cluster_type))
+    full = verify(VerifyRequest(_Unprojected(folder), version, cluster_type))
+    assert [(s.id, s.outcome, s.reason) for s in projected.scenarios] == [
+        (s.id, s.outcome, s.reason) for s in full.scenarios
+    ]
+
+
+def test_projection_drops_what_no_check_reads() -> None:
+    pods = SnapshotSource(paths.samples_dir() / "v5-production").list("pods")
+    pod = next(p for p in pods if p["spec"].get("containers"))
+    assert set(pod["spec"]) <= {"nodeName", "hostNetwork", "containers", "initContainers"}
+    assert all(set(c) <= {"name", "image"} for c in pod["spec"]["containers"])
