@@ -12,7 +12,7 @@ from fixtures.samplegen.catalogue import CONFORMING
 from ukic import paths
 from ukic.cli import main
 from ukic.commands.detect import render_text
-from ukic.detect import Detection, ReadOnceSource, detect, known_versions
+from ukic.detect import Detection, detect, known_versions
 from ukic.outcome import Outcome
 from ukic.sources.base import Obj
 from ukic.sources.snapshot import SnapshotSource
@@ -56,18 +56,6 @@ def test_every_resource_is_read_once_for_all_versions() -> None:
     _, source = detected("v3-production", "production")
     assert source.reads, "the runs read the snapshot"
     assert max(source.reads.values()) == 1, source.reads
-
-
-def test_read_once_source_keeps_gaps_and_answers() -> None:
-    inner = CountingSnapshot(paths.samples_dir() / "missing-bgppeers")
-    shared = ReadOnceSource(inner)
-    for _ in range(3):
-        assert shared.list("nodes")
-        with pytest.raises(Exception, match="not captured"):
-            shared.list("bgppeers.crd.projectcalico.org")
-    assert shared.prefetch(["nodes", "pods"])["nodes"] == shared.list("nodes")
-    assert inner.reads == {"nodes": 1, "bgppeers.crd.projectcalico.org": 1, "pods": 1}
-    assert shared.info() == inner.info()
 
 
 def test_detect_text_names_the_answer_and_the_blockers_of_higher_versions() -> None:

@@ -10,12 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.snapshots import node as snapshot_node
+from tests.snapshots import write_snapshot
 from ukic import ledger
 from ukic.cli import main
 from ukic.errors import UsageError
 from ukic.inventory import load_inventory
 from ukic.outcome import Outcome
 from ukic.result import RunResult, ScenarioResult
+from ukic.sources.snapshot import SnapshotSource
+from ukic.state import ClusterState
 
 T0 = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
 
@@ -24,7 +28,9 @@ def stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def run(cluster: str, outcomes: list[Outcome], when: datetime = T0, version: str = "v5") -> RunResult:
+def run(
+    cluster: str, outcomes: list[Outcome], when: datetime = T0, version: str = "v5", facts: dict | None = None
+) -> RunResult:
     return RunResult(
         cluster=cluster,
         source={"kind": "snapshot", "location": f"/samples/{cluster}"},
@@ -40,6 +46,7 @@ def run(cluster: str, outcomes: list[Outcome], when: datetime = T0, version: str
             )
             for i, o in enumerate(outcomes)
         ],
+        facts=facts or {},
     )  # fmt: skip
 
 
@@ -52,7 +59,7 @@ FACTS = {"masters": ["server47", "server53", "server54"], "argo": True, "rook": 
 def test_record_keeps_last_run_and_last_verified(tmp_path: Path) -> None:
     path = tmp_path / "reports" / "ledger.json"
     report = tmp_path / "reports" / "place10" / "2026-05-01T100000Z"
-    ledger.record(path, run("place10", GOOD), report, facts=FACTS)
+    ledger.record(path, run("place10", GOOD, facts=FACTS), report)
     ledger.record(path, run("place10", BAD, T0 + timedelta(days=1)), None)
     data = json.loads(path.read_text())
     entry = data["clusters"]["place10"]
@@ -121,27 +128,24 @@ def test_concurrent_writer_processes_lose_no_entry(tmp_path: Path) -> None:
 
 
 # -- facts ------------------------------------------------------------------------------------
-def node(name: str, *labels: str) -> dict:
-    return {"metadata": {"name": name, "labels": {label: "" for label in labels}}}
-
-
-def deployment(name: str, namespace: str) -> dict:
-    return {"metadata": {"name": name, "namespace": namespace}}
-
-
-def test_facts_from_objects() -> None:
-    nodes = [
-        node("server54", "node-role.kubernetes.io/control-plane"),
-        node("server47", "node-role.kubernetes.io/master"),
-        node("server49"),
-    ]
-    deployments = [deployment("argocd-server", "argocd"), deployment("coredns", "kube-system")]
-    assert ledger.facts_from_objects(nodes, deployments) == {
-        "masters": ["server47", "server54"],
+def test_facts_from_state(tmp_path: Path) -> None:
+    snap = write_snapshot(
+        tmp_path,
+        {
+            "nodes": [
+                snapshot_node("server54", "2a0a::54", control_plane=True),
+                snapshot_node("server49", "2a0a::49"),
+            ],
+            "deployments.apps": [{"metadata": {"name": "argocd-server", "namespace": "argocd"}}],
+        },
+    )
+    assert ledger.facts_from_state(ClusterState(SnapshotSource(snap))) == {
+        "masters": ["server54"],
         "argo": True,
         "rook": False,
     }
-    assert ledger.facts_from_objects(None, None) == {"masters": None, "argo": None, "rook": None}
+    empty = write_snapshot(tmp_path / "empty", {})
+    assert ledger.facts_from_state(ClusterState(SnapshotSource(empty))) == {"masters": None, "argo": None, "rook": None}
 
 
 # -- rendering --------------------------------------------------------------------------------
@@ -162,8 +166,8 @@ def inventory_file(tmp_path: Path) -> Path:
 
 def test_markdown_table_takes_facts_from_runs_and_rest_from_inventory(tmp_path: Path) -> None:
     path = tmp_path / "ledger.json"
-    ledger.record(path, run("p7", GOOD), None, facts=FACTS)
-    ledger.record(path, run("p6", BAD), None, facts={"masters": ["server1"], "argo": False, "rook": None})
+    ledger.record(path, run("p7", GOOD, facts=FACTS), None)
+    ledger.record(path, run("p6", BAD, facts={"masters": ["server1"], "argo": False, "rook": None}), None)
     ledger.record(path, run("elsewhere", GOOD), None)
     rows = ledger.table_rows(ledger.load_ledger(path), load_inventory(inventory_file(tmp_path)))
     lines = ledger.render_markdown(rows).splitlines()
@@ -192,7 +196,7 @@ def test_prometheus_textfile(tmp_path: Path) -> None:
 
 def test_ledger_command_md_json_and_prometheus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     reports = tmp_path / "reports"
-    ledger.record(ledger.ledger_path(reports), run("p7", GOOD), reports / "p7" / "2026-05-01T100000Z", facts=FACTS)
+    ledger.record(ledger.ledger_path(reports), run("p7", GOOD, facts=FACTS), reports / "p7" / "2026-05-01T100000Z")
     inventory = inventory_file(tmp_path)
     assert main(["ledger", "--report-dir", str(reports), "--inventory", str(inventory)]) == 0
     out = capsys.readouterr().out

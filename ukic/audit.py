@@ -76,7 +76,6 @@ class ClusterOutcome:
     notes: list[str] = field(default_factory=list)
     duration: float = 0.0
     summary: dict[str, Any] | None = None
-    facts: dict[str, Any] = field(default_factory=dict)
     detail: str | None = None  # traceback of an internal error (a bug, not bad input)
 
 
@@ -84,7 +83,6 @@ class ClusterOutcome:
 def verify_cluster(job: AuditJob) -> ClusterOutcome:
     """Verify one inventory cluster and write its reports; never raises."""
     from ukic.inventory import hosts_spec, open_cluster_source
-    from ukic.ledger import facts_from_source, facts_of
     from ukic.run import VerifyRequest, verify, write_reports
 
     cluster = job.cluster
@@ -106,7 +104,6 @@ def verify_cluster(job: AuditJob) -> ClusterOutcome:
         )
         if hosts_note:
             result.notes.append(hosts_note)
-        facts = facts_of(result) or facts_from_source(source)
         report = write_reports(result, job.report_dir)
         return ClusterOutcome(
             name=cluster.name,
@@ -119,7 +116,6 @@ def verify_cluster(job: AuditJob) -> ClusterOutcome:
             notes=list(result.notes),
             duration=time.monotonic() - started,
             summary=result.to_dict(),
-            facts=facts,
         )
     except UkicError as err:  # whatever stopped this cluster's run, the audit could not verify it
         return _failed(job, err.message, ExitCode.UNVERIFIABLE, started)
@@ -377,7 +373,7 @@ def _record(ledger: Path, outcome: ClusterOutcome) -> str | None:
 
     try:
         if outcome.summary is not None:
-            record(ledger, RunResult.from_dict(outcome.summary), outcome.report, facts=outcome.facts)
+            record(ledger, RunResult.from_dict(outcome.summary), outcome.report)
         else:
             record_failure(ledger, outcome.name, outcome.version, outcome.type, outcome.error or "", outcome.exit_code)
     except UkicError as err:

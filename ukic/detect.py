@@ -1,8 +1,8 @@
 """Which infrastructure version does a cluster actually conform to?
 
 Every known version (v1..v5, whatever the profiles folder holds) is verified against the
-same facts: the source is wrapped so each resource is read once and every version sees the
-same snapshot of a live cluster. The answer is the highest version whose run is conformant
+same facts: one ClusterState is shared by all runs, so each resource is read once and every
+version sees the same snapshot of a live cluster. The answer is the highest version whose run is conformant
 (no failure, nothing unverifiable; warnings allowed) and, for every higher version, the
 scenarios that stand in the way. Versions are not cumulative (v4 drops Flux for ArgoCD), so
 every version is evaluated, not just the first ones.
@@ -10,68 +10,16 @@ every version is evaluated, not just the first ones.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ukic.outcome import Outcome
 from ukic.result import RunResult, ScenarioResult
-from ukic.sources.base import Obj, ResourceUnavailable, Source, SourceInfo
+from ukic.sources.base import Source
 
 #: Outcomes that keep a version from being "fully conformed to".
 BLOCKING = (Outcome.FAILED, Outcome.UNVERIFIABLE)
-
-
-class ReadOnceSource(Source):
-    """Wraps a source so every resource is read from it at most once (answers and gaps alike)."""
-
-    def __init__(self, inner: Source) -> None:
-        self.inner = inner
-        self.not_applicable_tags: Mapping[str, str] = inner.not_applicable_tags
-        self._cache: dict[str, list[Obj] | ResourceUnavailable] = {}
-        self._lock = threading.Lock()
-        self._info: SourceInfo | None = None
-
-    def info(self) -> SourceInfo:
-        if self._info is None:
-            self._info = self.inner.info()
-        return self._info
-
-    def list(self, key: str) -> list[Obj]:
-        if key not in self._cache:
-            try:
-                value: list[Obj] | ResourceUnavailable = self.inner.list(key)
-            except ResourceUnavailable as gap:
-                value = gap
-            with self._lock:
-                self._cache.setdefault(key, value)
-        return _answer(self._cache[key])
-
-    def prefetch(self, keys: Iterable[str]) -> dict[str, list[Obj] | ResourceUnavailable]:
-        missing = [k for k in dict.fromkeys(keys) if k not in self._cache]
-        if missing:
-            fetched = self.inner.prefetch(missing)
-            with self._lock:
-                for key, value in fetched.items():
-                    self._cache.setdefault(key, value)
-        return {k: self._cache[k] for k in keys if k in self._cache}
-
-    def close(self) -> None:
-        self.inner.close()
-
-    def __getattr__(self, name: str) -> Any:
-        """Anything else a source offers (e.g. a manifests source's notes) comes from the wrapped one."""
-        if name == "inner":
-            raise AttributeError(name)
-        return getattr(self.inner, name)
-
-
-def _answer(value: list[Obj] | ResourceUnavailable) -> list[Obj]:
-    if isinstance(value, ResourceUnavailable):
-        raise value
-    return value
 
 
 @dataclass
@@ -146,12 +94,18 @@ def detect(
 ) -> Detection:
     """Verify the source against every version; raises UkicError when the source cannot be read at all."""
     from ukic.run import VerifyRequest, verify
+    from ukic.state import ClusterState
 
-    shared = ReadOnceSource(source)
+    shared = ClusterState(source)
     detection = Detection(cluster_type=cluster_type)
     for version in versions or known_versions(profiles_dir):
         request = VerifyRequest(
-            source=shared, version=version, cluster_type=cluster_type, cluster=cluster, profiles_dir=profiles_dir
+            source=source,
+            version=version,
+            cluster_type=cluster_type,
+            cluster=cluster,
+            profiles_dir=profiles_dir,
+            state=shared,
         )
         detection.verdicts.append(VersionVerdict(version=version, result=verify(request)))
     return detection

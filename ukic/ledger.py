@@ -32,7 +32,6 @@ from filelock import FileLock, Timeout
 from ukic import kube
 from ukic.errors import UsageError
 from ukic.result import RunResult
-from ukic.sources.base import ResourceUnavailable, Source
 from ukic.yamlio import ParseError, load_text
 
 FORMAT = "ukic-ledger/1"
@@ -48,46 +47,18 @@ Facts = dict[str, Any]
 
 
 # -- facts ------------------------------------------------------------------------------------
-def facts_from_objects(nodes: list[Mapping[str, Any]] | None, deployments: list[Mapping[str, Any]] | None) -> Facts:
-    """Masters, argo and rook from plain Node and Deployment objects; None where not readable."""
-    facts: Facts = {"masters": None, "argo": None, "rook": None}
-    if nodes is not None:
-        facts["masters"] = sorted(kube.name_of(n) for n in nodes if _is_control_plane(n))
-    if deployments is not None:
-        names = {kube.name_of(d) for d in deployments}
-        facts["argo"] = bool(names & ARGO_DEPLOYMENTS)
-        facts["rook"] = bool(names & ROOK_DEPLOYMENTS)
-    return facts
-
-
-def _is_control_plane(node: Mapping[str, Any]) -> bool:
-    return any(label in kube.labels(node) for label in kube.CONTROL_PLANE_LABELS)
-
-
 def facts_from_state(state: Any) -> Facts:
-    """The table's facts from a ukic.state.ClusterState (already read resources are reused)."""
+    """The table's facts from a ukic.state.ClusterState (already read resources are reused); None: not known."""
     from ukic.outcome import Unverifiable
 
     facts: Facts = {"masters": None, "argo": None, "rook": None}
     with contextlib.suppress(Unverifiable):
         facts["masters"] = sorted(n.name for n in state.nodes() if n.is_control_plane)
-    try:
-        deployments = state.list("deployments.apps")
-    except Unverifiable:
-        return facts
-    return {**facts, **{k: v for k, v in facts_from_objects(None, deployments).items() if k != "masters"}}
-
-
-def facts_from_source(source: Source) -> Facts:
-    """The table's facts read straight from a source (when the run did not record them)."""
-    found = source.prefetch(["nodes", "deployments.apps"])
-    lists = {key: None if isinstance(value, ResourceUnavailable) else value for key, value in found.items()}
-    return facts_from_objects(lists.get("nodes"), lists.get("deployments.apps"))
-
-
-def facts_of(result: RunResult) -> Facts:
-    """The facts a run carries (``RunResult.facts``, once the run records them), else empty."""
-    return dict(getattr(result, "facts", None) or {})
+    with contextlib.suppress(Unverifiable):
+        names = {kube.name_of(d) for d in state.list("deployments.apps")}
+        facts["argo"] = bool(names & ARGO_DEPLOYMENTS)
+        facts["rook"] = bool(names & ROOK_DEPLOYMENTS)
+    return facts
 
 
 # -- reading and writing ----------------------------------------------------------------------
@@ -117,16 +88,10 @@ def load_ledger(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def record(
-    ledger_file: str | Path,
-    result: RunResult,
-    report_path: str | Path | None,
-    *,
-    facts: Facts | None = None,
-) -> None:
+def record(ledger_file: str | Path, result: RunResult, report_path: str | Path | None) -> None:
     """Add one finished run to the ledger (called by `ukic verify` and by each audited cluster)."""
     entry = run_entry(result, report_path, Path(ledger_file).parent)
-    entry["facts"] = facts if facts is not None else facts_of(result)
+    entry["facts"] = dict(result.facts)
     _add(ledger_file, result.cluster, entry, conformant=result.exit_code == 0)
 
 

@@ -15,6 +15,7 @@ from ukic.optional import optional_module
 from ukic.result import RunResult
 from ukic.run_context import UkicRun
 from ukic.sources.base import Source
+from ukic.state import ClusterState
 
 BINDING_MODULE = "test_manual.py"  # features/test_manual.py binds every feature file
 
@@ -32,6 +33,7 @@ class VerifyRequest:
     waivers: Path | None = None
     profiles_dir: Path | None = None
     now: datetime | None = None  # the clock waivers are judged by (tests fix it)
+    state: ClusterState | None = None  # facts already read from this source (detect shares them across versions)
 
 
 def _utc(ts: datetime) -> str:
@@ -76,13 +78,13 @@ def verify(request: VerifyRequest) -> RunResult:
     import pytest
 
     from ukic.profiles import select
-    from ukic.state import ClusterState
 
     waivers = _load_waivers(request.waivers)
     selection = select(request.version, request.cluster_type, request.profiles_dir)
-    run = UkicRun(
-        selection=selection, source=request.source, state=ClusterState(request.source), hosts=request.hosts
-    )
+    state = request.state or ClusterState(request.source)
+    if state.source is not request.source:
+        raise ValueError("VerifyRequest.state belongs to another source")
+    run = UkicRun(selection=selection, source=request.source, state=state, hosts=request.hosts)
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     code = pytest.main(_pytest_args(request), plugins=[_Provider(run)])
