@@ -97,7 +97,7 @@ def _cluster(hosts: dict) -> Cluster:
 
 
 def test_inventory_hosts_block_becomes_a_spec() -> None:
-    spec, note = hosts_spec(
+    spec = hosts_spec(
         _cluster(
             {
                 "node_template": "ssh://root@{node}",
@@ -106,7 +106,7 @@ def test_inventory_hosts_block_becomes_a_spec() -> None:
             }
         )
     )
-    assert note is None and isinstance(spec, HostsSpec)
+    assert isinstance(spec, HostsSpec)
     assert spec.ceph.host == "server63" and spec.node_url("server65") == "ssh://root@server65"
 
 

@@ -142,12 +142,17 @@ def test_hosts_block_is_optional_and_passed_on_or_noted(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("    source: {snapshot: s}\n", "    source: {snapshot: s}\n" + block, 1))
     with_hosts, without = load_inventory(path).clusters
     assert with_hosts.hosts == {"node_template": "ssh://root@{node}", "routers": {"router1": "ssh://root@router1"}}
-    assert hosts_spec(without) == (None, None)
-    spec, note = hosts_spec(with_hosts)
-    if importlib.util.find_spec("ukic.hosts") is None:
-        assert spec is None and "ignored" in note
-    else:
-        assert note is None and type(spec).__name__ == "HostsSpec"
+    assert hosts_spec(without) is None
+    assert type(hosts_spec(with_hosts)).__name__ == "HostsSpec"
+
+
+def test_relative_ssh_config_resolves_against_the_inventory_folder(tmp_path: Path) -> None:
+    (tmp_path / "ssh_config").write_text("Host *\n  User root\n")
+    path = inventory_of(tmp_path, ("p6", "{snapshot: s}"))
+    block = "    hosts: {node_template: 'ssh://root@{node}', ssh_config: ssh_config}\n"
+    path.write_text(path.read_text().replace("    source: {snapshot: s}\n", "    source: {snapshot: s}\n" + block, 1))
+    (cluster,) = load_inventory(path).clusters
+    assert hosts_spec(cluster).ssh_config == tmp_path / "ssh_config"
 
 
 def test_bad_hosts_block_is_an_inventory_error(tmp_path: Path) -> None:

@@ -89,7 +89,7 @@ def verify_cluster(job: AuditJob) -> ClusterOutcome:
     started = time.monotonic()
     source = None
     try:
-        hosts, hosts_note = hosts_spec(cluster)
+        hosts = hosts_spec(cluster)
         source = open_cluster_source(cluster)
         result = verify(
             VerifyRequest(
@@ -102,8 +102,6 @@ def verify_cluster(job: AuditJob) -> ClusterOutcome:
                 profiles_dir=job.profiles_dir,
             )
         )
-        if hosts_note:
-            result.notes.append(hosts_note)
         report = write_reports(result, job.report_dir)
         return ClusterOutcome(
             name=cluster.name,

@@ -20,13 +20,13 @@ problem is a UsageError naming the file, the cluster and the field.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ukic.errors import UsageError
+from ukic.hosts.spec import HostsSpec
 from ukic.profiles.validate import describe
 from ukic.sources.base import Source
 from ukic.yamlio import ParseError, load_text
@@ -133,11 +133,14 @@ def load_inventory(path: str | Path) -> Inventory:
         if cluster.name in seen:
             raise UsageError(f"{where}: {label}: name: listed twice")
         seen.add(cluster.name)
+        cluster = cluster.model_copy(
+            update={"source": cluster.source.resolved(base), "hosts": _hosts_resolved(cluster.hosts, base)}
+        )
         try:
             hosts_spec(cluster)  # a bad hosts block is the inventory's error, found before any run
         except UsageError as exc:
             raise UsageError(f"{where}: {exc.message}") from None
-        clusters.append(cluster.model_copy(update={"source": cluster.source.resolved(base)}))
+        clusters.append(cluster)
     return Inventory(path=file, clusters=tuple(clusters))
 
 
@@ -154,23 +157,23 @@ def open_cluster_source(cluster: Cluster) -> Source:
     )
 
 
-def hosts_spec(cluster: Cluster) -> tuple[Any, str | None]:
-    """The cluster's hosts block as a ukic.hosts.HostsSpec, or (None, note) when it cannot be used."""
+def hosts_spec(cluster: Cluster) -> HostsSpec | None:
+    """The cluster's hosts block as a ukic.hosts.HostsSpec (None when it has none)."""
     if cluster.hosts is None:
-        return None, None
+        return None
     try:
-        module = importlib.import_module("ukic.hosts")
-        spec_type = module.HostsSpec
-    except (ImportError, AttributeError):
-        note = f"inventory hosts block of {cluster.name} ignored: this ukic has no host checks (ukic.hosts)"
-        return None, note
-    build = getattr(spec_type, "model_validate", spec_type)
-    try:
-        return build(cluster.hosts), None
+        return HostsSpec.model_validate(cluster.hosts)
     except ValidationError as exc:
         raise UsageError(f"cluster {cluster.name!r}: hosts: {describe(exc)}") from None
     except (TypeError, ValueError) as exc:
         raise UsageError(f"cluster {cluster.name!r}: hosts: {exc}") from None
+
+
+def _hosts_resolved(hosts: dict[str, Any] | None, base: Path) -> dict[str, Any] | None:
+    """The hosts block with a relative ssh_config taken against the inventory's folder, like source paths."""
+    if not hosts or not isinstance(hosts.get("ssh_config"), str):
+        return hosts
+    return {**hosts, "ssh_config": str(_resolve(Path(hosts["ssh_config"]), base))}
 
 
 def _text(path: Path | None) -> str | None:
