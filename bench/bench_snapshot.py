@@ -33,7 +33,8 @@ projected = sys.argv[2] == "projected"
 for path in sorted(Path(sys.argv[1]).iterdir()):
     if path.suffix in ('.yaml', '.yml', '.json'):
         keep = PROJECTIONS.get(path.stem) if projected else None
-        load_text(path.read_bytes(), str(path), keep)
+        with path.open('rb') as handle:
+            load_text(handle, str(path), keep)
 """
 
 

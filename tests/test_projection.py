@@ -28,7 +28,8 @@ class _Unprojected(SnapshotSource):
         name = self._files.get(key)
         if name is None:
             return super().list(key)
-        return load_text(self._read(name), name)["items"]
+        with self._open(name) as handle:
+            return load_text(handle, name)["items"]
 
 
 @pytest.mark.parametrize(("sample", "version", "cluster_type"), SAMPLES)

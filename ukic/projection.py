@@ -13,8 +13,10 @@ from typing import Any
 
 Obj = dict[str, Any]
 
+_METADATA_FIELDS = ("name", "namespace", "labels", "annotations")
 _CONTAINER_FIELDS = ("name", "image")
-_STATUS_FIELDS = ("phase", "conditions", "hostIP", "podIP", "podIPs", "reason", "message")
+_STATUS_FIELDS = ("phase", "hostIP", "podIP", "reason")
+_CONDITION_FIELDS = ("type", "status", "reason")
 _CONTAINER_STATUS_FIELDS = ("name", "ready", "state", "restartCount", "image")
 
 
@@ -26,12 +28,14 @@ def slim_pod(pod: Obj) -> Obj:
     """A Pod reduced to identity, placement, images and state."""
     spec = pod.get("spec") or {}
     status = pod.get("status") or {}
-    metadata = {k: v for k, v in (pod.get("metadata") or {}).items() if k != "managedFields"}
+    metadata = _only(pod.get("metadata") or {}, _METADATA_FIELDS)
     slim_spec: Obj = _only(spec, ("nodeName", "hostNetwork"))
     for field in ("containers", "initContainers"):
         if field in spec:
             slim_spec[field] = [_only(c, _CONTAINER_FIELDS) for c in spec[field] or []]
     slim_status = _only(status, _STATUS_FIELDS)
+    if "conditions" in status:
+        slim_status["conditions"] = [_only(c, _CONDITION_FIELDS) for c in status["conditions"] or []]
     for field in ("containerStatuses", "initContainerStatuses"):
         if field in status:
             slim_status[field] = [_only(c, _CONTAINER_STATUS_FIELDS) for c in status[field] or []]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from typing import Any
+from sys import intern
+from typing import Any, BinaryIO
 
 import yaml
 from yaml.events import (
@@ -33,15 +34,15 @@ class ParseError(ValueError):
 Item = dict[str, Any]
 
 
-def load_text(text: str | bytes, name: str, keep: Callable[[Item], Item] | None = None) -> Any:
-    """Parse one YAML or JSON document (JSON by file name, else YAML).
+def load_text(text: str | bytes | BinaryIO, name: str, keep: Callable[[Item], Item] | None = None) -> Any:
+    """Parse one YAML or JSON document (JSON by file name, else YAML) from text or an open binary file.
 
     ``keep``, when given, is applied to each item of a kubectl List as soon as it is built,
-    so a large List never has to be held whole in memory.
+    so a large List never has to be held whole in memory (pass an open file to stream it).
     """
     try:
         if name.endswith(".json"):
-            doc = json.loads(text)
+            doc = json.load(text) if hasattr(text, "read") else json.loads(text)  # type: ignore[arg-type]
             if keep is not None and isinstance(doc, dict) and isinstance(doc.get("items"), list):
                 doc["items"] = [keep(i) if isinstance(i, dict) else i for i in doc["items"]]
             return doc
@@ -73,16 +74,22 @@ class _Unusual(Exception):
     """Anchors, aliases, tags, merge or complex keys: left to PyYAML's full constructor."""
 
 
-def _load_yaml(text: str | bytes, keep: Callable[[Item], Item] | None) -> Any:
+def _load_yaml(text: str | bytes | BinaryIO, keep: Callable[[Item], Item] | None) -> Any:
     """One YAML document, built straight from libyaml's events (several times faster than PyYAML's
     constructor for the plain YAML kubectl writes); anything unusual takes PyYAML's own path."""
     loader = SafeLoader(text)
     try:
         return _from_events(loader, keep)
     except _Unusual:
+        if hasattr(text, "seek"):
+            text.seek(0)  # type: ignore[union-attr]
         return yaml.load(text, Loader=SafeLoader)
     finally:
         loader.dispose()
+
+
+#: Strings up to this length are shared (interned): labels, states and image names repeat a lot.
+_SHARED_LENGTH = 64
 
 
 def _scalar(loader: Any, event: ScalarEvent) -> Any:
@@ -90,13 +97,13 @@ def _scalar(loader: Any, event: ScalarEvent) -> Any:
     if event.style or not event.implicit[0]:  # quoted, block or tagged
         if event.tag not in _STR_TAGS and not event.implicit[1]:
             raise _Unusual
-        return value
+        return intern(value) if len(value) <= _SHARED_LENGTH else value
     if value in _NULL:
         return None
     if value in _BOOL:
         return _BOOL[value]
     if value[0].isalpha():  # no YAML 1.1 number, date or special value starts with a letter
-        return value
+        return intern(value) if len(value) <= _SHARED_LENGTH else value
     if value == "<<":
         raise _Unusual  # a merge key
     return loader.construct_object(ScalarNode(loader.resolve(ScalarNode, value, (True, False)), value))

@@ -6,8 +6,10 @@ File present with an empty list means "none exist"; file missing means "not capt
 from __future__ import annotations
 
 import tarfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from ukic.errors import SourceError, UsageError
 from ukic.projection import PROJECTIONS
@@ -28,9 +30,9 @@ class SnapshotSource(Source):
         if not self.path.exists():
             raise UsageError(f"snapshot {self.path}: no such file or folder")
         if self.path.is_dir():
-            self._files, self._read = _folder_files(self.path)
+            self._files, self._open = _folder_files(self.path)
         elif tarfile.is_tarfile(self.path):
-            self._files, self._read = _archive_files(self.path)
+            self._files, self._open = _archive_files(self.path)
         else:
             raise UsageError(f"snapshot {self.path}: neither a folder nor a .tar.gz archive")
         self._cluster = self._load_cluster_file()
@@ -61,7 +63,8 @@ class SnapshotSource(Source):
 
     def _parse(self, name: str, keep: Callable[[Obj], Obj] | None = None) -> object:
         try:
-            return load_text(self._read(name), self._where(name), keep)
+            with self._open(name) as handle:  # streamed: a large file is never held whole as text
+                return load_text(handle, self._where(name), keep)
         except ParseError as exc:
             raise SourceError(f"snapshot file {exc}") from None
         except OSError as exc:
@@ -110,12 +113,15 @@ def _index(names: list[str], where: Path) -> dict[str, str]:
     return files
 
 
-def _folder_files(folder: Path) -> tuple[dict[str, str], Callable[[str], bytes]]:
+Opener = Callable[[str], AbstractContextManager[BinaryIO]]
+
+
+def _folder_files(folder: Path) -> tuple[dict[str, str], Opener]:
     names = [p.name for p in folder.iterdir() if p.is_file()]
-    return _index(names, folder), lambda name: (folder / name).read_bytes()
+    return _index(names, folder), lambda name: (folder / name).open("rb")
 
 
-def _archive_files(archive: Path) -> tuple[dict[str, str], Callable[[str], bytes]]:
+def _archive_files(archive: Path) -> tuple[dict[str, str], Opener]:
     """Index the archive's members; files may sit at the top or inside one top-level folder."""
     try:
         with tarfile.open(archive) as tar:
@@ -129,14 +135,16 @@ def _archive_files(archive: Path) -> tuple[dict[str, str], Callable[[str], bytes
             by_base[member.name] = member.name
     files = _index(list(by_base), archive)
 
-    def read(name: str) -> bytes:
+    @contextmanager
+    def open_member(name: str) -> Iterator[BinaryIO]:
         with tarfile.open(archive) as tar:
             handle = tar.extractfile(name)
             if handle is None:
                 raise OSError(f"{name} is not a regular file")
-            return handle.read()
+            with handle:
+                yield handle
 
-    return files, read
+    return files, open_member
 
 
 def _items_of(doc: object, where: str) -> list[Obj]:
