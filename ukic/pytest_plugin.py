@@ -19,8 +19,8 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from ukic import paths
 from ukic.errors import UkicError
+from ukic.hosts import options as hosts_options
 from ukic.kind.fixture import add_kind_options
-from ukic.optional import optional_module
 from ukic.outcome import NotApplicable, Outcome, exit_code_for
 from ukic.resources import reads_for_tags
 from ukic.run_context import UkicRun
@@ -29,7 +29,6 @@ from ukic.scenario_record import ScenarioRecorder
 RUN = pytest.StashKey[UkicRun]()
 RECORDER = pytest.StashKey[ScenarioRecorder]()
 PROVIDED_RUN = "ukic_provided_run"
-HOSTS_OPTIONS = "ukic.hosts.options"
 
 #: Tags used by the bundled features, registered as markers so `-m` works without warnings.
 TAGS = {
@@ -97,9 +96,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--cluster", metavar="NAME", help="cluster name for reports (default: from the source)")
     group.addoption("--profiles-dir", metavar="DIR", help="profiles folder (default: the bundled profiles)")
     group.addoption("--ukic-report-dir", metavar="DIR", help="write ukic reports under DIR/<cluster>/<time>/")
-    hosts_options = optional_module(HOSTS_OPTIONS)
-    if hosts_options is not None:
-        hosts_options.add_options(group)
+    hosts_options.add_options(group)
     add_kind_options(group)
 
 
@@ -144,8 +141,7 @@ def _build_run(config: pytest.Config) -> UkicRun:
         context=config.getoption("--context"),
         manifests=config.getoption("--manifests"),
     )
-    hosts_options = optional_module(HOSTS_OPTIONS)
-    hosts = hosts_options.spec_from_options(config) if hosts_options is not None else None
+    hosts = hosts_options.spec_from_options(config)
     return UkicRun(selection=selection, source=source, state=ClusterState(source), hosts=hosts)
 
 

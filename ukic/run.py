@@ -11,7 +11,6 @@ from typing import Any
 from ukic import __version__, paths
 from ukic.errors import UkicError, UsageError
 from ukic.ledger import facts_from_state
-from ukic.optional import optional_module
 from ukic.result import RunResult
 from ukic.run_context import UkicRun
 from ukic.sources.base import Source
@@ -108,10 +107,9 @@ def verify(request: VerifyRequest) -> RunResult:
 def _load_waivers(path: Path | None) -> Any:
     if path is None:
         return None
-    waivers = optional_module("ukic.waivers")
-    if waivers is None:
-        raise UsageError("--waivers: this build of ukic has no waiver support")
-    return waivers.load_waivers(path)
+    from ukic.waivers import load_waivers
+
+    return load_waivers(path)
 
 
 def _pytest_args(request: VerifyRequest) -> list[str]:

@@ -6,10 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ukic.optional import optional_module
+from ukic.hosts import options as hosts_options
 from ukic.sources.factory import add_source_arguments
-
-HOSTS_OPTIONS = "ukic.hosts.options"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -55,14 +53,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--color", choices=("auto", "always", "never"), default="auto", help="terminal colours"
     )
     add_source_arguments(parser)
-    hosts_options = optional_module(HOSTS_OPTIONS)
-    if hosts_options is not None:
-        hosts_options.add_cli_arguments(parser)
+    hosts_options.add_cli_arguments(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ukic.errors import UsageError
+    from ukic.ledger import ledger_path, record
     from ukic.profiles import select
     from ukic.report.terminal import render_terminal
     from ukic.run import VerifyRequest, verify, write_reports
@@ -75,8 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
         return run_gate(args)
     select(args.version, args.type, args.profiles_dir)  # bad version or type: fail before touching a cluster
-    hosts_options = optional_module(HOSTS_OPTIONS)
-    hosts = hosts_options.spec_from_args(args) if hosts_options is not None else None
+    hosts = hosts_options.spec_from_args(args)
     source = open_source(args)
     try:
         result = verify(
@@ -97,8 +93,6 @@ def run(args: argparse.Namespace) -> int:
     print(render_terminal(result, color=color), end="")
     if not args.no_reports:
         folder = write_reports(result, args.report_dir)
-        ledger = optional_module("ukic.ledger")
-        if ledger is not None:
-            ledger.record(args.report_dir / "ledger.json", result, folder)
+        record(ledger_path(args.report_dir), result, folder)
         print(f"reports: {folder}")
     return result.exit_code
