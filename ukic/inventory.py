@@ -29,7 +29,7 @@ from ukic.errors import UsageError
 from ukic.hosts.spec import HostsSpec
 from ukic.profiles.validate import describe
 from ukic.sources.base import Source
-from ukic.yamlio import ParseError, load_text
+from ukic.yamlio import read_user_file
 
 SOURCE_KINDS = ("snapshot", "kubeconfig", "manifests")
 
@@ -108,12 +108,7 @@ def load_inventory(path: str | Path) -> Inventory:
     """Read and validate clusters.yaml; relative source paths resolve against its folder."""
     where = str(path)
     file = Path(path)
-    try:
-        doc = load_text(file.read_bytes(), where)
-    except OSError as exc:
-        raise UsageError(f"{where}: {exc.strerror or exc}") from None
-    except ParseError as exc:
-        raise UsageError(str(exc)) from None
+    doc = read_user_file(file)
     if not isinstance(doc, dict) or set(doc) != {"clusters"}:
         raise UsageError(f"{where}: expected one top-level key 'clusters' holding a list of clusters")
     entries = doc["clusters"]

@@ -28,7 +28,7 @@ from ukic.errors import UsageError
 from ukic.outcome import Outcome
 from ukic.profiles.validate import describe
 from ukic.result import RunResult, ScenarioResult
-from ukic.yamlio import ParseError, load_text
+from ukic.yamlio import read_user_file
 
 #: Outcomes a waiver may turn into WAIVED. Unverifiable stays unverifiable: an unknown
 #: cannot be waived, only a known deviation can.
@@ -68,13 +68,7 @@ class Waiver(BaseModel):
 def load_waivers(path: str | Path) -> list[Waiver]:
     """Read and validate a waivers file; any problem is one UsageError naming the file and field."""
     where = str(path)
-    file = Path(path)
-    try:
-        doc = load_text(file.read_bytes(), where)
-    except OSError as exc:
-        raise UsageError(f"{where}: {exc.strerror or exc}") from None
-    except ParseError as exc:
-        raise UsageError(str(exc)) from None
+    doc = read_user_file(Path(path))
     if doc is None:
         return []
     if isinstance(doc, dict) and set(doc) == {"waivers"}:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from sys import intern
 from typing import Any, BinaryIO
 
@@ -19,6 +20,8 @@ from yaml.events import (
     StreamEndEvent,
 )
 from yaml.nodes import ScalarNode
+
+from ukic.errors import UsageError
 
 try:  # libyaml is several times faster than the pure-Python parser and emitter
     from yaml import CSafeDumper as SafeDumper
@@ -157,6 +160,22 @@ def _yaml_where(exc: yaml.YAMLError) -> str:
     if mark is not None:
         return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
     return str(problem)
+
+
+def read_user_file(path: Path, shown: str | None = None) -> Any:
+    """Parse a file the user named (inventory, waivers, profile, kubeconfig, summary.json); any problem
+    is one UsageError naming it. ``shown`` is how messages name the file (default: the path)."""
+    shown = shown or str(path)
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{shown}: file not found") from None
+    except OSError as exc:
+        raise UsageError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    try:
+        return load_text(text, shown)
+    except ParseError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def dump(data: Any) -> str:

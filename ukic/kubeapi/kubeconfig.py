@@ -21,7 +21,7 @@ from typing import Any
 
 from ukic.errors import UsageError
 from ukic.kubeapi.http import Endpoint
-from ukic.yamlio import ParseError, load_text
+from ukic.yamlio import read_user_file
 
 #: Where Kubernetes mounts a pod's service-account token and CA (overridable for tests).
 SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
@@ -81,14 +81,7 @@ def _kubeconfig_paths(kubeconfig: Path | str | None, env: Mapping[str, str]) -> 
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"kubeconfig {path}: cannot read ({exc.strerror or exc})") from None
-    try:
-        doc = load_text(text, str(path))
-    except ParseError as exc:
-        raise UsageError(f"kubeconfig {exc}") from None
+    doc = read_user_file(path, f"kubeconfig {path}")
     if doc is None:
         return {}
     if not isinstance(doc, dict):

@@ -8,7 +8,7 @@ from typing import Any
 
 from ukic import paths
 from ukic.errors import UsageError
-from ukic.yamlio import ParseError, load_text
+from ukic.yamlio import read_user_file
 
 COMPONENTS_FILE = "components.yaml"
 CLUSTER_TYPES_FILE = "cluster-types.yaml"
@@ -47,16 +47,7 @@ def profile_versions(folder: Path) -> list[str]:
 
 def read_mapping(path: Path) -> dict[str, Any]:
     """Parse a YAML file whose top level must be a mapping."""
-    try:
-        text = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{shown(path)}: file not found") from None
-    except OSError as exc:
-        raise UsageError(f"{shown(path)}: cannot read ({exc.strerror})") from None
-    try:
-        data = load_text(text, shown(path))
-    except ParseError as exc:
-        raise UsageError(str(exc)) from None
+    data = read_user_file(path, shown(path))
     if data is None:
         raise UsageError(f"{shown(path)}: the file is empty")
     if not isinstance(data, dict):
