@@ -6,10 +6,12 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
 from tests.snapshots import node, write_snapshot
+from ukic import paths
 from ukic.cli import main
 
 
@@ -65,3 +67,25 @@ def test_reports_are_written_and_unverifiable_is_never_passed(tmp_path: Path, ca
     assert "<error" in (folder / "junit.xml").read_text()
     steps = [st for f in json.loads((folder / "cucumber.json").read_text()) for e in f["elements"] for st in e["steps"]]
     assert "passed" not in {st["result"]["status"] for st in steps if st["name"].startswith("a running etcd")}
+
+
+def test_missing_file_sample_is_unverifiable_in_every_output(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    sample = paths.samples_dir() / "missing-bgppeers"
+    code = main(["verify", "--snapshot", str(sample), "--report-dir", str(tmp_path), "--color", "never"])
+    out = capsys.readouterr().out
+    assert code == 2
+    title = "Upstream peers keep the original next hop"
+    assert any(line.startswith("  UNVERIFIABLE") and title in line for line in out.splitlines())
+    assert "could not verify" in out.lower()
+    (folder,) = (tmp_path / "place10-missing-bgppeers").iterdir()
+    summary = json.loads((folder / "summary.json").read_text())
+    (scenario,) = [s for s in summary["scenarios"] if s["name"] == title]
+    assert scenario["outcome"] == "unverifiable" and "not captured" in scenario["reason"]
+    junit = ElementTree.parse(folder / "junit.xml")
+    (case,) = [c for c in junit.iter("testcase") if c.get("name") == title]
+    assert case.find("error").get("type") == "unverifiable"
+    cucumber = json.loads((folder / "cucumber.json").read_text())
+    (element,) = [e for f in cucumber for e in f["elements"] if e["name"] == title]
+    statuses = [step["result"]["status"] for step in element["steps"]]
+    assert "pending" in statuses and statuses != ["passed"] * len(statuses)
+    assert element["ukic_outcome"] == "unverifiable"
