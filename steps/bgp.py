@@ -44,9 +44,7 @@ def the_bgp_configuration(cluster_state: ClusterState, name: str) -> dict[str, A
 @then("the node-to-node mesh is enabled")
 def mesh_enabled(bgp_configuration: dict[str, Any]) -> None:
     if (bgp_configuration.get("spec") or {}).get("nodeToNodeMeshEnabled", True) is not True:
-        raise CheckFailed(
-            f"{kube.ref(bgp_configuration, 'BGPConfiguration')}: nodeToNodeMeshEnabled is false"
-        )
+        raise CheckFailed(f"{kube.ref(bgp_configuration, 'BGPConfiguration')}: nodeToNodeMeshEnabled is false")
 
 
 @then("its AS number is private")
@@ -74,9 +72,7 @@ def services_announced(bgp_configuration: dict[str, Any], kubeadm_config: Kubead
         subnet = kube.network(text)
         if subnet is None:
             problems.append(f"{kubeadm_config.where}: serviceSubnet {text.strip()} is not a network")
-        elif not any(
-            a is not None and a.version == subnet.version and subnet.subnet_of(a) for a in announced
-        ):
+        elif not any(a is not None and a.version == subnet.version and subnet.subnet_of(a) for a in announced):
             shown = ", ".join(str(a) for a in announced if a) or "nothing"
             problems.append(f"{name}: serviceClusterIPs ({shown}) do not cover the service subnet {subnet}")
     fail_on(problems)
@@ -90,9 +86,7 @@ def the_bgp_peers(cluster_state: ClusterState) -> list[dict[str, Any]]:
 @then("there is at least one peer")
 def at_least_one_peer(bgp_peers: list[dict[str, Any]]) -> None:
     if not bgp_peers:
-        raise CheckFailed(
-            "no BGPPeer: nothing propagates the pod and service networks to the upstream router"
-        )
+        raise CheckFailed("no BGPPeer: nothing propagates the pod and service networks to the upstream router")
 
 
 @then("every peer keeps the original next hop and names its AS number")

@@ -42,9 +42,7 @@ def installation_no_encapsulation(installation: dict[str, Any]) -> None:
     name = kube.ref(installation, "Installation")
     pools = ((installation.get("spec") or {}).get("calicoNetwork") or {}).get("ipPools") or []
     if not pools:
-        raise CheckFailed(
-            f"{name}: calicoNetwork.ipPools is empty (the operator would pick its own encapsulation)"
-        )
+        raise CheckFailed(f"{name}: calicoNetwork.ipPools is empty (the operator would pick its own encapsulation)")
     fail_on(
         f"{name}: ipPool {p.get('cidr', '?')} encapsulation {p.get('encapsulation', 'unset (operator default)')}"
         for p in pools

@@ -29,9 +29,7 @@ def etcd_on_control_plane(cluster_state: ClusterState, nodes: list[NodeView]) ->
         if not pods:
             problems.append(f"control-plane node {node.name}: no etcd pod (kube-system/etcd-{node.name})")
         elif not any(kube.pod_running(p) for p in pods):
-            problems.append(
-                f"control-plane node {node.name}: {kube.ref(pods[0], 'Pod')} is {kube.pod_state(pods[0])}"
-            )
+            problems.append(f"control-plane node {node.name}: {kube.ref(pods[0], 'Pod')} is {kube.pod_state(pods[0])}")
     if not any(n.is_control_plane for n in nodes):
         problems.append("no control-plane node found")
     fail_on(problems)

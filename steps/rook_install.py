@@ -40,9 +40,7 @@ def the_install_rule(ukic_run: UkicRun, rule: str) -> Rule:
 @then(parsers.re("the (rook operator deployment was installed|Ceph cluster was configured) that way"))
 def installed_as_prescribed(cluster_state: ClusterState, install_rule: Rule) -> None:
     target, want = install_rule
-    objects = [
-        o for o in cluster_state.list(target.key) if target.name is None or kube.name_of(o) == target.name
-    ]
+    objects = [o for o in cluster_state.list(target.key) if target.name is None or kube.name_of(o) == target.name]
     if not objects:
         app = install_method.application_for_chart(cluster_state, target.chart)
         if app is None:

@@ -57,9 +57,7 @@ def mon_pods_running(cluster_state: ClusterState, ceph_cluster: dict[str, Any]) 
     running = [p for p in pods if kube.pod_running(p)]
     want = _mon_count(ceph_cluster)
     if len(running) != want:
-        stuck = "; ".join(
-            f"{kube.ref(p, 'Pod')} is {kube.pod_state(p)}" for p in pods if not kube.pod_running(p)
-        )
+        stuck = "; ".join(f"{kube.ref(p, 'Pod')} is {kube.pod_state(p)}" for p in pods if not kube.pod_running(p))
         raise CheckFailed(
             f"{len(running)} of {want} monitor pods running in {kube.namespace_of(ceph_cluster)}"
             + (f": {stuck}" if stuck else "")

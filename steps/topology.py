@@ -13,9 +13,7 @@ def _names(nodes: list[NodeView]) -> str:
     return ", ".join(n.name for n in nodes) or "none"
 
 
-def _at_least(
-    what: str, have: list[NodeView], need: int, cluster_type: str, why: str = "minimum"
-) -> str | None:
+def _at_least(what: str, have: list[NodeView], need: int, cluster_type: str, why: str = "minimum") -> str | None:
     if len(have) >= need:
         return None
     return f"{what}: {len(have)} ({_names(have)}); a {cluster_type} cluster's {why} is {need}"
@@ -58,9 +56,7 @@ def recommended_size(ukic_run: UkicRun, nodes: list[NodeView]) -> None:
                     t.name,
                     "recommendation",
                 ),
-                _at_least(
-                    "dedicated workers", workers, t.recommended_schedulable_workers, t.name, "recommendation"
-                ),
+                _at_least("dedicated workers", workers, t.recommended_schedulable_workers, t.name, "recommendation"),
             ],
         )
     )
@@ -70,9 +66,7 @@ def recommended_size(ukic_run: UkicRun, nodes: list[NodeView]) -> None:
 def control_plane_tainted(nodes: list[NodeView]) -> None:
     control_plane = [n for n in nodes if n.is_control_plane]
     if not control_plane:
-        raise CheckFailed(
-            "no control-plane node found (no node-role.kubernetes.io/control-plane or master label)"
-        )
+        raise CheckFailed("no control-plane node found (no node-role.kubernetes.io/control-plane or master label)")
     fail_on(
         f"control-plane node {n.name} has no NoSchedule taint and takes ordinary workloads"
         for n in control_plane

@@ -15,14 +15,37 @@ from ukic.profiles import list_profiles, load_cluster_types, select
 
 # kind.x-k8s.io/v1alpha4, written down from kind's API types (pkg/apis/config/v1alpha4/types.go)
 CLUSTER_KEYS = {
-    "kind", "apiVersion", "name", "featureGates", "runtimeConfig", "nodes", "networking",
-    "kubeadmConfigPatches", "kubeadmConfigPatchesJSON6902", "containerdConfigPatches",
+    "kind",
+    "apiVersion",
+    "name",
+    "featureGates",
+    "runtimeConfig",
+    "nodes",
+    "networking",
+    "kubeadmConfigPatches",
+    "kubeadmConfigPatchesJSON6902",
+    "containerdConfigPatches",
     "containerdConfigPatchesJSON6902",
 }
-NODE_KEYS = {"role", "image", "labels", "extraMounts", "extraPortMappings", "kubeadmConfigPatches",
-             "kubeadmConfigPatchesJSON6902"}
-NETWORKING_KEYS = {"ipFamily", "apiServerPort", "apiServerAddress", "podSubnet", "serviceSubnet",
-                   "disableDefaultCNI", "kubeProxyMode", "dnsSearch"}
+NODE_KEYS = {
+    "role",
+    "image",
+    "labels",
+    "extraMounts",
+    "extraPortMappings",
+    "kubeadmConfigPatches",
+    "kubeadmConfigPatchesJSON6902",
+}
+NETWORKING_KEYS = {
+    "ipFamily",
+    "apiServerPort",
+    "apiServerAddress",
+    "podSubnet",
+    "serviceSubnet",
+    "disableDefaultCNI",
+    "kubeProxyMode",
+    "dnsSearch",
+}
 ROLES = {"control-plane", "worker"}
 IP_FAMILIES = {"ipv4", "ipv6", "dual"}
 
@@ -53,11 +76,19 @@ def check_v1alpha4(doc: dict[str, Any]) -> list[str]:
 
 
 def test_schema_check_catches_wrong_fields() -> None:
-    bad = {"kind": "Cluster", "apiVersion": "kind.x-k8s.io/v1alpha4", "network": {},
-           "networking": {"ipFamily": "IPv6", "podCIDR": "x"}, "nodes": [{"role": "master", "img": "x"}]}
+    bad = {
+        "kind": "Cluster",
+        "apiVersion": "kind.x-k8s.io/v1alpha4",
+        "network": {},
+        "networking": {"ipFamily": "IPv6", "podCIDR": "x"},
+        "nodes": [{"role": "master", "img": "x"}],
+    }
     assert check_v1alpha4(bad) == [
-        "unknown Cluster field network", "unknown networking field podCIDR", "ipFamily 'IPv6'",
-        "unknown node field img", "node role 'master'",
+        "unknown Cluster field network",
+        "unknown networking field podCIDR",
+        "ipFamily 'IPv6'",
+        "unknown node field img",
+        "node role 'master'",
     ]
 
 
@@ -91,9 +122,9 @@ def test_every_version_and_type_renders_valid_ipv6_only_config(version: str, clu
     ("cluster_type", "recommended", "expected"),
     [
         ("development", False, (1, 3)),  # 3 nodes minimum, 3 schedulable workers: the master cannot count
-        ("production", False, (3, 3)),   # 5 minimum, 3 control planes, 3 schedulable workers
-        ("development", True, (1, 3)),   # recommended 4: a dedicated master and 3 workers
-        ("production", True, (3, 5)),    # recommended 8: 3 masters and 5 workers
+        ("production", False, (3, 3)),  # 5 minimum, 3 control planes, 3 schedulable workers
+        ("development", True, (1, 3)),  # recommended 4: a dedicated master and 3 workers
+        ("production", True, (3, 5)),  # recommended 8: 3 masters and 5 workers
     ],
 )
 def test_node_counts_follow_the_cluster_type(cluster_type: str, recommended: bool, expected: tuple[int, int]) -> None:
@@ -119,8 +150,19 @@ def test_v5_development_matches_the_issue_example() -> None:
 
 
 def test_subnets_and_name_options_are_used() -> None:
-    doc = yaml.safe_load(_cli_config("v2", "production", "--pod-subnet", "2001:db8:1::/56",
-                                     "--service-subnet", "2001:db8:2::/112", "--name", "ci-42", "--recommended"))
+    doc = yaml.safe_load(
+        _cli_config(
+            "v2",
+            "production",
+            "--pod-subnet",
+            "2001:db8:1::/56",
+            "--service-subnet",
+            "2001:db8:2::/112",
+            "--name",
+            "ci-42",
+            "--recommended",
+        )
+    )
     assert doc["networking"]["podSubnet"] == "2001:db8:1::/56"
     assert doc["networking"]["serviceSubnet"] == "2001:db8:2::/112"
     assert doc["name"] == "ci-42"

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 pytest_plugins = ["tests.standins.harness"]  # the `standins` fixture
 
-USER_TESTS = '''
+USER_TESTS = """
 def test_one(kind_cluster):
     assert kind_cluster.kubeconfig.is_file()
     assert kind_cluster.context == "kind-fx"
@@ -23,14 +23,19 @@ def test_one(kind_cluster):
 def test_two(kind_cluster):
     assert kind_cluster.cluster.selection.profile.version == "v2"
     assert kind_cluster.cluster.selection.cluster_type.name == "development"
-'''
+"""
 
 
 def run_pytest(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     (folder / "test_user.py").write_text(USER_TESTS)
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "ukic.kind.fixture", "-p", "no:cacheprovider", *args],
-        cwd=folder, env=dict(os.environ), capture_output=True, text=True, timeout=120, check=False,
+        cwd=folder,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

@@ -24,7 +24,10 @@ if TYPE_CHECKING:
 pytest_plugins = ["tests.standins.harness"]  # the `standins` fixture
 
 PREFLIGHT = [
-    ["kind", "version"], ["docker", "info"], ["helm", "version", "--short"], ["kubectl", "version", "--client"]
+    ["kind", "version"],
+    ["docker", "info"],
+    ["helm", "version", "--short"],
+    ["kubectl", "version", "--client"],
 ]
 LIST = [["kind", "get", "clusters"]]
 
@@ -189,13 +192,32 @@ def test_delete_failure_after_use_is_reported_not_raised(
 
 def test_user_kubeconfig_path_is_used_and_never_removed(standins: Standins, tmp_path: Path) -> None:
     target = tmp_path / "mine" / "c.kubeconfig"
-    assert main(["kind", "create", "--version", "v1", "--type", "development", "--name", "own",
-                 "--kubeconfig", str(target)]) == 0
+    assert (
+        main(
+            ["kind", "create", "--version", "v1", "--type", "development", "--name", "own", "--kubeconfig", str(target)]
+        )
+        == 0
+    )
     assert target.is_file()
     assert all(str(target) in c for c in standins.commands()[5:] if c[:2] != ["helm", "repo"])
     standins.fail("helm install")
-    assert main(["kind", "create", "--version", "v1", "--type", "development", "--name", "own2",
-                 "--kubeconfig", str(target)]) == 2
+    assert (
+        main(
+            [
+                "kind",
+                "create",
+                "--version",
+                "v1",
+                "--type",
+                "development",
+                "--name",
+                "own2",
+                "--kubeconfig",
+                str(target),
+            ]
+        )
+        == 2
+    )
     assert target.is_file()
 
 

@@ -51,8 +51,15 @@ def test_v5_plan_order() -> None:
         "helm repo add rook-release",
         "helm install rook-ceph rook-release/rook-ceph",
     ]
-    assert plan.installed == ("calico", "tigera-operator", "calicoctl", "argocd", "argo-workflows",
-                              "secret-generator", "rook-operator")
+    assert plan.installed == (
+        "calico",
+        "tigera-operator",
+        "calicoctl",
+        "argocd",
+        "argo-workflows",
+        "secret-generator",
+        "rook-operator",
+    )
     assert set(plan.not_installed) == {"certbot"}
 
 
@@ -106,8 +113,13 @@ def test_calico_values_ask_for_an_ipv6_pool_with_bgp_and_no_encapsulation() -> N
     network = yaml.safe_load(step.stdin or "")["installation"]["calicoNetwork"]
     assert network["bgp"] == "Enabled"
     assert network["ipPools"] == [
-        {"cidr": "2001:db8:42::/56", "blockSize": 122, "encapsulation": "None", "natOutgoing": "Enabled",
-         "nodeSelector": "all()"}
+        {
+            "cidr": "2001:db8:42::/56",
+            "blockSize": 122,
+            "encapsulation": "None",
+            "natOutgoing": "Enabled",
+            "nodeSelector": "all()",
+        }
     ]
 
 
@@ -139,8 +151,17 @@ def test_calicoctl_pod_matches_the_catalogue() -> None:
 def test_create_step_sends_the_rendered_config() -> None:
     plan = plan_for("v2", "production", image="kindest/node:v1.22.9")
     create = plan.steps[0]
-    assert create.argv == ("kind", "create", "cluster", "--name", "t-v2", "--config", "-",
-                           "--kubeconfig", str(KUBECONFIG))
+    assert create.argv == (
+        "kind",
+        "create",
+        "cluster",
+        "--name",
+        "t-v2",
+        "--config",
+        "-",
+        "--kubeconfig",
+        str(KUBECONFIG),
+    )
     assert yaml.safe_load(create.stdin or "") == plan.config
     assert "3 control-plane and 3 worker nodes" in create.title
 

@@ -58,7 +58,9 @@ def test_kind_without_an_engine(standins: Standins, capsys: pytest.CaptureFixtur
     assert main(CREATE) == 4
     assert one_line_error(capsys) == f"ukic: {ENGINE}"
     assert standins.commands() == [
-        ["kind", "version"], ["helm", "version", "--short"], ["kubectl", "version", "--client"]
+        ["kind", "version"],
+        ["helm", "version", "--short"],
+        ["kubectl", "version", "--client"],
     ]
 
 
@@ -91,9 +93,7 @@ def test_kind_present_but_broken(standins: Standins, capsys: pytest.CaptureFixtu
     ("tool", "url"),
     [("helm", "https://helm.sh/docs/intro/install/"), ("kubectl", "https://kubernetes.io/docs/tasks/tools/")],
 )
-def test_install_tools_missing(
-    standins: Standins, capsys: pytest.CaptureFixture[str], tool: str, url: str
-) -> None:
+def test_install_tools_missing(standins: Standins, capsys: pytest.CaptureFixture[str], tool: str, url: str) -> None:
     standins.remove(tool)
     assert main(CREATE) == 4
     assert one_line_error(capsys) == f"ukic: {tool} not found on PATH: install it from {url}"

@@ -42,8 +42,22 @@ def test_real_kind_cluster_v5_development(tmp_path: Path, capsys: pytest.Capture
     if missing:
         pytest.skip(f"{', '.join(missing)} not on PATH")
     name = f"ukic-e2e-{os.getpid()}"
-    code = main(["verify", "--kind", "--version", "v5", "--type", "development", "--cluster", name,
-                 "--report-dir", str(tmp_path), "--color", "never"])
+    code = main(
+        [
+            "verify",
+            "--kind",
+            "--version",
+            "v5",
+            "--type",
+            "development",
+            "--cluster",
+            name,
+            "--report-dir",
+            str(tmp_path),
+            "--color",
+            "never",
+        ]
+    )
     out = capsys.readouterr().out
     assert code in (0, 1), out  # verified (2 would mean the cluster could not be read)
 

@@ -94,9 +94,7 @@ def test_each_version_extends_the_one_before(version: str) -> None:
         ),
     ],
 )
-def test_merged_rules_of_each_version(
-    version, released, require, forbid, rook_operator, rook_cluster, calico
-) -> None:
+def test_merged_rules_of_each_version(version, released, require, forbid, rook_operator, rook_cluster, calico) -> None:
     profile = load_profile(version)
     assert profile.released == released
     assert profile.components.require == require
@@ -257,16 +255,12 @@ def test_a_new_version_is_just_a_new_file(folder: Path) -> None:
     selection = select("v6", "production", folder)
     assert selection.chain == [*VERSIONS, "v6"]
     assert selection.profile.install.calico == "tigera-operator"  # inherited from v5
-    assert [tuple(c) for c in diff_profiles("v5", "v6", folder)] == [
-        ("install.rook_cluster", "manifests", "helm")
-    ]
+    assert [tuple(c) for c in diff_profiles("v5", "v6", folder)] == [("install.rook_cluster", "manifests", "helm")]
 
 
 def test_versions_sort_naturally(folder: Path) -> None:
     for n in (6, 7, 8, 9, 10):
-        (folder / f"v{n}.yaml").write_text(
-            f'version: v{n}\ntitle: v{n}\nreleased: "2022-01"\nextends: v{n - 1}\n'
-        )
+        (folder / f"v{n}.yaml").write_text(f'version: v{n}\ntitle: v{n}\nreleased: "2022-01"\nextends: v{n - 1}\n')
     assert [p.version for p in list_profiles(folder)][-2:] == ["v9", "v10"]
     assert resolve("v10", folder).chain[-2:] == ["v9", "v10"]
 
@@ -307,9 +301,7 @@ def test_unknown_top_level_and_nested_list_keys(folder: Path) -> None:
     assert usage_error(load_profile, "v2", folder) == "profiles/v2.yaml: unknown key 'component'"
     edit(folder / "v2.yaml", lambda d: d.pop("component"))
     edit(folder / "v1.yaml", lambda d: d["storage"]["classes"][1].update(provisionr="x"))
-    assert usage_error(load_profile, "v2", folder) == (
-        "profiles/v1.yaml: unknown key 'storage.classes[1].provisionr'"
-    )
+    assert usage_error(load_profile, "v2", folder) == ("profiles/v1.yaml: unknown key 'storage.classes[1].provisionr'")
 
 
 def test_extends_a_missing_version(folder: Path) -> None:
@@ -344,9 +336,7 @@ def test_unknown_version() -> None:
 
 
 def test_unknown_cluster_type() -> None:
-    assert usage_error(select, "v5", "staging") == (
-        "unknown cluster type 'staging' (known: development, production)"
-    )
+    assert usage_error(select, "v5", "staging") == ("unknown cluster type 'staging' (known: development, production)")
 
 
 def test_required_component_not_in_catalogue(folder: Path) -> None:
@@ -386,8 +376,7 @@ def test_file_that_is_not_a_mapping(folder: Path, text: str, message: str) -> No
 def test_wrong_value_names_file_key_and_value(folder: Path) -> None:
     edit(folder / "v4.yaml", lambda d: d["install"].update(rook_operator="helmm"))
     assert usage_error(load_profile, "v5", folder) == (
-        "profiles/v4.yaml: install.rook_operator: Input should be 'manifests', 'helm' or 'argocd-helm' "
-        "(got 'helmm')"
+        "profiles/v4.yaml: install.rook_operator: Input should be 'manifests', 'helm' or 'argocd-helm' (got 'helmm')"
     )
 
 
@@ -403,9 +392,7 @@ def test_each_file_states_its_own_metadata(folder: Path) -> None:
 
 def test_released_must_be_a_month(folder: Path) -> None:
     edit(folder / "v3.yaml", lambda d: d.update(released="2021-13"))
-    assert usage_error(load_profile, "v3", folder).startswith(
-        "profiles/v3.yaml: released: String should match"
-    )
+    assert usage_error(load_profile, "v3", folder).startswith("profiles/v3.yaml: released: String should match")
 
 
 def test_version_must_match_file_name(folder: Path) -> None:
@@ -433,18 +420,14 @@ def test_component_catalogue_errors(folder: Path) -> None:
     edit(folder / "components.yaml", lambda d: d["flux"].update(workload=[]))
     assert usage_error(load_components, folder) == "profiles/components.yaml: unknown key 'flux.workload'"
     edit(folder / "components.yaml", lambda d: d["flux"].pop("workload"))
-    edit(
-        folder / "components.yaml", lambda d: d["flux"].update(resources=["buckets.source.toolkit.fluxcd.io"])
-    )
+    edit(folder / "components.yaml", lambda d: d["flux"].update(resources=["buckets.source.toolkit.fluxcd.io"]))
     assert usage_error(load_components, folder) == (
-        "profiles/components.yaml: flux.resources: "
-        "ukic does not read resource 'buckets.source.toolkit.fluxcd.io'"
+        "profiles/components.yaml: flux.resources: ukic does not read resource 'buckets.source.toolkit.fluxcd.io'"
     )
     edit(folder / "components.yaml", lambda d: d["flux"].pop("resources"))
     edit(folder / "components.yaml", lambda d: d.update(certbot={"title": "certbot"}))
     assert usage_error(load_components, folder) == (
-        "profiles/components.yaml: certbot: a component needs workloads or images, "
-        "else it can never be seen running"
+        "profiles/components.yaml: certbot: a component needs workloads or images, else it can never be seen running"
     )
 
 

@@ -10,7 +10,7 @@ from ukic.yamlio import ParseError, load_text
 
 CASES = [
     b"a: 1\nb: 1.5\nc: true\nd: yes\ne: ~\nf: ''\ng: 'yes'\nh: 0x1f\ni: 1:20\nj: .inf\nk: 2021-11-06T21:50:00Z\n",
-    b"list: [1, two, {three: 3}]\nempty: {}\nnone: []\nquoted: \"2021-01-01\"\nblock: |\n  line\n",
+    b'list: [1, two, {three: 3}]\nempty: {}\nnone: []\nquoted: "2021-01-01"\nblock: |\n  line\n',
     b"a: &anchor {x: 1}\nb: *anchor\n",  # anchors and aliases
     b"- !!binary aGVsbG8=\n- !!str 12\n",  # explicit tags
     b"<<: {a: 1}\nb: 2\n",  # merge keys

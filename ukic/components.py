@@ -50,9 +50,7 @@ def _find_workload(state: ClusterState, ref: WorkloadRef) -> Obj | None:
 def expected_workloads(state: ClusterState, component: Component) -> list[Finding]:
     """Each named workload with what was found; for image-named components, any user of the image."""
     findings = [
-        Finding(
-            f"{ref.kind} {ref.namespace + '/' if ref.namespace else ''}{ref.name}", _find_workload(state, ref)
-        )
+        Finding(f"{ref.kind} {ref.namespace + '/' if ref.namespace else ''}{ref.name}", _find_workload(state, ref))
         for ref in component.workloads
     ]
     for repository in component.images:

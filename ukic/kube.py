@@ -103,9 +103,7 @@ def workload_ready(obj: Obj) -> tuple[bool, str]:
         ready = status.get("readyReplicas", 0)
         return want > 0 and ready >= want, f"{ready}/{want} ready"
     if kind == "Job":
-        return bool(
-            status.get("succeeded") or status.get("active")
-        ), f"{status.get('succeeded', 0)} succeeded"
+        return bool(status.get("succeeded") or status.get("active")), f"{status.get('succeeded', 0)} succeeded"
     if kind == "CronJob":
         return not (obj.get("spec") or {}).get("suspend", False), "scheduled"
     return False, f"unknown kind {kind}"

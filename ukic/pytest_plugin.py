@@ -90,9 +90,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--context", metavar="NAME", help="kubeconfig context (default: current)")
     group.addoption("--manifests", metavar="DIR", help="verify a configuration repository")
     group.addoption("--infra-version", default="v5", metavar="vN", help="infrastructure version (default v5)")
-    group.addoption(
-        "--cluster-type", default="production", help="development or production (default production)"
-    )
+    group.addoption("--cluster-type", default="production", help="development or production (default production)")
     group.addoption("--cluster", metavar="NAME", help="cluster name for reports (default: from the source)")
     group.addoption("--profiles-dir", metavar="DIR", help="profiles folder (default: the bundled profiles)")
     group.addoption("--ukic-report-dir", metavar="DIR", help="write ukic reports under DIR/<cluster>/<time>/")
@@ -236,9 +234,7 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, step: Any, exception: 
     _recorder_for(request.node).step_ended(step.keyword, step.name, step.line_number, exception)
 
 
-def pytest_bdd_step_func_lookup_error(
-    request: pytest.FixtureRequest, step: Any, exception: Exception
-) -> None:
+def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, step: Any, exception: Exception) -> None:
     recorder = _recorder_for(request.node)
     recorder.step_started()
     recorder.step_ended(step.keyword, step.name, step.line_number, exception)

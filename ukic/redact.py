@@ -11,9 +11,7 @@ _SENSITIVE_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration",)
 def strip_secret_payload(secret: dict[str, Any]) -> dict[str, Any]:
     """A Secret reduced to its metadata: no data, no stringData, no last-applied copy."""
     metadata = dict(secret.get("metadata") or {})
-    annotations = {
-        k: v for k, v in (metadata.get("annotations") or {}).items() if k not in _SENSITIVE_ANNOTATIONS
-    }
+    annotations = {k: v for k, v in (metadata.get("annotations") or {}).items() if k not in _SENSITIVE_ANNOTATIONS}
     if annotations:
         metadata["annotations"] = annotations
     else:

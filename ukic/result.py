@@ -83,9 +83,7 @@ class RunResult:
                 **{
                     **s,
                     "outcome": Outcome(s["outcome"]),
-                    "steps": [
-                        StepResult(**{**st, "outcome": Outcome(st["outcome"])}) for st in s.get("steps", [])
-                    ],
+                    "steps": [StepResult(**{**st, "outcome": Outcome(st["outcome"])}) for st in s.get("steps", [])],
                 }
             )
             for s in data.get("scenarios", [])

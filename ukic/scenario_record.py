@@ -71,9 +71,7 @@ class ScenarioRecorder:
         outcome, reason = classify(exc, self.tags)
         done = len(self.steps)
         for step in self.scenario.steps[done:]:
-            self.steps.append(
-                StepResult(step.keyword, step.name, step.line_number, Outcome.NOT_APPLICABLE, ran=False)
-            )
+            self.steps.append(StepResult(step.keyword, step.name, step.line_number, Outcome.NOT_APPLICABLE, ran=False))
         feature = self.scenario.feature
         file = Path(feature.filename)
         rel = (

@@ -117,7 +117,7 @@ class ClusterState:
                 value = gap
             except UkicError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - a bug in a source proves nothing about the cluster
+            except Exception as exc:  # a bug in a source proves nothing about the cluster
                 value = ResourceUnavailable(key, f"harness error: {type(exc).__name__}: {exc}")
             self._store(key, value)
         value = self._lists[key]
@@ -148,9 +148,7 @@ class ClusterState:
     def labelled(self, key: str, selector: Mapping[str, str], namespace: str | None = None) -> list[Obj]:
         """Objects whose labels include every pair of the selector."""
         return [
-            o
-            for o in self.in_namespace(key, namespace)
-            if all(kube.labels(o).get(k) == v for k, v in selector.items())
+            o for o in self.in_namespace(key, namespace) if all(kube.labels(o).get(k) == v for k, v in selector.items())
         ]
 
     # -- derived facts -------------------------------------------------------------------

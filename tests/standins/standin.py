@@ -188,15 +188,17 @@ def _kind(args: list[str]) -> int:
         print("kind v0.20.0 go1.20.4 linux/amd64")
     elif words[:2] == ["create", "cluster"]:
         if name in _cluster_names():
-            print(f'ERROR: failed to create cluster: node(s) already exist for a cluster with the name "{name}"',
-                  file=sys.stderr)
+            print(
+                f'ERROR: failed to create cluster: node(s) already exist for a cluster with the name "{name}"',
+                file=sys.stderr,
+            )
             return 1
         _clusters().write_text(" ".join([*_cluster_names(), name]))
         target = _value(args, "--kubeconfig")
         if target:
             Path(target).write_text(_kubeconfig(name))
         print(f'Creating cluster "{name}" ...\n ✓ Ensuring node image\n ✓ Preparing nodes', file=sys.stderr)
-        print(f"Set kubectl context to \"kind-{name}\"", file=sys.stderr)
+        print(f'Set kubectl context to "kind-{name}"', file=sys.stderr)
     elif words[:2] == ["delete", "cluster"]:
         _clusters().write_text(" ".join(n for n in _cluster_names() if n != name))
         print(f'Deleting cluster "{name}" ...', file=sys.stderr)

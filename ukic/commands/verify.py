@@ -27,12 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--cluster", metavar="NAME", help="cluster name for reports and ledger (default: from the source)"
     )
-    parser.add_argument(
-        "--report-dir", type=Path, default=Path("reports"), metavar="DIR", help="default: reports/"
-    )
-    parser.add_argument(
-        "--no-reports", action="store_true", help="print the result only; write no report or ledger"
-    )
+    parser.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR", help="default: reports/")
+    parser.add_argument("--no-reports", action="store_true", help="print the result only; write no report or ledger")
     parser.add_argument(
         "-m",
         "--select",
@@ -40,18 +36,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="EXPR",
         help="only scenarios whose tags match, e.g. 'bgp and not recommended'",
     )
-    parser.add_argument(
-        "--waivers", type=Path, metavar="FILE", help="waivers.yaml of known, accepted deviations"
-    )
+    parser.add_argument("--waivers", type=Path, metavar="FILE", help="waivers.yaml of known, accepted deviations")
     parser.add_argument(
         "--profiles-dir", type=Path, metavar="DIR", help="profiles folder (default: the bundled profiles)"
     )
     parser.add_argument(
         "--base", metavar="GIT_REF", help="with --manifests: report what the change since GIT_REF makes worse"
     )
-    parser.add_argument(
-        "--color", choices=("auto", "always", "never"), default="auto", help="terminal colours"
-    )
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="terminal colours")
     add_source_arguments(parser)
     hosts_options.add_cli_arguments(parser)
     parser.set_defaults(handler=run)

@@ -153,8 +153,17 @@ def _create_step(ctx: _Context, config: dict[str, Any]) -> Step:
     return Step(
         f"Create kind cluster {ctx.target.name}: {control} control-plane and {workers} worker nodes, "
         f"IPv6 only, no default CNI ({ctx.options.image})",
-        ("kind", "create", "cluster", "--name", ctx.target.name, "--config", "-",
-         "--kubeconfig", str(ctx.target.kubeconfig)),
+        (
+            "kind",
+            "create",
+            "cluster",
+            "--name",
+            ctx.target.name,
+            "--config",
+            "-",
+            "--kubeconfig",
+            str(ctx.target.kubeconfig),
+        ),
         stdin=dump(config),
         stdin_label="kind-config.yaml",
         timeout=900,
@@ -170,8 +179,9 @@ def _repo_add(repo: tuple[str, str]) -> Step:
 def _wait_deployments(ctx: _Context, namespace: str, what: str) -> Step:
     return Step(
         f"Wait for {what} to be available",
-        ctx.target.kubectl("-n", namespace, "wait", "--for=condition=Available", "deployment", "--all",
-                           f"--timeout={WAIT}s"),
+        ctx.target.kubectl(
+            "-n", namespace, "wait", "--for=condition=Available", "deployment", "--all", f"--timeout={WAIT}s"
+        ),
     )
 
 
@@ -186,15 +196,29 @@ def _calico(ctx: _Context) -> list[Step]:
         Step(
             f"Install Calico through the tigera-operator chart {versions.CALICO_CHART_VERSION} "
             f"(IPv6 pool {ctx.options.pod_subnet}, BGP Enabled, encapsulation {encapsulation})",
-            ctx.target.helm("install", "calico", f"{repo}/tigera-operator", "--version",
-                            versions.CALICO_CHART_VERSION, "--values", "-", "--wait", f"--timeout={WAIT}s"),
+            ctx.target.helm(
+                "install",
+                "calico",
+                f"{repo}/tigera-operator",
+                "--version",
+                versions.CALICO_CHART_VERSION,
+                "--values",
+                "-",
+                "--wait",
+                f"--timeout={WAIT}s",
+            ),
             stdin=dump(values),
             stdin_label="calico-values.yaml",
         ),
         Step(
             "Wait for Calico's BGP resource definitions",
-            ctx.target.kubectl("wait", "--for=condition=Established", "--timeout=60s",
-                               "crd/bgpconfigurations.crd.projectcalico.org", "crd/bgppeers.crd.projectcalico.org"),
+            ctx.target.kubectl(
+                "wait",
+                "--for=condition=Established",
+                "--timeout=60s",
+                "crd/bgpconfigurations.crd.projectcalico.org",
+                "crd/bgppeers.crd.projectcalico.org",
+            ),
             timeout=60 + STEP_SLACK,
             retry_for=300,
         ),
@@ -229,8 +253,9 @@ def _calicoctl(ctx: _Context) -> list[Step]:
         ),
         Step(
             "Wait for the calicoctl pod to be Ready",
-            ctx.target.kubectl("-n", "kube-system", "wait", "--for=condition=Ready", "pod/calicoctl",
-                               f"--timeout={WAIT}s"),
+            ctx.target.kubectl(
+                "-n", "kube-system", "wait", "--for=condition=Ready", "pod/calicoctl", f"--timeout={WAIT}s"
+            ),
         ),
     ]
 
@@ -252,8 +277,9 @@ def _argocd(ctx: _Context) -> list[Step]:
         _wait_deployments(ctx, "argocd", "Argo CD"),
         Step(
             "Wait for the Argo CD application controller",
-            ctx.target.kubectl("-n", "argocd", "rollout", "status", "statefulset/argocd-application-controller",
-                               f"--timeout={WAIT}s"),
+            ctx.target.kubectl(
+                "-n", "argocd", "rollout", "status", "statefulset/argocd-application-controller", f"--timeout={WAIT}s"
+            ),
         ),
     ]
 
@@ -275,9 +301,18 @@ def _secret_generator(ctx: _Context) -> list[Step]:
         _repo_add(versions.SECRET_GENERATOR_CHART_REPO),
         Step(
             f"Install kubernetes-secret-generator chart {versions.SECRET_GENERATOR_CHART_VERSION}",
-            ctx.target.helm("install", "kubernetes-secret-generator", f"{repo}/kubernetes-secret-generator",
-                            "--version", versions.SECRET_GENERATOR_CHART_VERSION, "--namespace", "secret-generator",
-                            "--create-namespace", "--wait", f"--timeout={WAIT}s"),
+            ctx.target.helm(
+                "install",
+                "kubernetes-secret-generator",
+                f"{repo}/kubernetes-secret-generator",
+                "--version",
+                versions.SECRET_GENERATOR_CHART_VERSION,
+                "--namespace",
+                "secret-generator",
+                "--create-namespace",
+                "--wait",
+                f"--timeout={WAIT}s",
+            ),
         ),
     ]
 
@@ -290,8 +325,18 @@ def _rook_operator(ctx: _Context) -> list[Step]:
             _repo_add(versions.ROOK_CHART_REPO),
             Step(
                 f"Install the Rook operator with Helm (chart rook-ceph {versions.ROOK_VERSION}; install method helm)",
-                ctx.target.helm("install", "rook-ceph", f"{repo}/rook-ceph", "--version", versions.ROOK_VERSION,
-                                "--namespace", "rook-ceph", "--create-namespace", "--wait", f"--timeout={WAIT}s"),
+                ctx.target.helm(
+                    "install",
+                    "rook-ceph",
+                    f"{repo}/rook-ceph",
+                    "--version",
+                    versions.ROOK_VERSION,
+                    "--namespace",
+                    "rook-ceph",
+                    "--create-namespace",
+                    "--wait",
+                    f"--timeout={WAIT}s",
+                ),
             ),
         ]
     if method == "argocd-helm":
@@ -306,8 +351,14 @@ def _rook_operator(ctx: _Context) -> list[Step]:
             ),
             Step(
                 "Wait for Argo CD to sync the Rook operator",
-                ctx.target.kubectl("-n", "rook-ceph", "wait", "--for=condition=Available",
-                                   "deployment/rook-ceph-operator", "--timeout=60s"),
+                ctx.target.kubectl(
+                    "-n",
+                    "rook-ceph",
+                    "wait",
+                    "--for=condition=Available",
+                    "deployment/rook-ceph-operator",
+                    "--timeout=60s",
+                ),
                 timeout=60 + STEP_SLACK,
                 retry_for=WAIT,
             ),
@@ -316,12 +367,20 @@ def _rook_operator(ctx: _Context) -> list[Step]:
     for url in versions.ROOK_OPERATOR_MANIFESTS:
         args += ["-f", url]
     return [
-        Step(f"Install the Rook operator from manifests ({versions.ROOK_VERSION}; install method manifests)",
-             ctx.target.kubectl(*args)),
+        Step(
+            f"Install the Rook operator from manifests ({versions.ROOK_VERSION}; install method manifests)",
+            ctx.target.kubectl(*args),
+        ),
         Step(
             "Wait for the Rook operator to be available",
-            ctx.target.kubectl("-n", "rook-ceph", "wait", "--for=condition=Available",
-                               "deployment/rook-ceph-operator", f"--timeout={WAIT}s"),
+            ctx.target.kubectl(
+                "-n",
+                "rook-ceph",
+                "wait",
+                "--for=condition=Available",
+                "deployment/rook-ceph-operator",
+                f"--timeout={WAIT}s",
+            ),
         ),
     ]
 

@@ -89,5 +89,5 @@ def _squeeze(output: str) -> str:
     """Output on one line: lines joined with ' | ', the end kept when too long (errors come last)."""
     text = " | ".join(line.strip() for line in output.splitlines() if line.strip())
     if len(text) > MAX_OUTPUT_IN_MESSAGE:
-        text = "…" + text[-(MAX_OUTPUT_IN_MESSAGE - 1):]
+        text = "…" + text[-(MAX_OUTPUT_IN_MESSAGE - 1) :]
     return text

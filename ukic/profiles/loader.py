@@ -48,9 +48,7 @@ def list_profiles(directory: Path | None = None) -> list[Profile]:
     return [_resolve(folder, version, known, components).profile for version in known]
 
 
-def resolve(
-    version: str, directory: Path | None = None, *, components: dict[str, Component] | None = None
-) -> Resolved:
+def resolve(version: str, directory: Path | None = None, *, components: dict[str, Component] | None = None) -> Resolved:
     """The merged profile of ``version`` with its extends chain.
 
     ``components`` is the already loaded catalogue of the same folder, if the caller has it.

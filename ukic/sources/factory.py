@@ -13,25 +13,17 @@ from ukic.sources.base import Source
 def add_source_arguments(parser: argparse.ArgumentParser) -> None:
     """The source options shared by verify, detect and capture-like commands."""
     group = parser.add_argument_group("source (one of; default: the bundled v5 production sample)")
-    group.add_argument(
-        "--snapshot", metavar="PATH", help="snapshot folder or .tar.gz (kubectl get -A -o yaml files)"
-    )
-    group.add_argument(
-        "--kubeconfig", metavar="FILE", help="live cluster through this kubeconfig (or $KUBECONFIG)"
-    )
+    group.add_argument("--snapshot", metavar="PATH", help="snapshot folder or .tar.gz (kubectl get -A -o yaml files)")
+    group.add_argument("--kubeconfig", metavar="FILE", help="live cluster through this kubeconfig (or $KUBECONFIG)")
     group.add_argument("--context", metavar="NAME", help="kubeconfig context (default: the current context)")
     group.add_argument(
         "--live", action="store_true", help="the live cluster of $KUBECONFIG (or ~/.kube/config), current context"
     )
     group.add_argument("--manifests", metavar="DIR", help="a configuration repository of YAML manifests")
-    group.add_argument(
-        "--kind", action="store_true", help="create an ephemeral kind cluster from the profile"
-    )
+    group.add_argument("--kind", action="store_true", help="create an ephemeral kind cluster from the profile")
     group.add_argument("--keep", action="store_true", help="with --kind: keep the cluster afterwards")
     group.add_argument("--kind-image", metavar="IMAGE", help="with --kind: node image (default: Kubernetes 1.22)")
-    group.add_argument(
-        "--connect-timeout", type=float, default=5.0, metavar="S", help="live: connect timeout"
-    )
+    group.add_argument("--connect-timeout", type=float, default=5.0, metavar="S", help="live: connect timeout")
     group.add_argument("--read-timeout", type=float, default=30.0, metavar="S", help="live: read timeout")
 
 

@@ -78,9 +78,7 @@ class SnapshotSource(Source):
         if doc is None:
             return {}
         if not isinstance(doc, dict):
-            raise SourceError(
-                f"snapshot file {self._where(name)}: expected a mapping of {sorted(CLUSTER_KEYS)}"
-            )
+            raise SourceError(f"snapshot file {self._where(name)}: expected a mapping of {sorted(CLUSTER_KEYS)}")
         unknown = sorted(set(doc) - CLUSTER_KEYS)
         if unknown:
             raise SourceError(
