@@ -243,10 +243,13 @@ def test_delete_needs_no_helm_or_kubectl(standins: Standins) -> None:
 def test_runner_gives_up_after_the_retry_window(standins: Standins) -> None:
     standins.fail("kubectl wait")
     step = Step("Wait for it", ("kubectl", "wait", "thing"), timeout=30, retry_for=0.3)
+    ticks = iter(i / 10 for i in range(100))  # a clock that advances 0.1 s per look: three tries fit the window
     with pytest.raises(StepFailed) as caught:
-        Runner(report=lambda line: None, retry_interval=0.05).run_step(step, 4, 9)
+        Runner(report=lambda line: None, retry_interval=0.05, clock=lambda: next(ticks)).run_step(step, 4, 9)
     message = caught.value.message
-    assert message.startswith("kind step 4/9 (Wait for it) failed: `kubectl wait thing` exited with 1 (after ")
+    assert message.startswith(
+        "kind step 4/9 (Wait for it) failed: `kubectl wait thing` exited with 1 (after 3 attempts)"
+    )
     assert message.endswith("error: stand-in failure requested by UKIC_STANDIN_FAIL")
     assert "\n" not in message
     assert caught.value.command == "kubectl wait thing"
