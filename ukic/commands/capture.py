@@ -42,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
         summary = capture(
             source, args.output, name=args.name, warn=lambda line: print(f"ukic: warning: {line}", file=sys.stderr)
         )
-        where = source.info().location
+        info = source.info()
+        where = info.location + (f" (context {info.context})" if info.context else "")
     finally:
         source.close()
     missing = f"; {len(summary.not_captured)} not captured (see warnings)" if summary.not_captured else ""
