@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.fakeapi import FakeKubeAPI, write_kubeconfig
-from tests.fakeapi.objects import SECRET_VALUE
+from tests.fakeapi.objects import SECRET_VALUE, tiny_cluster
+from ukic.cli import main
 from ukic.errors import SourceError
 from ukic.kubeapi import kubeconfig as kubeconfig_module
 from ukic.resources import CATALOG
@@ -269,3 +270,23 @@ def test_a_failing_credentials_plugin_is_one_usage_line(fake: FakeKubeAPI, tmp_p
         f"[Errno 2] No such file or directory: '{tmp_path / 'no-such-plugin'}'"
     )
     assert fake.requests == []
+
+
+def test_pods_are_projected_page_by_page_but_capture_keeps_them_whole(
+    fake: FakeKubeAPI, kubeconfig: Path, tmp_path: Path
+) -> None:
+    pod = {
+        "metadata": {"name": "web-1", "namespace": "shop", "labels": {"app": "web"}},
+        "spec": {
+            "nodeName": "server22",
+            "containers": [{"name": "web", "image": "nginx:1.21", "env": [{"name": "A"}]}],
+        },
+        "status": {"phase": "Running"},
+    }
+    fake.reset({**tiny_cluster(), "pods": [pod]})
+    (slim,) = LiveSource(kubeconfig, None).list("pods")
+    assert slim["spec"] == {"nodeName": "server22", "containers": [{"name": "web", "image": "nginx:1.21"}]}
+    (whole,) = LiveSource(kubeconfig, None, project=False).list("pods")
+    assert whole["spec"]["containers"][0]["env"] == [{"name": "A"}]
+    assert main(["capture", "--kubeconfig", str(kubeconfig), "-o", str(tmp_path / "snap")]) == 0
+    assert "env:" in (tmp_path / "snap" / "pods.yaml").read_text()

@@ -36,7 +36,11 @@ def run(args: argparse.Namespace) -> int:
 
     check_output(args.output)
     source = LiveSource(
-        args.kubeconfig, args.context, connect_timeout=args.connect_timeout, read_timeout=args.read_timeout
+        args.kubeconfig,
+        args.context,
+        connect_timeout=args.connect_timeout,
+        read_timeout=args.read_timeout,
+        project=False,  # a snapshot keeps objects as the API returns them (Secrets: metadata only)
     )
     try:
         summary = capture(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ukic.errors import SourceError
@@ -12,8 +13,16 @@ PAGE_SIZE = 500
 METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json"
 
 
-def list_all(client: ApiClient, path: str, *, metadata_only: bool = False, page_size: int = PAGE_SIZE) -> list[Any]:
-    """Every item of the collection at ``path``, across pages.
+def list_all(
+    client: ApiClient,
+    path: str,
+    *,
+    metadata_only: bool = False,
+    page_size: int = PAGE_SIZE,
+    each: Callable[[Any], Any] | None = None,
+) -> list[Any]:
+    """Every item of the collection at ``path``, across pages; ``each`` (if given) maps every item
+    as its page arrives, so only one raw page is held at a time.
 
     A continue token that expired mid-way (410 Gone) restarts the listing once from the top,
     so the result is one consistent snapshot rather than two halves of different ones.
@@ -33,7 +42,7 @@ def list_all(client: ApiClient, path: str, *, metadata_only: bool = False, page_
                     batch = []
                 if not isinstance(batch, list):
                     raise SourceError(f"malformed answer from {client.url(path)}: 'items' is not a list")
-                items.extend(batch)
+                items.extend(batch if each is None else map(each, batch))
                 token = (page.get("metadata") or {}).get("continue") or None
                 if not token:
                     return items

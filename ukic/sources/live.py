@@ -21,6 +21,7 @@ from ukic.kubeapi.discovery import Discovery, GroupUnavailable, Served
 from ukic.kubeapi.http import ApiClient, ApiStatusError, RetryPolicy
 from ukic.kubeapi.kubeconfig import load_target
 from ukic.kubeapi.paging import list_all
+from ukic.projection import PROJECTIONS
 from ukic.redact import strip_secret_payload
 from ukic.resources import CATALOG, Resource, lookup
 from ukic.sources.base import Obj, ResourceUnavailable, Source, SourceInfo
@@ -38,7 +39,11 @@ class LiveSource(Source):
         read_timeout: float = 30,
         retries: int = 3,
         concurrency: int = 8,
+        project: bool = True,
     ) -> None:
+        """``project``: keep only the fields checks read of bulky objects (ukic.projection), page by page;
+        `ukic capture` turns it off to write objects as the API returns them."""
+        self._project = project
         self._target = load_target(kubeconfig, context)
         self._concurrency = max(1, concurrency)
         self._client = ApiClient(
@@ -141,8 +146,15 @@ class LiveSource(Source):
             raise ResourceUnavailable(resource.key, str(exc)) from None
         if served is None:
             return []  # the server does not serve this resource: none exist
+        where = self._client.url(served.list_path)
+        keep = PROJECTIONS.get(resource.key) if self._project else None
+
+        def each(item: object) -> Obj:
+            typed = _typed(item, served, where)
+            return keep(typed) if keep else typed
+
         try:
-            items = list_all(self._client, served.list_path, metadata_only=resource.metadata_only)
+            return list_all(self._client, served.list_path, metadata_only=resource.metadata_only, each=each)
         except ApiStatusError as exc:
             if exc.status == 404:
                 return []
@@ -153,7 +165,6 @@ class LiveSource(Source):
                 resource.key,
                 f"cannot list {resource.key}: {self._client.server} answered {exc.status} {exc.message}{tries}",
             ) from None
-        return [_typed(item, served, self._client.url(served.list_path)) for item in items]
 
 
 def forbidden_reason(resource: Resource) -> str:
