@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ukic import __version__, paths
 from ukic.errors import UkicError, UsageError
@@ -15,6 +15,9 @@ from ukic.result import RunResult
 from ukic.run_context import UkicRun
 from ukic.sources.base import Source
 from ukic.state import ClusterState
+
+if TYPE_CHECKING:
+    from ukic.hosts.spec import HostsSpec
 
 BINDING_MODULE = "test_manual.py"  # features/test_manual.py binds every feature file
 
@@ -28,7 +31,7 @@ class VerifyRequest:
     cluster_type: str
     cluster: str | None = None
     marker: str | None = None  # a pytest -m expression selecting scenarios by tag
-    hosts: Any = None  # ukic.hosts spec
+    hosts: HostsSpec | None = None  # nodes and routers to reach over SSH
     waivers: Path | None = None
     profiles_dir: Path | None = None
     now: datetime | None = None  # the clock waivers are judged by (tests fix it)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ukic.result import ScenarioResult
 from ukic.sources.base import Source
 from ukic.state import ClusterState
 
 if TYPE_CHECKING:
+    from ukic.hosts.spec import HostsSpec
     from ukic.profiles import Selection
 
 
@@ -20,7 +21,7 @@ class UkicRun:
     selection: Selection
     source: Source
     state: ClusterState
-    hosts: Any = None  # ukic.hosts spec, or None when no hosts were given
+    hosts: HostsSpec | None = None  # None when no hosts were given
     results: list[ScenarioResult] = field(default_factory=list)
     fatal: Exception | None = None  # a SourceError that stopped the run before any check
 
