@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.runs import make_run
 from tests.snapshots import node as snapshot_node
 from tests.snapshots import write_snapshot
 from ukic import ledger
@@ -17,7 +18,7 @@ from ukic.cli import main
 from ukic.errors import UsageError
 from ukic.inventory import load_inventory
 from ukic.outcome import Outcome
-from ukic.result import RunResult, ScenarioResult
+from ukic.result import RunResult
 from ukic.sources.snapshot import SnapshotSource
 from ukic.state import ClusterState
 
@@ -31,23 +32,10 @@ def stamp(moment: datetime) -> str:
 def run(
     cluster: str, outcomes: list[Outcome], when: datetime = T0, version: str = "v5", facts: dict | None = None
 ) -> RunResult:
-    return RunResult(
-        cluster=cluster,
-        source={"kind": "snapshot", "location": f"/samples/{cluster}"},
-        profile={"version": version, "type": "production", "digest": "sha256:abc123", "chain": ["v1", version]},
-        harness_version="0.1.0",
-        started_at=stamp(when - timedelta(seconds=2)),
-        finished_at=stamp(when),
-        duration=2.0,
-        scenarios=[
-            ScenarioResult(
-                id=f"f::s{i}", feature="F", feature_file="f.feature", name=f"s{i}", line=i, tags=[],
-                outcome=o, reason=o.value, duration=0.1,
-            )
-            for i, o in enumerate(outcomes)
-        ],
-        facts=facts or {},
-    )  # fmt: skip
+    named = {f"s{i}": outcome for i, outcome in enumerate(outcomes)}
+    return make_run(
+        cluster, named, started=stamp(when - timedelta(seconds=2)), finished=stamp(when), version=version, facts=facts
+    )
 
 
 GOOD = [Outcome.PASSED, Outcome.PASSED, Outcome.WARNING, Outcome.NOT_APPLICABLE]

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.runs import make_run
 from ukic.cli import main
 from ukic.outcome import Outcome
-from ukic.result import RunResult, ScenarioResult
+from ukic.result import RunResult
 from ukic.rundiff import diff_runs, load_run
 
 P, F, W, U, N, X = (
@@ -23,22 +24,7 @@ P, F, W, U, N, X = (
 
 
 def run(outcomes: dict[str, Outcome], finished: str = "2026-05-01T10:00:00Z") -> RunResult:
-    return RunResult(
-        cluster="place10",
-        source={"kind": "snapshot", "location": "x"},
-        profile={"version": "v5", "type": "production", "digest": "sha256:1"},
-        harness_version="0.1.0",
-        started_at=finished,
-        finished_at=finished,
-        duration=1.0,
-        scenarios=[
-            ScenarioResult(
-                id=f"area::{name}", feature="Area", feature_file="area.feature", name=name, line=1, tags=[],
-                outcome=outcome, reason=f"{name} is {outcome.value}", duration=0.1,
-            )
-            for name, outcome in outcomes.items()
-        ],
-    )  # fmt: skip
+    return make_run("place10", outcomes, started=finished, finished=finished)
 
 
 def test_changes_are_ordered_new_failures_first_then_worse_better_changed() -> None:
@@ -90,7 +76,7 @@ def test_diff_notes_different_profiles(tmp_path: Path) -> None:
     b.profile = {**b.profile, "version": "v4", "digest": "sha256:2"}
     assert diff_runs(a, b).context_notes() == [
         "profile version differs: v5 vs v4",
-        "profile digest differs: sha256:1 vs sha256:2",
+        "profile digest differs: sha256:abc123 vs sha256:2",
     ]
 
 

@@ -20,15 +20,8 @@ SHORT_LABELS: dict[Outcome, str] = {
     Outcome.WAIVED: "WAIVED",
 }
 
-#: The order counts are spelled out in summary lines.
-COUNT_ORDER: tuple[Outcome, ...] = (
-    Outcome.PASSED,
-    Outcome.FAILED,
-    Outcome.WARNING,
-    Outcome.UNVERIFIABLE,
-    Outcome.NOT_APPLICABLE,
-    Outcome.WAIVED,
-)
+#: The order counts are spelled out in summary lines: the outcomes as ukic.outcome declares them.
+COUNT_ORDER: tuple[Outcome, ...] = tuple(Outcome)
 
 
 @dataclass
