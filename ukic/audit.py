@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from ukic.errors import ExitCode, UkicError, UsageError
+from ukic.errors import DEBUG_ENV, ExitCode, UkicError, UsageError
 from ukic.inventory import Cluster, Inventory
 from ukic.outcome import worst_exit_code
 
@@ -76,7 +76,7 @@ class ClusterOutcome:
     notes: list[str] = field(default_factory=list)
     duration: float = 0.0
     summary: dict[str, Any] | None = None
-    detail: str | None = None  # traceback of an internal error (a bug, not bad input)
+    detail: str | None = None  # traceback of an internal error (a bug, not bad input), with UKIC_DEBUG set
 
 
 # -- the worker side --------------------------------------------------------------------------
@@ -119,7 +119,7 @@ def verify_cluster(job: AuditJob) -> ClusterOutcome:
         return _failed(job, err.message, ExitCode.UNVERIFIABLE, started)
     except Exception as exc:  # a bug in one cluster's run must not stop the audit
         outcome = _failed(job, f"internal error: {type(exc).__name__}: {exc}", ExitCode.UNVERIFIABLE, started)
-        outcome.detail = traceback.format_exc()
+        outcome.detail = traceback.format_exc() if os.environ.get(DEBUG_ENV) else None
         return outcome
     finally:
         if source is not None:
@@ -145,9 +145,18 @@ def _worker_main(job: AuditJob, conn: Connection) -> None:
     os.dup2(devnull, 1)  # pytest and libraries must not draw over the parent's progress display
     os.dup2(devnull, 2)
     try:
-        conn.send(verify_cluster(job))
+        conn.send(redacted(verify_cluster(job)))
     finally:
         conn.close()
+
+
+def redacted(outcome: ClusterOutcome) -> ClusterOutcome:
+    """The outcome with every string redacted: only this worker knows the cluster's credentials."""
+    from dataclasses import asdict
+
+    from ukic.redact import redact_data
+
+    return ClusterOutcome(**redact_data(asdict(outcome)))
 
 
 # -- the parent side --------------------------------------------------------------------------

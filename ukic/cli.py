@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
+import traceback
 from collections.abc import Sequence
 
-from ukic import __version__, commands
-from ukic.errors import ExitCode, UkicError
+from ukic import __version__, commands, interrupts
+from ukic.errors import DEBUG_ENV, ExitCode, UkicError
+from ukic.redact import error_line, guarded_streams
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -39,19 +42,60 @@ def build_parser() -> ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return ExitCode.USAGE
+    """Run one command; every fault ends as one line on stderr and an exit code, never a traceback.
+
+    Everything written to stdout and stderr passes ukic.redact's guard. SIGINT and SIGTERM
+    exit 3; when ukic runs as a program (``argv`` None), the process then ends at once even
+    if a thread is still stuck in a system call.
+    """
+    with guarded_streams() as (out, err):
+        code = _run(argv)
+        for stream in (out, err):
+            try:
+                stream.flush()
+            except BrokenPipeError:
+                _silence_stdout()
+        if out.failed is not None and code != ExitCode.INTERRUPTED:
+            print(error_line(f"cannot write the output: {out.failed.strerror or out.failed}"), file=sys.stderr)
+            code = max(code, int(ExitCode.UNVERIFIABLE))
+    if argv is None and code == ExitCode.INTERRUPTED:
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
-        return int(args.handler(args))
+        with interrupts.handled():
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            if args.command is None:
+                parser.print_help()
+                return ExitCode.USAGE
+            return int(args.handler(args))
     except UkicError as err:
-        print(f"ukic: {err.message}", file=sys.stderr)
+        print(error_line(err.message), file=sys.stderr)
         return int(err.exit_code)
     except KeyboardInterrupt:
-        print("ukic: interrupted", file=sys.stderr)
+        print(error_line("interrupted"), file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:  # `ukic ... | head`: the reader has gone, nothing more to say
+        _silence_stdout()
+        return int(ExitCode.CONFORMANT)
+    except Exception as exc:  # a bug in ukic: one line, no traceback unless asked for
+        print(error_line(f"internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
+        if os.environ.get(DEBUG_ENV):
+            print(traceback.format_exc(), file=sys.stderr)
+        return int(ExitCode.UNVERIFIABLE)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not complain about the pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+#: Set (to anything) to show the traceback of an internal error, a bug in ukic, after its one line.
+DEBUG_ENV = "UKIC_DEBUG"
+
 
 class ExitCode(IntEnum):
     """Process exit codes shared by every command."""

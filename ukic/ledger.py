@@ -31,6 +31,7 @@ from filelock import FileLock, Timeout
 
 from ukic import kube
 from ukic.errors import UsageError
+from ukic.redact import file_text
 from ukic.result import RunResult
 from ukic.yamlio import ParseError, load_text
 
@@ -173,7 +174,7 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.write(file_text(text))
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
@@ -249,6 +250,8 @@ def table_rows(
 
 def render_markdown(rows: Iterable[Mapping[str, Any]]) -> str:
     """The manual's cluster table; facts not known are shown as ``?``, never as a guess."""
+    from ukic.report.markdown import markdown_text
+
     lines = ["| " + " | ".join(TABLE_HEADERS) + " |", "|" + "|".join("---" for _ in TABLE_HEADERS) + "|"]
     for row in rows:
         purpose = " ".join(str(row[k]) for k in ("purpose", "setup") if row.get(k))
@@ -263,7 +266,7 @@ def render_markdown(rows: Iterable[Mapping[str, Any]]) -> str:
             _mark(row.get("v4_proxy")),
             row.get("last_verified") or "never",
         ]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        lines.append("| " + " | ".join(markdown_text(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -304,10 +307,6 @@ def _report_page(report: str | None, ledger_dir: Path | None) -> str | None:
 
 def _mark(value: bool | None) -> str:
     return "?" if value is None else ("x" if value else "")
-
-
-def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _escape(value: str) -> str:

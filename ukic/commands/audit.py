@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     if args.parallel < 1:
         raise UsageError("--parallel: needs a number of workers of at least 1")
     inventory = load_inventory(args.inventory)
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, emoji=False)
     progress = Progress(err, inventory.names())
     with progress:
         report = run_audit(
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
             profiles_dir=args.profiles_dir,
             on_event=progress.update,
         )
-    out = Console(highlight=False, width=None if sys.stdout.isatty() else PLAIN_WIDTH)
+    out = Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else PLAIN_WIDTH)
     out.print(results_table(inventory, report))
     for line in report_lines(report):
         out.print(line, markup=False)
@@ -98,8 +98,12 @@ def report_lines(report: Any) -> list[str]:
 
 
 def results_table(inventory: Any, report: Any) -> Any:
-    """One row per cluster: declared version and type, outcome counts, verdict, report or error."""
+    """One row per cluster: declared version and type, outcome counts, verdict, report or error.
+
+    Every cell is rich Text, never markup: names and errors come from files and clusters.
+    """
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="ukic audit", title_justify="left", show_lines=False)
     table.add_column("cluster", no_wrap=True)
@@ -112,31 +116,36 @@ def results_table(inventory: Any, report: Any) -> Any:
     by_name = {o.name: o for o in report.outcomes}
     for cluster in inventory.clusters:
         outcome = by_name.get(cluster.name)
+        declared = [_text(cluster.name), _text(cluster.version), _text(cluster.type)]
         if outcome is None:
-            table.add_row(cluster.name, cluster.version, cluster.type, *["-"] * len(COUNT_COLUMNS), "not run", "")
+            table.add_row(*declared, *["-"] * len(COUNT_COLUMNS), "not run", "")
             continue
         counts = outcome.counts or {}
         cells = [str(counts[key]) if outcome.counts else "-" for key, _ in COUNT_COLUMNS]
-        style = VERDICT_STYLES.get(outcome.verdict, "")
-        verdict = f"[{style}]{outcome.verdict}[/]" if style else outcome.verdict
-        table.add_row(cluster.name, cluster.version, cluster.type, *cells, verdict, _report_cell(outcome))
+        verdict = Text(outcome.verdict, style=VERDICT_STYLES.get(outcome.verdict, ""))
+        table.add_row(*declared, *cells, verdict, _report_cell(outcome))
     return table
 
 
-def _report_cell(outcome: Any) -> str:
+def _report_cell(outcome: Any) -> Any:
     """The run's report.html (a terminal hyperlink where supported), or the error that stopped the run."""
+    from rich.style import Style
+
     if not outcome.report:
-        return _escape(outcome.error or "")
+        return _text(outcome.error or "")
     page = Path(outcome.report) / HTML_REPORT
     if not page.exists():
-        return _escape(outcome.report)
-    return f"[link={page.resolve().as_uri()}]{_escape(str(page))}[/link]"
+        return _text(outcome.report)
+    return _text(str(page), Style(link=page.resolve().as_uri()))
 
 
-def _escape(text: str) -> str:
-    from rich.markup import escape
+def _text(value: str, style: Any = "") -> Any:
+    """Data as an inert rich Text: no markup, no emoji codes, no control characters."""
+    from rich.text import Text
 
-    return escape(text)
+    from ukic.redact import printable
+
+    return Text(printable(value, one_line=True), style=style)
 
 
 class Progress:
@@ -168,7 +177,9 @@ class Progress:
         self.states[name] = (state, time.monotonic(), detail)
         if self.live is None and state != "queued":
             took = f" in {outcome.duration:.1f} s" if outcome is not None else ""
-            print(f"audit: {name}: {detail or state}{took}", file=sys.stderr, flush=True)
+            from ukic.redact import printable
+
+            print(printable(f"audit: {name}: {detail or state}{took}", one_line=True), file=sys.stderr, flush=True)
 
     def _render(self) -> Any:
         from rich.spinner import Spinner
@@ -179,9 +190,8 @@ class Progress:
             if state == "verifying":
                 status: Any = Spinner("dots", text=f"verifying ({time.monotonic() - since:.0f} s)")
             elif state == "done":
-                style = VERDICT_STYLES.get(detail.split(":", 1)[0], "")
-                status = f"[{style}]{_escape(detail)}[/]" if style else _escape(detail)
+                status = _text(detail, VERDICT_STYLES.get(detail.split(":", 1)[0], ""))
             else:
                 status = state
-            table.add_row(name, status)
+            table.add_row(_text(name), status)
         return table

@@ -32,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ukic.capture import capture, check_output
+    from ukic.redact import error_line
     from ukic.sources.live import LiveSource
 
     check_output(args.output)
@@ -44,7 +45,10 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         summary = capture(
-            source, args.output, name=args.name, warn=lambda line: print(f"ukic: warning: {line}", file=sys.stderr)
+            source,
+            args.output,
+            name=args.name,
+            warn=lambda line: print(error_line(f"warning: {line}"), file=sys.stderr),
         )
         info = source.info()
         where = info.location + (f" (context {info.context})" if info.context else "")

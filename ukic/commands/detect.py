@@ -49,9 +49,9 @@ def run(args: argparse.Namespace) -> int:
 
 def render_text(detection: Any) -> str:
     """Per-version verdicts, the answer, then what stands in the way of each higher version."""
-    from ukic.report.common import one_line
+    from ukic.redact import printable
 
-    lines = [f"ukic detect ({detection.cluster_type})", ""]
+    lines = [f"ukic detect ({printable(detection.cluster_type, one_line=True)})", ""]
     width = max(len(v.version) for v in detection.verdicts)
     for verdict in detection.verdicts:
         counts = verdict.result.counts
@@ -69,7 +69,8 @@ def render_text(detection: Any) -> str:
             continue
         lines += ["", f"{verdict.version}: {len(blockers)} scenario{'s' if len(blockers) != 1 else ''} in the way"]
         for scenario in blockers[:MAX_BLOCKERS_SHOWN]:
-            lines.append(f"  - [{scenario.outcome.value}] {scenario.id}: {one_line(scenario.reason)}")
+            reason = printable(f"{scenario.id}: {scenario.reason}", one_line=True)
+            lines.append(f"  - [{scenario.outcome.value}] {reason}")
         if len(blockers) > MAX_BLOCKERS_SHOWN:
             lines.append(f"  - and {len(blockers) - MAX_BLOCKERS_SHOWN} more (--format json lists all)")
     return "\n".join(lines)

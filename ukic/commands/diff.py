@@ -33,14 +33,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render_text(diff: Any) -> str:
-    from ukic.report.common import one_line, profile_name
+    from ukic.redact import printable
+    from ukic.report.common import profile_name
+
+    def text(value: object) -> str:
+        return printable(str(value), one_line=True)
 
     a, b = diff.before, diff.after
     lines = [
-        f"A: {a.cluster} {profile_name(a.profile)} {a.finished_at} - {a.verdict}",
-        f"B: {b.cluster} {profile_name(b.profile)} {b.finished_at} - {b.verdict}",
+        text(f"A: {a.cluster} {profile_name(a.profile)} {a.finished_at} - {a.verdict}"),
+        text(f"B: {b.cluster} {profile_name(b.profile)} {b.finished_at} - {b.verdict}"),
     ]
-    lines += [f"note: {note}" for note in diff.context_notes()]
+    lines += [f"note: {text(note)}" for note in diff.context_notes()]
     if not diff.changes:
         lines.append("no scenario changed its outcome")
         return "\n".join(lines)
@@ -53,7 +57,7 @@ def render_text(diff: Any) -> str:
             current = heading
         before = change.before.value if change.before else "(absent)"
         after = change.after.value if change.after else "(absent)"
-        lines.append(f"  {change.id}: {before} -> {after}: {one_line(change.reason)}")
+        lines.append(f"  {text(change.id)}: {before} -> {after}: {text(change.reason)}")
     worse = sum(1 for c in diff.changes if c.direction == "worse")
     lines += ["", f"{len(diff.changes)} changed, {worse} for the worse"]
     return "\n".join(lines)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from ukic.outcome import Outcome
 from ukic.report.common import (
     SHORT_LABELS,
@@ -19,35 +21,36 @@ from ukic.result import RunResult, ScenarioResult
 _EMPHASIS = {Outcome.FAILED: "**", Outcome.UNVERIFIABLE: "**"}
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: one line, pipes and markup escaped."""
-    escaped = one_line(text).replace("\\", "\\\\").replace("|", "\\|")
-    for char in "<>`*_[]":
+def markdown_text(text: object) -> str:
+    """Text safe inside Markdown (a table cell too): one line; HTML as entities, pipes and markup escaped."""
+    escaped = one_line(str(text)).replace("\\", "\\\\").replace("|", "\\|")
+    for char in "`*_[]!#":
         escaped = escaped.replace(char, "\\" + char)
-    return escaped
+    return html.escape(escaped, quote=False)
 
 
 def render_markdown(result: RunResult) -> str:
     """The run as Markdown: title, provenance, counts and one table per feature."""
     source = source_line(result.source)
     lines = [
-        f"# ukic: {_cell(result.cluster)} — {result.verdict.upper()}",
+        f"# ukic: {markdown_text(result.cluster)} — {result.verdict.upper()}",
         "",
         f"- **Verdict:** {verdict_line(result)}",
-        f"- **Profile:** {_cell(profile_line(result.profile))}",
-        f"- **Source:** {_cell(source)}",
-        f"- **Harness:** ukic {_cell(result.harness_version)}",
-        f"- **Run:** {_cell(result.started_at)} to {_cell(result.finished_at)} ({format_duration(result.duration)})",
+        f"- **Profile:** {markdown_text(profile_line(result.profile))}",
+        f"- **Source:** {markdown_text(source)}",
+        f"- **Harness:** ukic {markdown_text(result.harness_version)}",
+        f"- **Run:** {markdown_text(result.started_at)} to {markdown_text(result.finished_at)} "
+        f"({format_duration(result.duration)})",
         "",
         f"**Counts:** {counts_line(result)}",
         "",
     ]
     for group in group_by_feature(result):
-        lines += [f"## {_cell(group.title)}", "", "| Outcome | Scenario | Reason |", "| --- | --- | --- |"]
+        lines += [f"## {markdown_text(group.title)}", "", "| Outcome | Scenario | Reason |", "| --- | --- | --- |"]
         lines += [_row(scenario) for scenario in group.scenarios]
         lines.append("")
     if result.notes:
-        lines += ["## Notes", ""] + [f"- {_cell(note)}" for note in result.notes] + [""]
+        lines += ["## Notes", ""] + [f"- {markdown_text(note)}" for note in result.notes] + [""]
     return "\n".join(lines)
 
 
@@ -57,4 +60,4 @@ def _row(scenario: ScenarioResult) -> str:
     reason = scenario.reason
     if scenario.outcome is Outcome.WAIVED:
         reason = f"waived (ticket {waiver_ticket(scenario)}): {reason}"
-    return f"| {label} | {_cell(scenario.name)} | {_cell(reason)} |"
+    return f"| {label} | {markdown_text(scenario.name)} | {markdown_text(reason)} |"

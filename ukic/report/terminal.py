@@ -5,14 +5,12 @@ Plain text, or ANSI colours when asked; no third-party imports so `ukic verify` 
 
 from __future__ import annotations
 
-import re
-
 from ukic.outcome import Outcome
+from ukic.redact import printable
 from ukic.report.common import (
     SHORT_LABELS,
     counts_line,
     group_by_feature,
-    one_line,
     profile_line,
     profile_name,
     source_line,
@@ -37,12 +35,10 @@ _BOLD = "\033[1m"
 _DIM = "\033[2m"
 _VERDICT_STYLE = {0: "\033[1;32m", 1: "\033[1;31m", 2: "\033[1;35m"}
 
-# Control characters from cluster data must not drive the terminal (escape sequences, bells).
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
 
 def _text(value: object) -> str:
-    return _CONTROL.sub("?", one_line(str(value)))
+    """Cluster data as one inert line: control characters must not drive the terminal."""
+    return printable(str(value), one_line=True)
 
 
 def _paint(text: str, style: str, color: bool) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ukic.redact import file_text
 from ukic.report.cucumber import render_cucumber
 from ukic.report.html_report import render_html
 from ukic.report.junit import render_junit
@@ -62,7 +63,7 @@ def write_report_dir(result: RunResult, root: Path) -> Path:
     temp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{base}-", dir=cluster_dir))
     try:
         for name, render in RENDERERS.items():
-            _write_synced(temp / name, render(result))
+            _write_synced(temp / name, file_text(render(result)))
         _fsync_dir(temp)
         final = _rename_to_free_name(temp, cluster_dir, base)
         _fsync_dir(cluster_dir)
