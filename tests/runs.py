@@ -16,8 +16,9 @@ def make_run(
     finished: str,
     version: str = "v5",
     facts: dict[str, Any] | None = None,
+    tags: dict[str, list[str]] | None = None,
 ) -> RunResult:
-    """A run whose scenarios are named by the keys (ids `area::<name>`), each with its outcome."""
+    """A run whose scenarios are named by the keys (ids `area::<name>`), each with its outcome (and ``tags``)."""
     return RunResult(
         cluster=cluster,
         source={"kind": "snapshot", "location": f"/samples/{cluster}"},
@@ -28,7 +29,7 @@ def make_run(
         duration=1.0,
         scenarios=[
             ScenarioResult(
-                id=f"area::{name}", feature="Area", feature_file="area.feature", name=name, line=line, tags=[],
+                id=f"area::{name}", feature="Area", feature_file="area.feature", name=name, line=line, tags=list((tags or {}).get(name, [])),
                 outcome=outcome, reason=f"{name} is {outcome.value}", duration=0.1,
             )
             for line, (name, outcome) in enumerate(outcomes.items(), 1)

@@ -29,16 +29,33 @@ def stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+#: The tags of the scenarios s0, s1, ...: an API scenario, a node scenario, a router scenario, the rest API.
+FAMILY_TAGS = {"s0": ["bgp"], "s1": ["nodes", "hosts"], "s2": ["routers", "hosts"]}
+
+
 def run(
-    cluster: str, outcomes: list[Outcome], when: datetime = T0, version: str = "v5", facts: dict | None = None
+    cluster: str,
+    outcomes: list[Outcome],
+    when: datetime = T0,
+    version: str = "v5",
+    facts: dict | None = None,
+    tags: dict[str, list[str]] | None = None,
 ) -> RunResult:
     named = {f"s{i}": outcome for i, outcome in enumerate(outcomes)}
     return make_run(
-        cluster, named, started=stamp(when - timedelta(seconds=2)), finished=stamp(when), version=version, facts=facts
+        cluster,
+        named,
+        started=stamp(when - timedelta(seconds=2)),
+        finished=stamp(when),
+        version=version,
+        facts=facts,
+        tags=FAMILY_TAGS if tags is None else tags,
     )
 
 
-GOOD = [Outcome.PASSED, Outcome.PASSED, Outcome.WARNING, Outcome.NOT_APPLICABLE]
+GOOD = [Outcome.PASSED, Outcome.PASSED, Outcome.WARNING, Outcome.NOT_APPLICABLE]  # API, nodes and routers checked
+#: A run without hosts: its node and router scenarios are not applicable.
+API_ONLY = [Outcome.PASSED, Outcome.NOT_APPLICABLE, Outcome.NOT_APPLICABLE, Outcome.PASSED]
 BAD = [Outcome.PASSED, Outcome.FAILED]
 UNKNOWN = [Outcome.PASSED, Outcome.UNVERIFIABLE]
 FACTS = {"masters": ["server47", "server53", "server54"], "argo": True, "rook": True}
@@ -202,3 +219,84 @@ def test_ledger_command_md_json_and_prometheus(tmp_path: Path, capsys: pytest.Ca
 def test_ledger_command_without_runs_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ledger", "--report-dir", str(tmp_path)]) == 4
     assert "no runs recorded yet" in capsys.readouterr().err
+
+
+# -- coverage and per-scenario history -----------------------------------------------------------
+def test_api_only_run_shows_its_coverage_and_keeps_the_last_full_verification(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    ledger.record(path, run("place10", GOOD, T0), None)  # nodes and routers reached over SSH
+    ledger.record(path, run("place10", API_ONLY, T0 + timedelta(days=1)), None)  # no hosts given
+    entry = json.loads(path.read_text())["clusters"]["place10"]
+    assert [h["checked"] for h in entry["history"]] == [["api", "nodes", "routers"], ["api"]]
+    assert entry["last_verified"] == "2026-05-02" and entry["last_verified_checked"] == ["api"]
+    assert entry["last_fully_verified"] == "2026-05-01"
+    assert entry["last_fully_verified_at"] == "2026-05-01T10:00:00Z"
+    rows = ledger.table_rows(ledger.load_ledger(path))
+    assert ledger.render_markdown(rows).splitlines()[2].endswith("| 2026-05-02 (API only) |")
+    assert rows[0]["last_fully_verified"] == "2026-05-01"
+    ledger.record(path, run("place10", GOOD, T0 + timedelta(days=2)), None)
+    rows = ledger.table_rows(ledger.load_ledger(path))
+    assert ledger.render_markdown(rows).splitlines()[2].endswith("| 2026-05-03 |")
+    assert rows[0]["last_fully_verified"] == "2026-05-03"
+
+
+def test_a_failed_full_run_does_not_count_as_full_verification(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    ledger.record(path, run("p6", API_ONLY), None)
+    ledger.record(path, run("p6", [Outcome.PASSED, Outcome.FAILED, Outcome.PASSED], T0 + timedelta(hours=1)), None)
+    entry = json.loads(path.read_text())["clusters"]["p6"]
+    assert entry["last_run"]["checked"] == ["api", "nodes", "routers"]
+    assert entry["last_verified"] == "2026-05-01" and entry["last_verified_checked"] == ["api"]
+    assert entry["last_fully_verified"] is None
+    assert 'ukic_last_fully_verified_timestamp_seconds{cluster="p6"} 0' in ledger.render_prometheus(
+        ledger.load_ledger(path)
+    )
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "cell"),
+    [
+        ([Outcome.PASSED, Outcome.PASSED, Outcome.NOT_APPLICABLE], "2026-05-01 (API, nodes)"),  # no routers given
+        ([Outcome.NOT_APPLICABLE, Outcome.NOT_APPLICABLE, Outcome.PASSED], "2026-05-01 (routers only)"),
+        ([Outcome.NOT_APPLICABLE], "2026-05-01 (nothing evaluated)"),
+    ],
+)
+def test_partial_coverage_names_what_was_checked(tmp_path: Path, outcomes: list[Outcome], cell: str) -> None:
+    path = tmp_path / "ledger.json"
+    ledger.record(path, run("p6", outcomes), None)
+    assert ledger.render_markdown(ledger.table_rows(ledger.load_ledger(path))).splitlines()[2].endswith(f"| {cell} |")
+
+
+def test_config_repository_runs_say_manifests_only(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    result = run("k8s-config", API_ONLY)
+    result.source["kind"] = "manifests"
+    ledger.record(path, result, None)
+    assert "| 2026-05-01 (manifests only) |" in ledger.render_markdown(ledger.table_rows(ledger.load_ledger(path)))
+
+
+def test_entries_recorded_before_coverage_was_kept_say_so(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    old_entry = {"time": "2026-04-01T10:00:00Z", "verdict": "conformant", "counts": {}, "exit_code": 0}
+    old = {"last_run": old_entry, "last_verified": "2026-04-01", "last_verified_at": "2026-04-01T10:00:00Z"}
+    path.write_text(json.dumps({"format": ledger.FORMAT, "clusters": {"p6": {**old, "history": [old_entry]}}}))
+    assert "| 2026-04-01 (coverage not recorded) |" in ledger.render_markdown(
+        ledger.table_rows(ledger.load_ledger(path))
+    )
+    ledger.record(path, run("p6", GOOD), None)  # an old ledger takes new runs
+    assert json.loads(path.read_text())["clusters"]["p6"]["last_fully_verified"] == "2026-05-01"
+
+
+def test_each_scenario_keeps_the_last_date_it_passed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    reports = tmp_path / "reports"
+    path = ledger.ledger_path(reports)
+    ledger.record(path, run("p7", [Outcome.PASSED, Outcome.PASSED, Outcome.WARNING]), None)
+    ledger.record(path, run("p7", [Outcome.FAILED, Outcome.PASSED, Outcome.PASSED], T0 + timedelta(days=3)), None)
+    ledger.record(path, run("p7", [Outcome.PASSED, Outcome.FAILED], T0 - timedelta(days=5)), None)  # recorded late
+    assert main(["ledger", "--report-dir", str(reports), "--format", "json"]) == 0
+    scenarios = json.loads(capsys.readouterr().out)[0]["scenarios"]
+    assert scenarios == {
+        "area::s0": {"last_passed": "2026-05-01", "last_outcome": "failed"},
+        "area::s1": {"last_passed": "2026-05-04", "last_outcome": "passed"},
+        "area::s2": {"last_passed": "2026-05-04", "last_outcome": "passed"},
+    }

@@ -1,5 +1,6 @@
 """The ledger (reports/ledger.json): per cluster the last run, the last date it was verified
-conformant, and a bounded history.
+conformant (and how much that run covered), the last fully verified date, when each scenario
+last passed, and a bounded history.
 
 Every change is read-modify-write under a file lock (``ledger.json.lock`` beside it) and
 lands with an atomic replace of a fsynced temporary file, so concurrent audits and an
@@ -9,11 +10,17 @@ Layout::
 
     {"format": "ukic-ledger/1", "updated_at": "...",
      "clusters": {"place10": {"last_run": {...}, "last_verified": "2026-05-01",
-                              "last_verified_at": "2026-05-01T10:00:03Z", "history": [...]}}}
+                              "last_verified_at": "2026-05-01T10:00:03Z", "last_verified_checked": ["api"],
+                              "last_fully_verified": "2026-04-20", "last_fully_verified_at": "...",
+                              "scenarios": {"<scenario id>": {"last_passed": "2026-05-01", ...}},
+                              "history": [...]}}}
 
 A run entry holds time, version, type, counts, verdict, exit code, report folder, profile
-digest, source kind and (last run only) the facts the manual's table shows: control-plane
+digest, source kind, the families of checks it evaluated (``checked``: api, nodes, routers;
+see ukic.coverage) and (last run only) the facts the manual's table shows: control-plane
 node names and whether ArgoCD and Rook are present. ``null`` facts mean "not known".
+A conformant run moves ``last_verified``; only one that also checked nodes and routers moves
+``last_fully_verified``.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from ukic import kube
+from ukic import coverage, kube
 from ukic.errors import UsageError
 from ukic.redact import file_text
 from ukic.result import RunResult
@@ -93,7 +100,8 @@ def record(ledger_file: str | Path, result: RunResult, report_path: str | Path |
     """Add one finished run to the ledger (called by `ukic verify` and by each audited cluster)."""
     entry = run_entry(result, report_path, Path(ledger_file).parent)
     entry["facts"] = dict(result.facts)
-    _add(ledger_file, result.cluster, entry, conformant=result.exit_code == 0)
+    seen = [(s.id, s.outcome.value) for s in result.scenarios]
+    _add(ledger_file, result.cluster, entry, conformant=result.exit_code == 0, scenarios=seen)
 
 
 def record_failure(
@@ -117,6 +125,7 @@ def record_failure(
         "report": None,
         "digest": None,
         "source": None,
+        "checked": [],
         "facts": {},
     }
     _add(ledger_file, cluster, entry, conformant=False)
@@ -134,10 +143,18 @@ def run_entry(result: RunResult, report_path: str | Path | None, ledger_dir: Pat
         "report": _relative(report_path, ledger_dir),
         "digest": result.profile.get("digest"),
         "source": result.source.get("kind"),
+        "checked": coverage.checked_families(result.scenarios),
     }
 
 
-def _add(ledger_file: str | Path, cluster: str, entry: dict[str, Any], *, conformant: bool) -> None:
+def _add(
+    ledger_file: str | Path,
+    cluster: str,
+    entry: dict[str, Any],
+    *,
+    conformant: bool,
+    scenarios: Iterable[tuple[str, str]] = (),
+) -> None:
     path = Path(ledger_file)
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT)
@@ -145,6 +162,7 @@ def _add(ledger_file: str | Path, cluster: str, entry: dict[str, Any], *, confor
         with lock:
             ledger = load_ledger(path)
             _merge(ledger, cluster, entry, conformant=conformant)
+            _merge_scenarios(ledger["clusters"][cluster], entry["time"], scenarios)
             ledger["updated_at"] = _rfc3339(datetime.now(UTC))
             atomic_write_text(path, json.dumps(ledger, indent=2, sort_keys=False) + "\n")
     except Timeout:
@@ -154,7 +172,17 @@ def _add(ledger_file: str | Path, cluster: str, entry: dict[str, Any], *, confor
 def _merge(ledger: dict[str, Any], cluster: str, entry: dict[str, Any], *, conformant: bool) -> None:
     """Put the entry into the cluster's history (ordered by time) and refresh the summary fields."""
     cluster_entry = ledger["clusters"].setdefault(
-        cluster, {"last_run": None, "last_verified": None, "last_verified_at": None, "history": []}
+        cluster,
+        {
+            "last_run": None,
+            "last_verified": None,
+            "last_verified_at": None,
+            "last_verified_checked": None,
+            "last_verified_source": None,
+            "last_fully_verified": None,
+            "last_fully_verified_at": None,
+            "history": [],
+        },
     )
     history = [{k: v for k, v in old.items() if k != "facts"} for old in cluster_entry.get("history") or []]
     history.append({k: v for k, v in entry.items() if k != "facts"})
@@ -163,9 +191,31 @@ def _merge(ledger: dict[str, Any], cluster: str, entry: dict[str, Any], *, confo
     last = cluster_entry.get("last_run")
     if last is None or _parse_time(entry["time"]) >= _parse_time(last.get("time")):
         cluster_entry["last_run"] = entry
-    if conformant and _parse_time(entry["time"]) >= _parse_time(cluster_entry.get("last_verified_at")):
+    if not conformant:
+        return
+    when = _parse_time(entry["time"])
+    if when >= _parse_time(cluster_entry.get("last_verified_at")):
         cluster_entry["last_verified_at"] = entry["time"]
-        cluster_entry["last_verified"] = _parse_time(entry["time"]).date().isoformat()
+        cluster_entry["last_verified"] = when.date().isoformat()
+        cluster_entry["last_verified_checked"] = entry.get("checked")
+        cluster_entry["last_verified_source"] = entry.get("source")
+    if coverage.is_full(entry.get("checked")) and when >= _parse_time(cluster_entry.get("last_fully_verified_at")):
+        cluster_entry["last_fully_verified_at"] = entry["time"]
+        cluster_entry["last_fully_verified"] = when.date().isoformat()
+
+
+def _merge_scenarios(cluster_entry: dict[str, Any], time: str, seen: Iterable[tuple[str, str]]) -> None:
+    """Per scenario id: its latest outcome and when it last passed (a run recorded late changes neither back)."""
+    known = cluster_entry.setdefault("scenarios", {})
+    when = _parse_time(time)
+    for scenario_id, outcome in seen:
+        state = known.setdefault(scenario_id, {"last_passed": None, "last_passed_at": None})
+        if when >= _parse_time(state.get("last_seen_at")):
+            state["last_seen_at"] = time
+            state["last_outcome"] = outcome
+        if outcome == "passed" and when >= _parse_time(state.get("last_passed_at")):
+            state["last_passed_at"] = time
+            state["last_passed"] = when.date().isoformat()
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
@@ -239,10 +289,18 @@ def table_rows(
                 "rook": facts.get("rook"),
                 "v4_proxy": cluster.v4_proxy if cluster else None,
                 "last_verified": state.get("last_verified"),
+                "last_verified_checked": state.get("last_verified_checked"),
+                "last_verified_source": state.get("last_verified_source"),
+                "last_fully_verified": state.get("last_fully_verified"),
                 "last_run": last.get("time"),
+                "last_run_checked": last.get("checked"),
                 "last_verdict": last.get("verdict"),
                 "declared_version": cluster.version if cluster else last.get("version"),
                 "report": _report_page(last.get("report"), ledger_dir),
+                "scenarios": {
+                    scenario: {"last_passed": seen.get("last_passed"), "last_outcome": seen.get("last_outcome")}
+                    for scenario, seen in sorted((state.get("scenarios") or {}).items())
+                },
             }
         )
     return rows
@@ -264,21 +322,32 @@ def render_markdown(rows: Iterable[Mapping[str, Any]]) -> str:
             _mark(row.get("argo")),
             _mark(row.get("rook")),
             _mark(row.get("v4_proxy")),
-            row.get("last_verified") or "never",
+            verified_cell(row),
         ]
         lines.append("| " + " | ".join(markdown_text(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
+def verified_cell(row: Mapping[str, Any]) -> str:
+    """The date of the last conformant run with what it covered: `2026-11-30`, `2026-11-30 (API only)`."""
+    date = row.get("last_verified")
+    if not date:
+        return "never"
+    covered = coverage.label(row.get("last_verified_checked"), row.get("last_verified_source"))
+    return f"{date} {covered}" if covered else str(date)
+
+
 def render_prometheus(ledger: Mapping[str, Any]) -> str:
     """A node-exporter textfile: last verified and last run times, scenario counts by outcome."""
     clusters = ledger.get("clusters", {})
-    verified, runs, scenarios = [], [], []
+    verified, fully, runs, scenarios = [], [], [], []
     for name in sorted(clusters):
         state = clusters[name]
         label = f'cluster="{_escape(name)}"'
         verified_at = _epoch(state.get("last_verified_at"))
         verified.append(f"ukic_last_verified_timestamp_seconds{{{label}}} {verified_at}")
+        fully_at = _epoch(state.get("last_fully_verified_at"))
+        fully.append(f"ukic_last_fully_verified_timestamp_seconds{{{label}}} {fully_at}")
         last = state.get("last_run") or {}
         if last.get("time"):
             runs.append(f"ukic_last_run_timestamp_seconds{{{label}}} {_epoch(last['time'])}")
@@ -289,6 +358,11 @@ def render_prometheus(ledger: Mapping[str, Any]) -> str:
             "ukic_last_verified_timestamp_seconds",
             "Unix time of the last run that found the cluster conformant (0: never).",
             verified,
+        ),
+        (
+            "ukic_last_fully_verified_timestamp_seconds",
+            "Unix time of the last conformant run that also checked the nodes and routers over SSH (0: never).",
+            fully,
         ),
         ("ukic_last_run_timestamp_seconds", "Unix time the cluster's last run finished.", runs),
         ("ukic_scenarios", "Scenarios of the cluster's last run, by outcome.", scenarios),

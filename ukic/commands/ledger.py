@@ -13,7 +13,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="show the cluster table with last-verified dates from recorded runs",
         description="Render the manual's cluster table (Cluster, Purpose/Setup, Maintainer, Master(s), argo, "
         "rook, v4 proxy, last verified) from reports/ledger.json; masters, argo and rook come from the "
-        "last run's facts, the rest from the inventory.",
+        "last run's facts, the rest from the inventory. 'last verified' is the last conformant run with what it "
+        "covered: '2026-11-30' when the API, the nodes and the routers were checked, '2026-11-30 (API only)' when "
+        "no hosts were given. --format json adds the last full verification and, per scenario id, the last date "
+        "it passed.",
     )
     parser.add_argument("--format", choices=("md", "json"), default="md", help="output format (default md)")
     parser.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR", help="default: reports/")
