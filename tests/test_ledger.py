@@ -13,7 +13,7 @@ import pytest
 from tests.runs import make_run
 from tests.snapshots import node as snapshot_node
 from tests.snapshots import write_snapshot
-from ukic import ledger
+from ukic import cluster_table, ledger
 from ukic.cli import main
 from ukic.errors import UsageError
 from ukic.inventory import load_inventory
@@ -144,13 +144,17 @@ def test_facts_from_state(tmp_path: Path) -> None:
             "deployments.apps": [{"metadata": {"name": "argocd-server", "namespace": "argocd"}}],
         },
     )
-    assert ledger.facts_from_state(ClusterState(SnapshotSource(snap))) == {
+    assert cluster_table.facts_from_state(ClusterState(SnapshotSource(snap))) == {
         "masters": ["server54"],
         "argo": True,
         "rook": False,
     }
     empty = write_snapshot(tmp_path / "empty", {})
-    assert ledger.facts_from_state(ClusterState(SnapshotSource(empty))) == {"masters": None, "argo": None, "rook": None}
+    assert cluster_table.facts_from_state(ClusterState(SnapshotSource(empty))) == {
+        "masters": None,
+        "argo": None,
+        "rook": None,
+    }
 
 
 # -- rendering --------------------------------------------------------------------------------

@@ -49,6 +49,8 @@ PRELOAD_FOR_SOURCE = {
 POLL_SECONDS = 0.1
 STOP_GRACE_SECONDS = 3.0
 COULD_NOT_VERIFY = "could not verify"
+#: An UNUSED cluster (the manual's table) that cannot be read is as declared, not a failure of the audit.
+UNUSED_SILENT = "unused, does not answer"
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ def verify_cluster(job: AuditJob) -> ClusterOutcome:
                 hosts=hosts,
                 waivers=job.waivers,
                 profiles_dir=job.profiles_dir,
+                inventory_entry=cluster,
             )
         )
         report = write_reports(result, job.report_dir)
@@ -116,6 +119,10 @@ def verify_cluster(job: AuditJob) -> ClusterOutcome:
             summary=result.to_dict(),
         )
     except UkicError as err:  # whatever stopped this cluster's run, the audit could not verify it
+        if cluster.unused:
+            outcome = _failed(job, err.message, ExitCode.CONFORMANT, started)
+            outcome.verdict = UNUSED_SILENT
+            return outcome
         return _failed(job, err.message, ExitCode.UNVERIFIABLE, started)
     except Exception as exc:  # a bug in one cluster's run must not stop the audit
         outcome = _failed(job, f"internal error: {type(exc).__name__}: {exc}", ExitCode.UNVERIFIABLE, started)
@@ -382,7 +389,15 @@ def _record(ledger: Path, outcome: ClusterOutcome) -> str | None:
         if outcome.summary is not None:
             record(ledger, RunResult.from_dict(outcome.summary), outcome.report)
         else:
-            record_failure(ledger, outcome.name, outcome.version, outcome.type, outcome.error or "", outcome.exit_code)
+            record_failure(
+                ledger,
+                outcome.name,
+                outcome.version,
+                outcome.type,
+                outcome.error or "",
+                outcome.exit_code,
+                verdict=outcome.verdict,
+            )
     except UkicError as err:
         return f"ledger not updated for {outcome.name}: {err.message}"
     except OSError as err:

@@ -10,12 +10,17 @@ One entry per cluster::
         version: v5
         type: production     # development | production
         v4_proxy: true
+        masters: [server63, server65, server83]   # optional: the table's Master(s) column
+        argo: true           # optional: the table's argo column
+        rook: true           # optional: the table's rook column
+        unused: false        # optional: the table marks the cluster UNUSED
         source: {kubeconfig: ~/c10-admin.conf, context: admin@place10}
         hosts: {...}         # optional, handed to ukic.hosts when it is installed
 
 A source is exactly one of ``{snapshot: path}``, ``{kubeconfig: path, context: name}`` or
 ``{manifests: path}``. Relative paths resolve against the inventory file's folder. Every
-problem is a UsageError naming the file, the cluster and the field.
+problem is a UsageError naming the file, the cluster and the field. The declared table columns
+(masters, argo, rook) are compared with what the cluster shows by the cluster_table feature.
 """
 
 from __future__ import annotations
@@ -82,6 +87,10 @@ class Cluster(_Strict):
     v4_proxy: bool
     source: SourceSpec
     hosts: dict[str, Any] | None = None
+    masters: list[str] | None = Field(None, description="the table's Master(s): control-plane node names")
+    argo: bool | None = Field(None, description="the table's argo column: ArgoCD runs")
+    rook: bool | None = Field(None, description="the table's rook column: Rook runs")
+    unused: bool = Field(False, description="the table marks the cluster UNUSED")
 
     @field_validator("name")
     @classmethod
@@ -89,6 +98,10 @@ class Cluster(_Strict):
         if value != value.strip():
             raise ValueError("must not start or end with spaces")
         return value
+
+    def declared_columns(self) -> dict[str, Any]:
+        """The table columns the inventory states for this cluster and the cluster itself can show."""
+        return {c: getattr(self, c) for c in ("masters", "argo", "rook") if getattr(self, c) is not None}
 
 
 class Inventory(_Strict):

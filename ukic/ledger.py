@@ -25,7 +25,6 @@ A conformant run moves ``last_verified``; only one that also checked nodes and r
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import tempfile
@@ -36,7 +35,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from ukic import coverage, kube
+from ukic import coverage
 from ukic.errors import UsageError
 from ukic.redact import file_text
 from ukic.result import RunResult
@@ -46,27 +45,6 @@ FORMAT = "ukic-ledger/1"
 LEDGER_FILE = "ledger.json"
 HISTORY_LIMIT = 50
 LOCK_TIMEOUT = 60.0
-
-#: Deployments whose presence the manual's "argo" and "rook" columns mean.
-ARGO_DEPLOYMENTS = frozenset({"argocd-server", "argocd-repo-server"})
-ROOK_DEPLOYMENTS = frozenset({"rook-ceph-operator"})
-
-Facts = dict[str, Any]
-
-
-# -- facts ------------------------------------------------------------------------------------
-def facts_from_state(state: Any) -> Facts:
-    """The table's facts from a ukic.state.ClusterState (already read resources are reused); None: not known."""
-    from ukic.outcome import Unverifiable
-
-    facts: Facts = {"masters": None, "argo": None, "rook": None}
-    with contextlib.suppress(Unverifiable):
-        facts["masters"] = sorted(n.name for n in state.nodes() if n.is_control_plane)
-    with contextlib.suppress(Unverifiable):
-        names = {kube.name_of(d) for d in state.list("deployments.apps")}
-        facts["argo"] = bool(names & ARGO_DEPLOYMENTS)
-        facts["rook"] = bool(names & ROOK_DEPLOYMENTS)
-    return facts
 
 
 # -- reading and writing ----------------------------------------------------------------------
@@ -112,14 +90,16 @@ def record_failure(
     error: str,
     exit_code: int,
     when: datetime | None = None,
+    verdict: str = "could not verify",
 ) -> None:
-    """Add a run that could not verify the cluster at all (unreachable, unreadable)."""
+    """Add a run that could not verify the cluster at all (unreachable, unreadable; for an UNUSED cluster that
+    is as declared: ``verdict`` says so). It never counts as a verification."""
     entry = {
         "time": _rfc3339(when or datetime.now(UTC)),
         "version": version,
         "type": cluster_type,
         "counts": None,
-        "verdict": "could not verify",
+        "verdict": verdict,
         "exit_code": exit_code,
         "error": error,
         "report": None,
@@ -283,6 +263,7 @@ def table_rows(
                 "cluster": name,
                 "purpose": cluster.purpose if cluster else None,
                 "setup": cluster.setup if cluster else None,
+                "unused": cluster.unused if cluster else None,
                 "maintainer": cluster.maintainer if cluster else None,
                 "masters": facts.get("masters"),
                 "argo": facts.get("argo"),
@@ -313,6 +294,8 @@ def render_markdown(rows: Iterable[Mapping[str, Any]]) -> str:
     lines = ["| " + " | ".join(TABLE_HEADERS) + " |", "|" + "|".join("---" for _ in TABLE_HEADERS) + "|"]
     for row in rows:
         purpose = " ".join(str(row[k]) for k in ("purpose", "setup") if row.get(k))
+        if row.get("unused"):
+            purpose += " (UNUSED)"
         masters = row.get("masters")
         cells = [
             row["cluster"],

@@ -32,6 +32,7 @@ PROVIDED_RUN = "ukic_provided_run"
 
 #: Tags used by the bundled features, registered as markers so `-m` works without warnings.
 TAGS = {
+    "cluster_table": "the manual's cluster table against the inventory",
     "ipv6": "IPv6-only networking",
     "bgp": "Calico BGP",
     "topology": "cluster size and shape",
@@ -52,6 +53,7 @@ TAGS = {
 
 #: The manual's order of areas: scenarios run, and reports list them, in this order (others after, by name).
 MANUAL_ORDER = (
+    "cluster_table",
     "ipv6",
     "bgp",
     "topology",

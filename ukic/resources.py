@@ -68,6 +68,7 @@ BY_KEY: dict[str, Resource] = {r.key: r for r in CATALOG}
 #: Sources prefetch the union for the selected scenarios in one concurrent pass; anything
 #: read beyond it is still fetched once, lazily. tests/test_resources.py keeps this honest.
 AREA_READS: dict[str, tuple[str, ...]] = {
+    "cluster_table": ("nodes", "deployments.apps"),
     "ipv6": ("nodes", "configmaps", "services"),
     "bgp": (
         "nodes",

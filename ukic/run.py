@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ukic import __version__, paths
+from ukic.cluster_table import facts_from_state
 from ukic.errors import UkicError, UsageError
-from ukic.ledger import facts_from_state
 from ukic.result import RunResult
 from ukic.run_context import UkicRun
 from ukic.sources.base import Source
@@ -18,6 +18,7 @@ from ukic.state import ClusterState
 
 if TYPE_CHECKING:
     from ukic.hosts.spec import HostsSpec
+    from ukic.inventory import Cluster
 
 BINDING_MODULE = "test_manual.py"  # features/test_manual.py binds every feature file
 
@@ -36,6 +37,7 @@ class VerifyRequest:
     profiles_dir: Path | None = None
     now: datetime | None = None  # the clock waivers are judged by (tests fix it)
     state: ClusterState | None = None  # facts already read from this source (detect shares them across versions)
+    inventory_entry: Cluster | None = None  # its inventory row: the table columns it declares are compared
 
 
 def _utc(ts: datetime) -> str:
@@ -86,7 +88,13 @@ def verify(request: VerifyRequest) -> RunResult:
     state = request.state or ClusterState(request.source)
     if state.source is not request.source:
         raise ValueError("VerifyRequest.state belongs to another source")
-    run = UkicRun(selection=selection, source=request.source, state=state, hosts=request.hosts)
+    run = UkicRun(
+        selection=selection,
+        source=request.source,
+        state=state,
+        hosts=request.hosts,
+        inventory_entry=request.inventory_entry,
+    )
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     code = pytest.main(_pytest_args(request), plugins=[_Provider(run)])

@@ -11,6 +11,7 @@ from ukic.state import ClusterState
 
 if TYPE_CHECKING:
     from ukic.hosts.spec import HostsSpec
+    from ukic.inventory import Cluster
     from ukic.profiles import Selection
 
 
@@ -22,6 +23,7 @@ class UkicRun:
     source: Source
     state: ClusterState
     hosts: HostsSpec | None = None  # None when no hosts were given
+    inventory_entry: Cluster | None = None  # the cluster's inventory row, when verified from an inventory
     results: list[ScenarioResult] = field(default_factory=list)
     fatal: Exception | None = None  # a SourceError that stopped the run before any check
 

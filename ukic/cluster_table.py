@@ -1,0 +1,82 @@
+"""The manual's cluster table ("k8s clusters"): what a cluster shows in its columns, and how that compares
+with what the inventory declares for it.
+
+The table's columns are Cluster, Purpose/Setup, Maintainer, Master(s), argo, rook, v4 proxy and last
+verified. Three of them can be seen in the cluster itself: the control-plane nodes, whether ArgoCD runs
+and whether Rook runs. "v4 proxy" cannot: the manual names no object that marks it, so it stays what the
+inventory declares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ukic import kube
+from ukic.outcome import Unverifiable
+
+#: Deployments whose presence the manual's "argo" and "rook" columns mean.
+ARGO_DEPLOYMENTS = frozenset({"argocd-server", "argocd-repo-server"})
+ROOK_DEPLOYMENTS = frozenset({"rook-ceph-operator"})
+#: The columns a cluster shows by itself, in the table's order.
+OBSERVED_COLUMNS = ("masters", "argo", "rook")
+
+Facts = dict[str, Any]
+
+
+def _masters(state: Any) -> list[str]:
+    return sorted(n.name for n in state.nodes() if n.is_control_plane)
+
+
+def _deployment_names(state: Any) -> set[str]:
+    return {kube.name_of(d) for d in state.list("deployments.apps")}
+
+
+_OBSERVE: dict[str, Callable[[Any], Any]] = {
+    "masters": _masters,
+    "argo": lambda state: bool(_deployment_names(state) & ARGO_DEPLOYMENTS),
+    "rook": lambda state: bool(_deployment_names(state) & ROOK_DEPLOYMENTS),
+}
+
+
+def observe(state: Any) -> dict[str, Any]:
+    """Each observable column's value, or the Unverifiable saying why it could not be read."""
+    seen: dict[str, Any] = {}
+    for column in OBSERVED_COLUMNS:
+        try:
+            seen[column] = _OBSERVE[column](state)
+        except Unverifiable as gap:
+            seen[column] = gap
+    return seen
+
+
+def facts_from_state(state: Any) -> Facts:
+    """The table's facts from a ukic.state.ClusterState (already read resources are reused); None: not known."""
+    return {column: None if isinstance(v, Unverifiable) else v for column, v in observe(state).items()}
+
+
+def show(value: Any) -> str:
+    """A column value as the table writes it."""
+    if isinstance(value, bool):
+        return "x" if value else "(empty)"
+    if isinstance(value, list | tuple):
+        return " ".join(value) or "(none)"
+    return str(value)
+
+
+def differences(declared: Mapping[str, Any], observed: Mapping[str, Any]) -> tuple[list[str], list[Unverifiable]]:
+    """Each declared column that the cluster shows otherwise, and each one it could not show."""
+    problems: list[str] = []
+    gaps: list[Unverifiable] = []
+    for column in OBSERVED_COLUMNS:
+        if column not in declared:
+            continue
+        want, have = declared[column], observed.get(column)
+        if isinstance(have, Unverifiable):
+            gaps.append(Unverifiable(f"{column}: {have}"))
+            continue
+        if column == "masters":
+            want, have = sorted(want), sorted(have)
+        if want != have:
+            problems.append(f"{column}: the inventory declares {show(want)}, the cluster shows {show(have)}")
+    return problems, gaps
