@@ -60,12 +60,13 @@ def test_connection_refused(command: str, tmp_path: Path, capsys: pytest.Capture
 def test_tls_verification_failure(
     command: str, fake_tls: FakeKubeAPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = write_kubeconfig(tmp_path / "kc", fake_tls.url)  # no CA: the self-signed certificate is not trusted
+    config = write_kubeconfig(tmp_path / "kc", fake_tls.url)  # no CA: the test CA is not trusted
     argv = capture_args(config, tmp_path) if command == "capture" else verify_args(config)
     code, _, err = run(argv, capsys)
     assert (code, err) == (
         2,
-        f"ukic: TLS verification of {fake_tls.url} failed: certificate verify failed: self-signed certificate "
+        f"ukic: TLS verification of {fake_tls.url} failed: certificate verify failed: "
+        "unable to get local issuer certificate "
         f"(check the certificate authority of context 'fake-admin@fake' in kubeconfig {config})\n",
     )
     assert fake_tls.requests == []  # the handshake failed before any request
@@ -279,5 +280,5 @@ def test_certificate_authority_file_missing(tmp_path: Path, capsys) -> None:
     config = write_kubeconfig(tmp_path / "kc", "https://127.0.0.1:6443", ca_file=tmp_path / "ca.crt", embed_ca=False)
     assert run(capture_args(config, tmp_path), capsys)[::2] == (
         4,
-        f"ukic: kubeconfig {config}: context 'fake-admin@fake': File does not exist: {tmp_path / 'ca.crt'}\n",
+        f"ukic: kubeconfig {config}: cluster 'fake': certificate-authority {tmp_path / 'ca.crt'}: no such file\n",
     )

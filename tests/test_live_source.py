@@ -202,7 +202,7 @@ def test_tls_with_the_kubeconfig_ca_works(fake_tls: FakeKubeAPI, kubeconfig_tls:
 
 def test_tls_with_a_ca_file_path_relative_to_the_kubeconfig(fake_tls: FakeKubeAPI, tmp_path: Path) -> None:
     assert fake_tls.tls is not None
-    (tmp_path / "ca.crt").write_bytes(fake_tls.tls.cert.read_bytes())
+    (tmp_path / "ca.crt").write_bytes(fake_tls.tls.ca.read_bytes())
     config = write_kubeconfig(tmp_path / "kc", fake_tls.url, ca_file=Path("ca.crt"), embed_ca=False)
     assert len(LiveSource(config, None).list("nodes")) == 2
 
@@ -223,7 +223,7 @@ def test_in_cluster_service_account(fake_tls: FakeKubeAPI, tmp_path: Path, monke
     account = tmp_path / "serviceaccount"
     account.mkdir()
     (account / "token").write_text("fake-token")
-    (account / "ca.crt").write_bytes(fake_tls.tls.cert.read_bytes())
+    (account / "ca.crt").write_bytes(fake_tls.tls.ca.read_bytes())
     monkeypatch.setattr(kubeconfig_module, "SERVICE_ACCOUNT_DIR", account)
     monkeypatch.setattr(kubeconfig_module, "DEFAULT_KUBECONFIG", str(tmp_path / "no-kubeconfig"))
     monkeypatch.delenv("KUBECONFIG", raising=False)
@@ -266,8 +266,7 @@ def test_a_failing_credentials_plugin_is_one_usage_line(fake: FakeKubeAPI, tmp_p
     with pytest.raises(UsageError) as error:
         LiveSource(config, None)
     assert error.value.message == (
-        f"kubeconfig {config}: context 'fake-admin@fake': credentials plugin failed: "
-        f"[Errno 2] No such file or directory: '{tmp_path / 'no-such-plugin'}'"
+        f"kubeconfig {config}: user 'fake-admin': credential plugin {tmp_path / 'no-such-plugin'}: not found"
     )
     assert fake.requests == []
 

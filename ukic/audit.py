@@ -41,9 +41,9 @@ PRELOAD = [
     "pytest",
     "pytest_bdd",
 ]
-#: Extra modules by source kind: the live source reads kubeconfigs with the official client's loader.
+#: Extra modules by source kind.
 PRELOAD_FOR_SOURCE = {
-    "kubeconfig": ["ukic.sources.live", "kubernetes.config.kube_config", "kubernetes.client"],
+    "kubeconfig": ["ukic.sources.live", "urllib3"],
     "manifests": ["ukic.sources.manifests"],
 }
 POLL_SECONDS = 0.1

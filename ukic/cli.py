@@ -1,7 +1,7 @@
 """The `ukic` command line: one sub-command per module in ukic.commands.
 
 Each command module defines ``register(subparsers)``; the handler it sets with
-``set_defaults(handler=...)`` returns an exit code. Heavy imports (the kubernetes client,
+``set_defaults(handler=...)`` returns an exit code. Heavy imports (the HTTP client,
 pytest) stay inside handlers so `ukic --help` is quick.
 """
 

@@ -2,6 +2,6 @@
 
 from tests.fakeapi.kubeconfig import write_kubeconfig
 from tests.fakeapi.server import FakeKubeAPI, Recorded
-from tests.fakeapi.tls import TLSFiles, make_self_signed, openssl_available
+from tests.fakeapi.tls import TLSFiles, make_certificates
 
-__all__ = ["FakeKubeAPI", "Recorded", "TLSFiles", "make_self_signed", "openssl_available", "write_kubeconfig"]
+__all__ = ["FakeKubeAPI", "Recorded", "TLSFiles", "make_certificates", "write_kubeconfig"]

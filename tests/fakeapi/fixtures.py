@@ -13,14 +13,12 @@ import pytest
 from tests.fakeapi.kubeconfig import write_kubeconfig
 from tests.fakeapi.objects import tiny_cluster
 from tests.fakeapi.server import FakeKubeAPI
-from tests.fakeapi.tls import TLSFiles, make_self_signed, openssl_available
+from tests.fakeapi.tls import TLSFiles, make_certificates
 
 
 @pytest.fixture(scope="session")
 def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TLSFiles:
-    if not openssl_available():
-        pytest.skip("the openssl command is needed to make the fake API's certificate")
-    return make_self_signed(tmp_path_factory.mktemp("tls"))
+    return make_certificates(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +42,7 @@ def fake(_plain_server: FakeKubeAPI) -> FakeKubeAPI:
 
 @pytest.fixture
 def fake_tls(_tls_server: FakeKubeAPI) -> FakeKubeAPI:
-    """The HTTPS fake (self-signed certificate) serving the tiny cluster."""
+    """The HTTPS fake (certificate from a test CA) serving the tiny cluster."""
     _tls_server.reset(tiny_cluster())
     return _tls_server
 
@@ -59,4 +57,4 @@ def kubeconfig(fake: FakeKubeAPI, tmp_path: Path) -> Path:
 def kubeconfig_tls(fake_tls: FakeKubeAPI, tmp_path: Path) -> Path:
     """A kubeconfig for the HTTPS fake that trusts its certificate."""
     assert fake_tls.tls is not None
-    return write_kubeconfig(tmp_path / "kubeconfig-tls", fake_tls.url, ca_file=fake_tls.tls.cert)
+    return write_kubeconfig(tmp_path / "kubeconfig-tls", fake_tls.url, ca_file=fake_tls.tls.ca)

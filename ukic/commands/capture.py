@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ukic.sources.factory import add_exec_timeout_argument
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -27,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--name", metavar="NAME", help="cluster name in cluster.yaml (default: the context's cluster)")
     parser.add_argument("--connect-timeout", type=float, default=5.0, metavar="S", help="connect timeout (5 s)")
     parser.add_argument("--read-timeout", type=float, default=30.0, metavar="S", help="read timeout (30 s)")
+    add_exec_timeout_argument(parser)
     parser.set_defaults(handler=run)
 
 
@@ -41,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
         args.context,
         connect_timeout=args.connect_timeout,
         read_timeout=args.read_timeout,
+        exec_timeout=args.exec_timeout,
         project=False,  # a snapshot keeps objects as the API returns them (Secrets: metadata only)
     )
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import email.utils
 import http.client
 import json
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -57,14 +58,13 @@ class ApiStatusError(Exception):
 class Endpoint:
     """Where and how to reach one API server (built from a kubeconfig or a service account)."""
 
-    server: str  # https://host:port[/prefix]
+    server: str  # https://host:port[/prefix], never with userinfo
     origin: str  # for messages: "kubeconfig /x (context c)" or "in-cluster service account"
-    ca_file: str | None = None
-    cert_file: str | None = None
-    key_file: str | None = None
+    ssl_context: ssl.SSLContext | None = field(default=None, repr=False)  # CA and client key, in memory
     verify: bool = True
     tls_server_name: str | None = None
-    proxy: str | None = None
+    proxy: str | None = None  # never with userinfo
+    proxy_headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     authorization: Callable[[], str | None] = field(default=lambda: None, repr=False, compare=False)
 
 
@@ -202,19 +202,15 @@ def _pool_manager(endpoint: Endpoint, pool_size: int) -> urllib3.PoolManager:
     kwargs: dict[str, Any] = {"num_pools": 2, "maxsize": max(1, pool_size)}
     if urlsplit(endpoint.server).scheme == "https":
         kwargs["cert_reqs"] = "CERT_REQUIRED" if endpoint.verify else "CERT_NONE"
-        if endpoint.ca_file:
-            kwargs["ca_certs"] = endpoint.ca_file
-        if endpoint.cert_file:
-            kwargs["cert_file"] = endpoint.cert_file
-        if endpoint.key_file:
-            kwargs["key_file"] = endpoint.key_file
+        if endpoint.ssl_context is not None:
+            kwargs["ssl_context"] = endpoint.ssl_context
         if endpoint.tls_server_name:
             kwargs["server_hostname"] = endpoint.tls_server_name
         if not endpoint.verify:
             kwargs["assert_hostname"] = False
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
     if endpoint.proxy:
-        return urllib3.ProxyManager(endpoint.proxy, **kwargs)
+        return urllib3.ProxyManager(endpoint.proxy, proxy_headers=dict(endpoint.proxy_headers), **kwargs)
     return urllib3.PoolManager(**kwargs)
 
 

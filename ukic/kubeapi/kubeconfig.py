@@ -5,14 +5,12 @@ $KUBECONFIG may list several files (``:``-separated); they are merged like kubec
 them: the first file defining a cluster, context or user name wins, and the first
 ``current-context`` set wins. Missing files in that list are skipped, as kubectl does.
 
-The files are checked here first so a mistake gets one line naming the file and the field;
-the kubernetes package then turns the chosen context into certificates and a token (exec
-plugins, token files, client certificates). It is imported only inside the functions here.
+The files are checked here so a mistake gets one line naming the file and the field;
+ukic.kubeapi.credentials then turns the chosen context into TLS settings and a token.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ukic.errors import UsageError
+from ukic.kubeapi.credentials import EXEC_TIMEOUT, Credentials, Field, in_cluster_credentials, kubeconfig_credentials
 from ukic.kubeapi.http import Endpoint
+from ukic.redact import redact
 from ukic.yamlio import read_user_file
 
 #: Where Kubernetes mounts a pod's service-account token and CA (overridable for tests).
@@ -38,7 +38,13 @@ class Target:
     cluster_name: str | None
 
 
-def load_target(kubeconfig: Path | str | None, context: str | None, environ: Mapping[str, str] | None = None) -> Target:
+def load_target(
+    kubeconfig: Path | str | None,
+    context: str | None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    exec_timeout: float = EXEC_TIMEOUT,
+) -> Target:
     """Resolve the kubeconfig (or in-cluster config) into a Target; UsageError on any mistake."""
     env = os.environ if environ is None else environ
     paths = _kubeconfig_paths(kubeconfig, env)
@@ -52,7 +58,7 @@ def load_target(kubeconfig: Path | str | None, context: str | None, environ: Map
     where = os.pathsep.join(str(p) for p in paths)
     merged = _merge([(p, _read(p)) for p in paths])
     name, cluster_name = _choose_context(merged, context, where)
-    endpoint = _endpoint_from_kubeconfig(paths, name, cluster_name, where)
+    endpoint = _endpoint_from_kubeconfig(merged, name, cluster_name, exec_timeout)
     return Target(endpoint=endpoint, context=name, cluster_name=cluster_name)
 
 
@@ -105,16 +111,30 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _merge(docs: list[tuple[Path, dict[str, Any]]]) -> dict[str, Any]:
-    """kubectl's merge: first definition of a name wins, first current-context wins."""
+    """kubectl's merge: first definition of a name wins, first current-context wins.
+
+    Each entry keeps the file that defined it (relative paths in it are relative to that file).
+    """
     merged: dict[str, Any] = {section: {} for section in _SECTIONS}
     merged["current-context"] = None
-    for _path, doc in docs:
+    for path, doc in docs:
         for section in _SECTIONS:
             for entry in doc.get(section) or []:
-                merged[section].setdefault(entry["name"], entry.get(section[:-1]) or {})
+                merged[section].setdefault(entry["name"], _Entry(entry.get(section[:-1]) or {}, path))
         if not merged["current-context"] and doc.get("current-context"):
             merged["current-context"] = doc["current-context"]
     return merged
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A named cluster, context or user and the kubeconfig file it came from."""
+
+    body: dict[str, Any]
+    path: Path
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.body.get(key, default)
 
 
 def _choose_context(merged: dict[str, Any], context: str | None, where: str) -> tuple[str, str]:
@@ -136,97 +156,41 @@ def _choose_context(merged: dict[str, Any], context: str | None, where: str) -> 
     server = cluster.get("server")
     if not isinstance(server, str) or not server.startswith(("https://", "http://")):
         raise UsageError(f"kubeconfig {where}: cluster {cluster_name!r} has no server URL (https://host:port)")
+    user_name = contexts[name].get("user")
+    if user_name and not isinstance(user_name, str):
+        raise UsageError(f"kubeconfig {where}: context {name!r}: user must be a name")
     return name, cluster_name
 
 
-def _endpoint_from_kubeconfig(paths: list[Path], context: str, cluster_name: str, where: str) -> Endpoint:
-    from kubernetes.client import Configuration
-    from kubernetes.config.config_exception import ConfigException
-    from kubernetes.config.kube_config import load_kube_config
-
-    configuration = Configuration()
-    complaints = _Complaints()
-    root = logging.getLogger()
-    root.addHandler(complaints)  # the loader logs (not raises) credential-plugin failures
-    try:
-        load_kube_config(
-            config_file=os.pathsep.join(str(p) for p in paths),
-            context=context,
-            client_configuration=configuration,
-            persist_config=False,
-        )
-    except ConfigException as exc:
-        raise UsageError(f"kubeconfig {where}: context {context!r}: {_first_line(exc)}") from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise UsageError(
-            f"kubeconfig {where}: context {context!r}: cannot load its credentials ({type(exc).__name__})"
-        ) from None
-    finally:
-        root.removeHandler(complaints)
-    if complaints.first is not None:
-        raise UsageError(f"kubeconfig {where}: context {context!r}: credentials plugin failed: {complaints.first}")
-    origin = f"context {context!r} in kubeconfig {where}"
-    return _endpoint(configuration, origin, where)
+def _endpoint_from_kubeconfig(merged: dict[str, Any], context: str, cluster_name: str, exec_timeout: float) -> Endpoint:
+    cluster = merged["clusters"][cluster_name]
+    user_name = merged["contexts"][context].get("user") or ""
+    user = merged["users"].get(user_name) or _Entry({}, cluster.path)
+    credentials = kubeconfig_credentials(
+        cluster.body["server"],
+        Field(cluster.body, f"kubeconfig {cluster.path}: cluster {cluster_name!r}", cluster.path.parent),
+        Field(user.body, f"kubeconfig {user.path}: user {user_name!r}", user.path.parent),
+        exec_timeout=exec_timeout,
+    )
+    where = os.pathsep.join(dict.fromkeys(str(e.path) for e in (merged["contexts"][context], cluster, user)))
+    return _endpoint(credentials, f"context {context!r} in kubeconfig {where}")
 
 
 def _in_cluster(env: Mapping[str, str]) -> Target:
-    from kubernetes.client import Configuration
-    from kubernetes.config.config_exception import ConfigException
-    from kubernetes.config.incluster_config import InClusterConfigLoader
-
-    configuration = Configuration()
-    loader = InClusterConfigLoader(
-        token_filename=str(SERVICE_ACCOUNT_DIR / "token"),
-        cert_filename=str(SERVICE_ACCOUNT_DIR / "ca.crt"),
-        environ=env,
-    )
-    try:
-        loader.load_and_set(configuration)
-    except (ConfigException, OSError) as exc:
-        raise UsageError(f"in-cluster service account {SERVICE_ACCOUNT_DIR}: {_first_line(exc)}") from None
+    credentials = in_cluster_credentials(SERVICE_ACCOUNT_DIR, env)
     origin = f"the pod's service account ({SERVICE_ACCOUNT_DIR})"
-    return Target(endpoint=_endpoint(configuration, origin, str(SERVICE_ACCOUNT_DIR)), context=None, cluster_name=None)
+    return Target(endpoint=_endpoint(credentials, origin), context=None, cluster_name=None)
 
 
-def _endpoint(configuration: Any, origin: str, where: str) -> Endpoint:
-    for label, file in (
-        ("certificate authority", configuration.ssl_ca_cert),
-        ("client certificate", configuration.cert_file),
-        ("client key", configuration.key_file),
-    ):
-        if file and not Path(file).is_file():
-            raise UsageError(f"kubeconfig {where}: {label} {file}: no such file")
-
-    def authorization() -> str | None:
-        # Calls the loader's refresh hook, so exec-plugin and service-account tokens renew.
-        return configuration.get_api_key_with_prefix("BearerToken")
-
+def _endpoint(credentials: Credentials, origin: str) -> Endpoint:
+    tls = credentials.tls
     return Endpoint(
-        server=configuration.host,
-        origin=origin,
-        ca_file=configuration.ssl_ca_cert,
-        cert_file=configuration.cert_file,
-        key_file=configuration.key_file,
-        verify=bool(configuration.verify_ssl),
-        tls_server_name=getattr(configuration, "tls_server_name", None),
-        proxy=configuration.proxy,
-        authorization=authorization,
+        server=credentials.server,
+        origin=redact(origin),
+        ssl_context=tls.context if tls else None,
+        verify=tls.verify if tls else True,
+        tls_server_name=tls.server_name if tls else None,
+        proxy=credentials.proxy,
+        proxy_headers=dict(credentials.proxy_headers),
+        authorization=credentials.authorization,
     )
-
-
-class _Complaints(logging.Handler):
-    """Keeps the first error the kubernetes loader logs while loading credentials."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.first: str | None = None
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if self.first is None:
-            text = record.getMessage().strip()
-            self.first = (text.splitlines()[0] if text else "unknown error")[:200]
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

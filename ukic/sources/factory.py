@@ -25,6 +25,17 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--kind-image", metavar="IMAGE", help="with --kind: node image (default: Kubernetes 1.22)")
     group.add_argument("--connect-timeout", type=float, default=5.0, metavar="S", help="live: connect timeout")
     group.add_argument("--read-timeout", type=float, default=30.0, metavar="S", help="live: read timeout")
+    add_exec_timeout_argument(group)
+
+
+def add_exec_timeout_argument(parser: argparse._ActionsContainer) -> None:
+    parser.add_argument(
+        "--exec-timeout",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="live: time a kubeconfig exec credential plugin may take (30 s)",
+    )
 
 
 def open_source(args: argparse.Namespace) -> Source:
@@ -51,6 +62,7 @@ def open_source(args: argparse.Namespace) -> Source:
         live=args.live,
         connect_timeout=args.connect_timeout,
         read_timeout=args.read_timeout,
+        exec_timeout=args.exec_timeout,
     )
 
 
@@ -62,6 +74,7 @@ def open_source_from_options(
     live: bool = False,
     connect_timeout: float = 5.0,
     read_timeout: float = 30.0,
+    exec_timeout: float = 30.0,
 ) -> Source:
     """One source from explicit options; with none given, the bundled v5 production sample."""
     if live and (snapshot or manifests):
@@ -90,6 +103,7 @@ def open_source_from_options(
             context,
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
+            exec_timeout=exec_timeout,
         )
     from ukic.sources.snapshot import SnapshotSource
 

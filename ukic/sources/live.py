@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ukic.errors import SourceError
+from ukic.kubeapi.credentials import EXEC_TIMEOUT
 from ukic.kubeapi.discovery import Discovery, GroupUnavailable, Served
 from ukic.kubeapi.http import ApiClient, ApiStatusError, RetryPolicy
 from ukic.kubeapi.kubeconfig import load_target
@@ -40,11 +41,12 @@ class LiveSource(Source):
         retries: int = 3,
         concurrency: int = 8,
         project: bool = True,
+        exec_timeout: float = EXEC_TIMEOUT,
     ) -> None:
         """``project``: keep only the fields checks read of bulky objects (ukic.projection), page by page;
         `ukic capture` turns it off to write objects as the API returns them."""
         self._project = project
-        self._target = load_target(kubeconfig, context)
+        self._target = load_target(kubeconfig, context, exec_timeout=exec_timeout)
         self._concurrency = max(1, concurrency)
         self._client = ApiClient(
             self._target.endpoint,
