@@ -18,6 +18,7 @@ from tests.fakeapi.tls import TLSFiles, make_certificates
 
 @pytest.fixture(scope="session")
 def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TLSFiles:
+    pytest.importorskip("trustme", reason="trustme makes the test certificates: pip install -e '.[test]'")
     return make_certificates(tmp_path_factory.mktemp("tls"))
 
 
