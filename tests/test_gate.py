@@ -35,13 +35,20 @@ def _isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.setenv(f"GIT_{var}_EMAIL", "ukic@example.invalid")
 
 
-def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+def needs_git() -> None:
+    if shutil.which("git") is None:
+        pytest.skip("needs git (Debian package git)")
+
+
+def git(cwd: Path, *args: str, input_: str | None = None) -> str:
+    needs_git()
+    done = subprocess.run(["git", *args], cwd=cwd, input=input_, capture_output=True, text=True, check=True)
     return done.stdout.strip()
 
 
 def config_repo(tmp_path: Path, sample: str, folder: str = "p10") -> Path:
     """A git repository whose main branch holds the sample under ``folder``; returns that folder."""
+    needs_git()
     repo = tmp_path / "k8s-config"
     target = repo / folder if folder else repo
     shutil.copytree(REPOS / sample, target)
@@ -283,11 +290,33 @@ def test_a_missing_base_ref_is_a_usage_error_naming_it(tmp_path: Path, capsys: p
 
 
 def test_a_folder_outside_git_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    needs_git()
     folder = tmp_path / "plain"
     shutil.copytree(REPOS / "v5-production", folder)
     code, output = run_gate(capsys, folder, "v5", "production", "main", "--no-reports")
     assert code == 4
     assert f"--base: {folder} is not inside a git repository" in output
+
+
+def test_a_base_tree_leading_outside_the_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A crafted commit whose tree holds ``..`` entries must not make --base write outside its temporary folder."""
+    folder = config_repo(tmp_path, "v5-production", folder="")
+    blob = subprocess.run(
+        ["git", "hash-object", "-w", "--stdin"], cwd=folder, input="kind: List\nitems: []\n", capture_output=True,
+        text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    tree = git(folder, "mktree", input_=f"100644 blob {blob}\tescaped.yaml\n")
+    for _ in range(6):
+        tree = git(folder, "mktree", input_=f"040000 tree {tree}\t..\n")
+    commit = git(folder, "commit-tree", tree, "-m", "hostile")
+    git(folder, "branch", "hostile", commit)
+    code, output = run_gate(capsys, folder, "v5", "production", "hostile", "--no-reports")
+    assert code == 4
+    assert output.strip().splitlines()[-1] == (
+        f"ukic: --base {commit}: refusing the path '../../../../../../escaped.yaml': "
+        "it would lead outside the repository's folder"
+    )
+    assert not Path("/escaped.yaml").exists() and not list(tmp_path.rglob("escaped.yaml"))
 
 
 def test_base_needs_manifests(capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ukic.errors import UsageError
 from ukic.manifests.reader import is_manifest_file
@@ -59,7 +59,7 @@ def export_commit(checkout: Checkout, commit: str, into: Path) -> int:
         mode, kind, sha = meta.split()
         if kind != "blob" or mode == "120000" or not is_manifest_file(path):
             continue  # submodules, symlinks and other files are not manifests
-        blobs.append((sha, path[len(checkout.prefix) :]))
+        blobs.append((sha, safe_relative(path, f"--base {commit}")[len(checkout.prefix) :]))
     contents = _cat_blobs(checkout.toplevel, [sha for sha, _ in blobs])
     for (_sha, rel), data in zip(blobs, contents, strict=True):
         target = into / rel
@@ -75,15 +75,28 @@ def export_worktree(folder: Path, into: Path) -> int:
         what=f"--base: cannot list the files of {folder}",
     )  # fmt: skip
     count = 0
+    root = folder.resolve()
     for rel in sorted(set(listing.decode("utf-8", "surrogateescape").split("\0"))):
-        source = folder / rel
-        if not rel or not is_manifest_file(rel) or source.is_symlink() or not source.is_file():
-            continue  # deleted in the working tree, or not a manifest
+        if not rel:
+            continue
+        source = folder / safe_relative(rel, f"--base: working tree {folder}")
+        if not is_manifest_file(rel) or source.is_symlink() or not source.is_file():
+            continue  # deleted in the working tree, a symlink, or not a manifest
+        if not source.resolve().is_relative_to(root):
+            continue  # reached through a symlinked folder: outside the tree
         target = into / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         count += 1
     return count
+
+
+def safe_relative(path: str, where: str) -> str:
+    """``path`` if it stays inside the tree (relative, no ``..``, no empty or ``.`` part); else UsageError."""
+    parts = path.split("/")
+    if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
+        raise UsageError(f"{where}: refusing the path {path!r}: it would lead outside the repository's folder")
+    return str(PurePosixPath(path))
 
 
 def _cat_blobs(toplevel: Path, shas: list[str]) -> list[bytes]:
