@@ -61,12 +61,13 @@ class Recorded:
 class Fault:
     """Something to go wrong on requests for one resource key or one exact path."""
 
-    kind: str  # status | hang | malformed | drop | expire
+    kind: str  # status | hang | malformed | drop | expire | trickle | endless | redirect | body
     status: int = 500
     times: int | None = None  # None: every matching request
     retry_after: str | None = None
     seconds: float = 0.0
     hits: int = 0
+    text: str = ""  # redirect: the Location; body: the answer; endless: "same" or "new" tokens
 
 
 @dataclass
@@ -191,6 +192,22 @@ class FakeKubeAPI:
     def drop(self, target: str, times: int = 1) -> None:
         """Close the connection without an answer."""
         self.faults[target] = Fault("drop", times=times)
+
+    def trickle(self, target: str, seconds_per_byte: float = 1.0) -> None:
+        """Answer 200 at once, then send the body one byte at a time (a read timeout never fires)."""
+        self.faults[target] = Fault("trickle", seconds=seconds_per_byte, times=None)
+
+    def page_forever(self, key: str, same_token: bool = True) -> None:
+        """Every page of ``key`` is empty and asks for one more (the same continue token, or a new one)."""
+        self.faults[key] = Fault("endless", times=None, text="same" if same_token else "new")
+
+    def redirect(self, target: str, location: str) -> None:
+        self.faults[target] = Fault("redirect", status=302, times=None, text=location)
+
+    def answer(self, target: str, body: str | bytes, status: int = 200) -> None:
+        """Answer these exact bytes (a garbage discovery document, a deep JSON, ...)."""
+        text = body if isinstance(body, str) else body.decode("latin-1")
+        self.faults[target] = Fault("body", status=status, times=None, text=text)
 
     def expire_continue(self, key: str) -> None:
         """The first request carrying a continue token for ``key`` gets 410 Gone."""
@@ -479,6 +496,22 @@ class FakeKubeAPI:
         if fault.kind == "hang":
             self._stopping.wait(fault.seconds)
             return None
+        if fault.kind == "trickle":
+
+            def drip() -> Iterable[bytes]:
+                for byte in b'{"kind": "List", "items": []}' * 100:
+                    if self._stopping.wait(fault.seconds):
+                        return
+                    yield bytes([byte])
+
+            return Response(drip(), 200, content_type="application/json")
+        if fault.kind == "endless":
+            token = "again" if fault.text == "same" else f"page-{fault.hits}"
+            return _json({"kind": "List", "apiVersion": "v1", "metadata": {"continue": token}, "items": []})
+        if fault.kind == "redirect":
+            return Response("", fault.status, headers={"Location": fault.text})
+        if fault.kind == "body":
+            return Response(fault.text.encode("latin-1"), fault.status, content_type="application/json")
         if fault.kind == "drop":
             sock = request.environ.get("werkzeug.socket")
             if sock is not None:

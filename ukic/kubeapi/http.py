@@ -4,7 +4,9 @@ Read-only by construction: :meth:`ApiClient.request` refuses every method but GE
 a connection is even looked up, whoever asks. Transient trouble (429, 5xx, dropped
 connections) is retried a bounded number of times with exponential backoff, honouring
 ``Retry-After``; everything else becomes an error naming the server and the path.
-Tokens and keys never appear in a message.
+Bounded: each attempt has a total deadline (connect + 2 x read timeout) however slowly the
+server trickles, an answer is at most MAX_BODY bytes, and SIGINT/SIGTERM cut every request
+in flight (ukic.interrupts). Tokens and keys never appear in a message.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import http.client
 import json
 import ssl
 import threading
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,11 +33,25 @@ from urllib3.exceptions import (
     SSLError,
 )
 
+from ukic import interrupts
 from ukic.errors import SourceError
+from ukic.kubeapi.flight import ABORTED, DEADLINE, Flight, flying, track
 
 ALLOWED_METHOD = "GET"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 JSON = "application/json"
+MAX_BODY = 1 << 30  # bytes of one answer (a page of 500 objects is a few MB)
+CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A whole answer of the server."""
+
+    status: int
+    reason: str
+    headers: Mapping[str, str]
+    data: bytes
 
 
 class ReadOnlyViolation(PermissionError):
@@ -94,19 +109,37 @@ class ApiClient:
         read_timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         pool_size: int = 8,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
+        total_timeout: float | None = None,
+        max_body: int = MAX_BODY,
     ) -> None:
         self.endpoint = endpoint
         self.server = endpoint.server.rstrip("/")
         self._timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
+        self._total_timeout = total_timeout or (connect_timeout + 2 * read_timeout)
+        self._max_body = max_body
         self._retry = retry or RetryPolicy()
-        self._sleep = sleep
+        self._aborted = threading.Event()
+        self._sleep = sleep or self._aborted.wait
         self._auth_lock = threading.Lock()
-        self._pool = _pool_manager(endpoint, pool_size)
+        self._flights: set[Flight] = set()
+        self._flights_lock = threading.Lock()
+        self._pool = track(_pool_manager(endpoint, pool_size))
+        interrupts.on_interrupt(self, ApiClient.abort)
+
+    def abort(self) -> None:
+        """Cut every request in flight and refuse new ones (a signal arrived, or the client is closed)."""
+        self._aborted.set()
+        with self._flights_lock:
+            flights = list(self._flights)
+        for flight in flights:
+            flight.cut(ABORTED)
 
     def close(self) -> None:
+        self.abort()
+        interrupts.forget(self)
         self._pool.clear()
 
     def url(self, path: str, query: Mapping[str, Any] | None = None) -> str:
@@ -121,50 +154,84 @@ class ApiClient:
             data = json.loads(response.data)
         except (ValueError, UnicodeDecodeError) as exc:
             raise SourceError(f"malformed JSON from {url}: {_short(exc)}") from None
+        except RecursionError:
+            raise SourceError(f"malformed JSON from {url}: nested too deeply") from None
         if not isinstance(data, dict):
             raise SourceError(f"malformed answer from {url}: expected a JSON object, got {type(data).__name__}")
         return data
 
-    def request(self, method: str, url: str, *, headers: Mapping[str, str] | None = None) -> Any:
-        """Send one request (GET only) with retries; return the urllib3 response of a 2xx answer."""
+    def request(self, method: str, url: str, *, headers: Mapping[str, str] | None = None) -> Reply:
+        """Send one request (GET only) with retries; return the whole 2xx answer."""
         if method.upper() != ALLOWED_METHOD:
             raise ReadOnlyViolation(f"ukic is read-only: refused to send {method} {url} (only GET is ever sent)")
         if not url.startswith(self.server + "/"):
             raise ReadOnlyViolation(f"ukic only talks to {self.server}: refused to send a request to {url}")
         attempt = 0
         while True:
+            if self._aborted.is_set():
+                raise SourceError(f"GET {_path(url)} at {self.server}: stopped (interrupted)")
             retry_after: float | None = None
-            try:
-                response = self._pool.request(
-                    ALLOWED_METHOD,
-                    url,
-                    headers=self._headers(headers),
-                    timeout=self._timeout,
-                    retries=False,
-                    redirect=False,
-                    preload_content=True,
-                )
-            except (ProtocolError, http.client.HTTPException, ConnectionResetError) as exc:
-                if attempt >= self._retry.retries:
-                    raise SourceError(
-                        f"connection to {self.server} dropped during GET {_path(url)} "
-                        f"after {attempt + 1} attempts ({_short(exc)})"
-                    ) from None
-            except HTTPError as exc:
-                raise self._transport_error(exc, url) from None
-            else:
-                status = response.status
-                if 200 <= status < 300:
-                    return response
-                if status == 401:
-                    raise SourceError(
-                        f"unauthorized (401) at {self.server}: the credentials of {self.endpoint.origin} were rejected"
-                    )
-                if status not in RETRY_STATUSES or attempt >= self._retry.retries:
-                    raise ApiStatusError(status, url, _status_message(response), attempt + 1)
-                retry_after = _retry_after(response.headers.get("Retry-After"))
+            with flying(self._total_timeout, self._flights, self._flights_lock) as flight:
+                try:
+                    reply = self._attempt(url, headers)
+                except (ProtocolError, http.client.HTTPException, ConnectionResetError, HTTPError, OSError) as exc:
+                    if flight.cut_because is not None:
+                        raise self._cut_error(flight, url) from None
+                    if not isinstance(exc, ProtocolError | http.client.HTTPException | ConnectionResetError):
+                        raise self._transport_error(exc, url) from None  # type: ignore[arg-type]
+                    if attempt >= self._retry.retries:
+                        raise SourceError(
+                            f"connection to {self.server} dropped during GET {_path(url)} "
+                            f"after {attempt + 1} attempts ({_short(exc)})"
+                        ) from None
+                else:
+                    status = reply.status
+                    if 200 <= status < 300:
+                        return reply
+                    if status == 401:
+                        raise SourceError(
+                            f"unauthorized (401) at {self.server}: the credentials of {self.endpoint.origin} "
+                            "were rejected"
+                        )
+                    if status not in RETRY_STATUSES or attempt >= self._retry.retries:
+                        raise ApiStatusError(status, url, _status_message(reply), attempt + 1)
+                    retry_after = _retry_after(reply.headers.get("Retry-After"))
             self._sleep(self._retry.wait(attempt, retry_after))
             attempt += 1
+
+    def _attempt(self, url: str, headers: Mapping[str, str] | None) -> Reply:
+        """One GET, its body read in chunks up to the size limit."""
+        response = self._pool.request(
+            ALLOWED_METHOD,
+            url,
+            headers=self._headers(headers),
+            timeout=self._timeout,
+            retries=False,
+            redirect=False,
+            preload_content=False,
+        )
+        try:
+            limit = self._max_body if 200 <= response.status < 300 else CHUNK
+            body = bytearray()
+            for chunk in response.stream(CHUNK):
+                body += chunk
+                if len(body) > limit:
+                    if limit == CHUNK:
+                        break  # an error answer: its first lines are all ukic shows
+                    raise SourceError(
+                        f"GET {_path(url)} at {self.server}: the answer is larger than {limit >> 20} MiB, giving up"
+                    )
+            return Reply(response.status, response.reason or "", dict(response.headers), bytes(body))
+        finally:
+            response.release_conn()
+
+    def _cut_error(self, flight: Flight, url: str) -> SourceError:
+        if flight.cut_because == DEADLINE:
+            return SourceError(
+                f"{self.server}{_path(url)} did not answer completely within {self._total_timeout:g} s "
+                "(see --read-timeout)"
+            )
+        return SourceError(f"GET {_path(url)} at {self.server}: stopped (interrupted)")
 
     def _headers(self, extra: Mapping[str, str] | None) -> dict[str, str]:
         headers = {"Accept": JSON, "User-Agent": "ukic (read-only conformance check)"}

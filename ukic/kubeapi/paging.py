@@ -9,6 +9,8 @@ from ukic.errors import SourceError
 from ukic.kubeapi.http import JSON, ApiClient, ApiStatusError
 
 PAGE_SIZE = 500
+#: Pages of one listing before ukic gives up: 10,000 x 500 objects is far beyond any real cluster.
+MAX_PAGES = 10_000
 #: Ask for metadata only; a server that cannot do that answers plain JSON (stripped by the caller).
 METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json"
 
@@ -20,19 +22,27 @@ def list_all(
     metadata_only: bool = False,
     page_size: int = PAGE_SIZE,
     each: Callable[[Any], Any] | None = None,
+    max_pages: int = MAX_PAGES,
 ) -> list[Any]:
     """Every item of the collection at ``path``, across pages; ``each`` (if given) maps every item
     as its page arrives, so only one raw page is held at a time.
 
     A continue token that expired mid-way (410 Gone) restarts the listing once from the top,
-    so the result is one consistent snapshot rather than two halves of different ones.
+    so the result is one consistent snapshot rather than two halves of different ones. A server
+    that hands out a continue token it gave before, or pages on past ``max_pages``, would keep
+    ukic listing forever: that is a SourceError naming the collection.
     """
     accept = METADATA_ONLY if metadata_only else JSON
     for restart in (False, True):
         items: list[Any] = []
         token: str | None = None
+        seen: set[str] = set()
         try:
             while True:
+                if len(seen) >= max_pages:
+                    raise SourceError(
+                        f"{client.url(path)} is still paging after {max_pages} pages of {page_size}: giving up"
+                    )
                 query: dict[str, Any] = {"limit": page_size}
                 if token:
                     query["continue"] = token
@@ -43,9 +53,18 @@ def list_all(
                 if not isinstance(batch, list):
                     raise SourceError(f"malformed answer from {client.url(path)}: 'items' is not a list")
                 items.extend(batch if each is None else map(each, batch))
-                token = (page.get("metadata") or {}).get("continue") or None
+                metadata = page.get("metadata")
+                token = metadata.get("continue") if isinstance(metadata, dict) else None
                 if not token:
                     return items
+                if not isinstance(token, str):
+                    raise SourceError(f"malformed answer from {client.url(path)}: 'metadata.continue' is not a string")
+                if token in seen:
+                    raise SourceError(
+                        f"{client.url(path)} answered a continue token it had already given "
+                        f"(after {len(seen) + 1} pages): the listing would never end"
+                    )
+                seen.add(token)
         except ApiStatusError as exc:
             if exc.status == 410 and token and not restart:
                 continue
