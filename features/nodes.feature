@@ -7,7 +7,11 @@ Feature: What the nodes themselves show
   file /etc/kubernetes/admin.conf"); pods are routed without an overlay, so every node must
   forward IPv6; and the storage monitors must be in quorum, as many as the cluster type
   names. These checks run commands on the nodes over SSH; without hosts they are not
-  applicable.
+  applicable. Where a node has no etcdctl, it runs inside the node's etcd container (crictl
+  exec), as the manual runs it with kubectl exec; where a host has no ceph.conf, the quorum is
+  read from a monitor's admin socket inside its container. A member of a current control-plane
+  node that does not answer is down and must be looked at; only a member that no control-plane
+  node stands behind, or that never started, is stale and removed with the manual's command.
 
   Scenario: etcd's members are exactly the control-plane nodes, all started and answering
     Given etcd's member list, read on a control-plane node

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, then
 
+from ukic import kube
 from ukic.hosts import ceph, probes
 from ukic.hosts.etcd import membership_problems
 from ukic.hosts.pool import HostPool, RemoteHost
@@ -14,7 +15,8 @@ from ukic.run_context import UkicRun
 from ukic.state import ClusterState, NodeView
 
 NodeHosts = list[tuple[NodeView, RemoteHost | Unverifiable]]
-Quorum = tuple[RemoteHost, ceph.QuorumStatus]
+#: Rook's monitor pods (rook v1.7 CephDaemonAppLabels: app=rook-ceph-mon, mon=<id>; canaries carry mon_canary).
+MON_SELECTOR = {"app": "rook-ceph-mon"}
 
 
 @given("etcd's member list, read on a control-plane node", target_fixture="etcd_membership")
@@ -25,7 +27,8 @@ def etcd_membership(host_pool: HostPool, control_plane_names: list[str]) -> prob
 @then("every control-plane node is an etcd member and no member is stale")
 def etcd_members_are_the_control_plane(etcd_membership: probes.EtcdMembership, control_plane_names: list[str]) -> None:
     m = etcd_membership
-    fail_on(f"{p} (seen from {m.host.label})" for p in membership_problems(m.members, control_plane_names, m.health))
+    problems = membership_problems(m.members, control_plane_names, m.health, m.etcd_pod)
+    fail_on(f"{p} (seen from {m.host.label}, {m.via})" for p in problems)
 
 
 @given("every node of the cluster, reached over SSH", target_fixture="reached_nodes")
@@ -66,21 +69,37 @@ def admin_conf_present(host_pool: HostPool, reached_nodes: NodeHosts) -> None:
     conclude([f"{host.label}: no {path} (or it is empty)" for host, (path, found) in answers if not found], gaps)
 
 
+def monitor_pods(cluster_state: ClusterState) -> list[probes.MonitorPod]:
+    """Rook's running monitors as the API shows them (none when pods were not read)."""
+    try:
+        pods = cluster_state.labelled("pods", MON_SELECTOR)
+    except Unverifiable:
+        return []
+    return [
+        probes.MonitorPod(kube.namespace_of(p) or "", kube.name_of(p), spec.get("nodeName", ""), labels["mon"])
+        for p in pods
+        if (labels := kube.labels(p)).get("mon") and "mon_canary" not in labels and kube.pod_running(p)
+        for spec in [p.get("spec") or {}]
+    ]
+
+
 @given("Ceph's quorum status, read on a host that reaches the storage cluster", target_fixture="ceph_quorum")
-def ceph_quorum(host_pool: HostPool, cluster_state: ClusterState) -> Quorum:
+def ceph_quorum(host_pool: HostPool, cluster_state: ClusterState) -> probes.CephView:
     if host_pool.spec.ceph.host is None and not host_pool.spec.reaches_nodes:
         raise NotApplicable(f"{NO_NODE_HOSTS} (or --ceph-host)")
-    control_plane = [] if host_pool.spec.ceph.host else [n.name for n in cluster_state.nodes() if n.is_control_plane]
-    return probes.ceph_quorum(host_pool, control_plane)
+    monitors = monitor_pods(cluster_state)
+    nodes = [] if host_pool.spec.ceph.host else [n.name for n in cluster_state.nodes() if n.is_control_plane]
+    nodes += [m.node for m in monitors if m.node not in nodes]
+    return probes.ceph_quorum(host_pool, nodes, monitors)
 
 
 @then("every monitor of the monmap is in quorum")
-def monitors_in_quorum(ceph_quorum: Quorum) -> None:
-    host, status = ceph_quorum
-    fail_on(f"{p}, seen from {host.label}" for p in ceph.out_of_quorum(status))
+def monitors_in_quorum(ceph_quorum: probes.CephView) -> None:
+    view = ceph_quorum
+    fail_on(f"{p}, seen from {view.host.label} ({view.via})" for p in ceph.out_of_quorum(view.status))
 
 
 @then("there are as many monitors as the cluster type calls for")
-def monitor_count(ceph_quorum: Quorum, ukic_run: UkicRun) -> None:
+def monitor_count(ceph_quorum: probes.CephView, ukic_run: UkicRun) -> None:
     cluster_type = ukic_run.selection.cluster_type
-    fail_on(ceph.count_problems(ceph_quorum[1], cluster_type.storage_monitors, cluster_type.name))
+    fail_on(ceph.count_problems(ceph_quorum.status, cluster_type.storage_monitors, cluster_type.name))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -33,16 +34,37 @@ def test_healthy_membership_has_no_problem() -> None:
     assert etcd.membership_problems(members, CONTROL_PLANE, health) == []
 
 
-def test_a_wiped_member_is_still_listed_as_started_and_found_stale_by_its_health() -> None:
+#: The manual's remove command, through the etcd pod of the node that answered.
+def manual_remove(pod: str, member_id: str) -> str:
+    return (
+        f"`kubectl exec -n kube-system -ti {pod} -- etcdctl --endpoints '[::1]:2379' "
+        "--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt "
+        f"--key /etc/kubernetes/pki/etcd/server.key member remove {member_id}`"
+    )
+
+
+def test_a_silent_member_of_a_current_control_plane_node_is_down_not_stale() -> None:
     members = etcd.parse_member_list(captured("etcd-member-list-stale.json"))
     assert all(m.started for m in members)  # etcd keeps listing the dead member as started
     health = etcd.parse_endpoint_health(captured("etcd-endpoint-health-stale.json"))
-    problems = etcd.membership_problems(members, CONTROL_PLANE, health)
+    problems = etcd.membership_problems(members, CONTROL_PLANE, health, "etcd-node1")
     node3 = next(m for m in members if m.name == "node3")
     assert len(problems) == 1
     assert problems[0].startswith(f"etcd member {node3.id_hex} (node3, peer https://[fd00:5eed::13]:2380)")
     assert "context deadline exceeded" in problems[0]
-    assert f"`etcdctl member remove {node3.id_hex}`" in problems[0]
+    assert "down — check before removing" in problems[0]
+    assert "member remove" not in problems[0]  # node3 is still a control-plane node: never advise removal
+
+
+def test_the_same_silent_member_is_stale_once_its_node_left_the_control_plane() -> None:
+    members = etcd.parse_member_list(captured("etcd-member-list-stale.json"))
+    health = etcd.parse_endpoint_health(captured("etcd-endpoint-health-stale.json"))
+    problems = etcd.membership_problems(members, ["node1", "node2"], health, "etcd-node1")
+    node3 = next(m for m in members if m.name == "node3")
+    assert problems == [
+        f"etcd member {node3.id_hex} (node3, peer https://[fd00:5eed::13]:2380) is not a current control-plane "
+        f"node: stale — remove it: {manual_remove('etcd-node1', node3.id_hex)}"
+    ]
 
 
 def test_a_member_added_but_never_started_is_stale() -> None:
@@ -50,11 +72,10 @@ def test_a_member_added_but_never_started_is_stale() -> None:
     unstarted = [m for m in members if not m.started]
     assert len(unstarted) == 1 and unstarted[0].name == ""
     health = {url: etcd.EndpointHealth(url, True) for url in etcd.client_endpoints(members)}
-    problems = etcd.membership_problems(members, CONTROL_PLANE, health)
+    problems = etcd.membership_problems(members, CONTROL_PLANE, health, "etcd-node2")
     assert problems == [
         f"etcd member {unstarted[0].id_hex} (peer https://[fd00:5eed::14]:2380) was added but never started "
-        f"(no name or client URLs): remove it with `etcdctl member remove {unstarted[0].id_hex}` "
-        "(manual: fixing a control-plane re-join)"
+        f"(no name or client URLs): stale — remove it: {manual_remove('etcd-node2', unstarted[0].id_hex)}"
     ]
 
 
@@ -63,7 +84,7 @@ def test_members_must_be_exactly_the_control_plane() -> None:
     health = etcd.parse_endpoint_health(captured("etcd-endpoint-health.json"))
     problems = etcd.membership_problems(members, ["node1", "node2", "node4"], health)
     assert problems[0] == "control-plane node node4 is not an etcd member"
-    assert "(node3, peer https://[fd00:5eed::13]:2380) is not a control-plane node" in problems[1]
+    assert "(node3, peer https://[fd00:5eed::13]:2380) is not a current control-plane node: stale" in problems[1]
     assert len(problems) == 2
 
 
@@ -198,3 +219,32 @@ def test_malformed_quorum_status_says_what_is_wrong() -> None:
         ceph.parse_quorum_status('{"quorum_names": []}')
     with pytest.raises(ValueError, match="not JSON"):
         ceph.parse_quorum_status("timed out")
+
+
+def test_a_monitors_admin_socket_gives_the_same_quorum() -> None:
+    quorum = ceph.parse_quorum_status(captured("ceph-quorum.json"))
+    status = ceph.parse_mon_status(captured("ceph-mon-status.json"))
+    assert (status.asked, status.asked_state, status.current) == ("node1", "leader", True)
+    assert status.monitors == quorum.monitors and status.in_quorum == quorum.in_quorum
+    down = ceph.parse_mon_status(captured("ceph-mon-status-node3-down.json"))
+    assert (down.asked, down.asked_state) == ("node2", "peon")
+    assert ceph.out_of_quorum(down) == ceph.out_of_quorum(
+        ceph.parse_quorum_status(captured("ceph-quorum-node3-down.json"))
+    )
+
+
+def test_a_monitor_outside_the_quorum_only_speaks_for_itself() -> None:
+    doc = json.loads(captured("ceph-mon-status-node3-down.json"))
+    doc.update(name="node3", rank=2, state="probing", quorum=[])
+    status = ceph.parse_mon_status(json.dumps(doc))
+    assert not status.current
+    assert ceph.out_of_quorum(status) == [
+        "monitor node3 is probing, outside the quorum (its own admin socket says so; no monitor in the quorum answered)"
+    ]
+
+
+def test_malformed_mon_status_says_what_is_wrong() -> None:
+    with pytest.raises(ValueError, match="ceph mon_status: no quorum list"):
+        ceph.parse_mon_status('{"monmap": {"mons": []}}')
+    with pytest.raises(ValueError, match="ceph mon_status: not JSON"):
+        ceph.parse_mon_status("admin_socket: exception getting command descriptions: [Errno 2] No such file")

@@ -67,6 +67,8 @@ def test_routers_alone_reach_no_node() -> None:
         (["--router", "r=ssh://r", "--admin-conf", "/x/{host}"],
          "--admin-conf: '/x/{host}' may only use {node}, not {host}"),
         (["--router", "r=ssh://r", "--ceph-host", "nope://x"], "--ceph-host: 'nope://x': unknown connection 'nope'"),
+        (["--router", "r=ssh://r", "--ceph-admin-socket", "/run/ceph/{node}.asok"],
+         "--ceph-admin-socket: '/run/ceph/{node}.asok' may only use {mon}, not {node}"),
     ],
 )  # fmt: skip
 def test_bad_options_are_one_line_naming_the_option(argv: list[str], message: str) -> None:
@@ -182,3 +184,10 @@ def test_each_asks_hosts_concurrently_and_keeps_their_order() -> None:
     answers = pool.each(hosts, ask)
     assert answers[:2] == ["n0", "n1"] and answers[3] == "n3"
     assert isinstance(answers[2], Unverifiable)
+
+
+def test_the_monitor_admin_socket_defaults_to_where_rook_puts_it() -> None:
+    spec = parse("--host-template", "ssh://root@{node}")
+    assert spec is not None and spec.ceph.admin_socket == "/run/ceph/ceph-mon.{mon}.asok"
+    spec = parse("--host-template", "ssh://root@{node}", "--ceph-admin-socket", "/var/run/ceph/ceph-mon.{mon}.asok")
+    assert spec is not None and spec.ceph.admin_socket == "/var/run/ceph/ceph-mon.{mon}.asok"

@@ -6,12 +6,16 @@ hosts, and restores the lab (the fault helpers undo their change even when the t
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.lab import cri
 from tests.lab.site import SERVICE_SUBNET, Lab
 from tests.lab.snapshot import write_snapshot
+from ukic.hosts import probes
+from ukic.hosts.pool import HostPool
 from ukic.outcome import Outcome
 
 if TYPE_CHECKING:
@@ -41,15 +45,84 @@ def test_healthy_lab_passes_every_node_and_router_scenario(verify_lab: VerifyLab
     assert outcomes(results) == dict.fromkeys(results, Outcome.PASSED), {n: r.reason for n, r in results.items()}
 
 
-def test_stale_etcd_member_fails_naming_it_and_the_remedy(healthy_lab: Lab, verify_lab: VerifyLab) -> None:
+def test_silent_member_of_a_control_plane_node_is_down_not_stale(healthy_lab: Lab, verify_lab: VerifyLab) -> None:
     with healthy_lab.stale_etcd_member("node3") as member:
         results = verify_lab("nodes")
     etcd = results[ETCD]
     assert etcd.outcome is Outcome.FAILED
     assert member["id"] in etcd.reason and member["peer_url"] in etcd.reason
-    assert f"etcdctl member remove {member['id']}" in etcd.reason
+    assert "down — check before removing" in etcd.reason
+    assert "member remove" not in etcd.reason  # node3 is a current control-plane node: never advise removing it
     assert etcd.reason.count("etcd member ") == 1  # the live members are not blamed
     assert results[FORWARDING].outcome is Outcome.PASSED
+
+
+def test_silent_member_of_a_node_no_longer_in_the_control_plane_is_stale_with_the_manuals_command(
+    healthy_lab: Lab, verify_lab: VerifyLab, tmp_path
+) -> None:
+    snapshot = write_snapshot(tmp_path / "snapshot", healthy_lab.nodes, control_plane=["node1", "node2"])
+    with healthy_lab.stale_etcd_member("node3") as member:
+        results = verify_lab("nodes", snapshot=snapshot)
+    reason = results[ETCD].reason
+    assert results[ETCD].outcome is Outcome.FAILED
+    assert (
+        f"etcd member {member['id']} (node3, peer {member['peer_url']}) is not a current control-plane node" in reason
+    )
+    assert (
+        "stale — remove it: `kubectl exec -n kube-system -ti etcd-node1 -- etcdctl --endpoints '[::1]:2379' "
+        "--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt "
+        f"--key /etc/kubernetes/pki/etcd/server.key member remove {member['id']}`"
+    ) in reason
+
+
+# -- the container paths: crictl is a stand-in (tests/lab/cri.py), etcdctl and ceph are real ----------------
+def test_etcd_is_read_inside_its_container_where_the_node_has_no_etcdctl(
+    healthy_lab: Lab, verify_lab: VerifyLab
+) -> None:
+    with healthy_lab.node_without("node1", "etcdctl"):
+        pool = HostPool(healthy_lab.hosts_spec())
+        try:
+            seen = probes.etcd_membership(pool, ["node1"])
+        finally:
+            pool.close()
+        assert sorted(m.name for m in seen.members) == ["node1", "node2", "node3"]
+        urls = {url for m in seen.members for url in m.client_urls}
+        assert urls <= set(seen.health) and all(seen.health[url].healthy for url in urls)
+        assert seen.via.startswith("etcdctl in container etcd of kube-system/* (")
+        assert seen.via.endswith(") through crictl exec")
+        assert verify_lab("nodes")[ETCD].outcome is Outcome.PASSED
+        with healthy_lab.stale_etcd_member("node3") as member:
+            reason = verify_lab("nodes")[ETCD].reason
+    assert f"etcd member {member['id']} (node3" in reason and "down — check before removing" in reason
+    assert "(seen from node node1 (ssh://root@node1), etcdctl in container etcd of kube-system/*" in reason
+
+
+def test_a_node_without_etcdctl_whose_etcd_container_is_down_hands_over_to_the_next(
+    healthy_lab: Lab, verify_lab: VerifyLab
+) -> None:
+    with healthy_lab.node_without("node1", "etcdctl"), healthy_lab.stale_etcd_member("node1") as member:
+        reason = verify_lab("nodes")[ETCD].reason
+    assert f"etcd member {member['id']} (node1, peer {member['peer_url']})" in reason
+    assert "down — check before removing" in reason
+    assert "(seen from node node2 (ssh://root@node2), etcdctl on the node)" in reason
+
+
+def test_ceph_is_read_through_a_monitors_admin_socket_where_no_host_has_ceph_conf(
+    healthy_lab: Lab, verify_lab: VerifyLab
+) -> None:
+    nodes = [n.name for n in healthy_lab.nodes]
+    with ExitStack() as stack:
+        for node in nodes:
+            stack.enter_context(healthy_lab.node_without(node, ceph_conf=True))
+        assert verify_lab("nodes")[QUORUM].outcome is Outcome.PASSED
+        with healthy_lab.stopped_monitor("node3"):
+            result = verify_lab("nodes")[QUORUM]
+    assert result.outcome is Outcome.FAILED
+    assert f"monitor node3 ([{healthy_lab.machines['node3'].address}]:6789) is in the monmap but not in quorum" in (
+        result.reason
+    )
+    assert "seen from node node1 (ssh://root@node1) (monitor node1's admin socket in container mon of " in result.reason
+    assert f"rook-ceph/{cri.mon_pod('node1')} (" in result.reason
 
 
 def test_next_hop_self_fails_naming_the_route_and_the_wrong_next_hop(healthy_lab: Lab, verify_lab: VerifyLab) -> None:
@@ -109,7 +182,7 @@ def test_node_facts_that_differ_from_the_cluster_fail_naming_the_node(
     with healthy_lab.forwarding_off("node1"), healthy_lab.admin_conf_missing("node2"):
         results = verify_lab("nodes", snapshot=snapshot)
     assert results[ETCD].outcome is Outcome.FAILED
-    assert "(node3, peer https://[fd00:5eed::13]:2380) is not a control-plane node" in results[ETCD].reason
+    assert "(node3, peer https://[fd00:5eed::13]:2380) is not a current control-plane node" in results[ETCD].reason
     assert results[FORWARDING].outcome is Outcome.FAILED
     assert "node node1" in results[FORWARDING].reason and "node2" not in results[FORWARDING].reason
     assert results[ADMIN_CONF].outcome is Outcome.FAILED

@@ -100,7 +100,7 @@ AREA_READS: dict[str, tuple[str, ...]] = {
         "secrets",
     ),
     "calico_operator": ("installations.operator.tigera.io", "deployments.apps", "pods"),
-    "nodes": ("nodes",),
+    "nodes": ("nodes", "pods"),
     "routers": ("nodes", "configmaps", "bgpconfigurations.crd.projectcalico.org"),
 }
 

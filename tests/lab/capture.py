@@ -3,7 +3,8 @@
     sudo .venv/bin/python -m tests.lab.capture tests/lab/captured
 
 Healthy outputs first, then each under one fault: a stale etcd member, a member added but
-never started, a node announcing with `next hop self`, a node's BIRD stopped, a ceph-mon stopped.
+never started, a node announcing with `next hop self`, a node's BIRD stopped, a ceph-mon stopped
+(`ceph quorum_status` and a monitor's admin socket `mon_status`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ def capture(folder: Path) -> None:
         def quorum_status() -> str:
             return lab.in_ns("node1", ["ceph", "-c", str(lab.ceph_conf), "quorum_status", "-f", "json"]).stdout
 
+        def mon_status(mon: str) -> str:
+            """What a monitor's admin socket answers (the path a host without ceph.conf takes)."""
+            return lab.in_ns(mon, ["ceph", "--admin-daemon", str(lab.mon_socket(mon)), "mon_status"]).stdout
+
         members = lab.etcd_members()
         endpoints = ",".join(url for m in members for url in m["clientURLs"])
         save("etcd-member-list.json", etcd("member", "list", "-w", "json"))
@@ -36,6 +41,7 @@ def capture(folder: Path) -> None:
         save("bird-router-protocols.txt", lab.birdc(lab.ROUTER, "show", "protocols", "all"))
         save("bird-router-routes.txt", lab.birdc(lab.ROUTER, "show", "route", "all"))
         save("ceph-quorum.json", quorum_status())
+        save("ceph-mon-status.json", mon_status("node1"))
         with lab.stale_etcd_member("node3"):
             save("etcd-member-list-stale.json", etcd("member", "list", "-w", "json"))
             save(
@@ -54,6 +60,7 @@ def capture(folder: Path) -> None:
             save("bird-router-routes-node2-down.txt", lab.birdc(lab.ROUTER, "show", "route", "all"))
         with lab.stopped_monitor("node3"):
             save("ceph-quorum-node3-down.json", quorum_status())
+            save("ceph-mon-status-node3-down.json", mon_status("node2"))
 
 
 if __name__ == "__main__":

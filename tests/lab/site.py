@@ -6,6 +6,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.lab import configs, netns, pki
+from tests.lab import configs, cri, netns, pki
 from tests.lab.processes import Daemon, kill_pid, run, wait_until
 from ukic.hosts.spec import HostsSpec
 
@@ -41,6 +42,11 @@ BINARIES = (
     "ceph-authtool",
     "monmaptool",
 )
+
+
+#: Where each node's sessions find the crictl stand-in: a folder on root's PATH that Debian leaves
+#: empty, bound over only inside that node's sshd mount namespace.
+SESSION_BIN = Path("/usr/local/sbin")
 
 
 class LabUnavailable(Exception):
@@ -105,6 +111,7 @@ class Lab:
         self._namespaces: list[str] = []
         for sub in ("run", "log", "ssh", "etcd", "ceph/run", "ceph/mon"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
+        self.hidden: dict[str, tuple[str, ...]] = {}  # per node: paths its SSH sessions do not see
         self.setup_seconds: float | None = None
         self.broken: str | None = None  # set when a fault could not be undone
         self.run_seconds: list[float] = []  # how long each harness run on the lab took
@@ -135,6 +142,10 @@ class Lab:
     def admin_conf(self, name: str) -> Path:
         return self.node_dir(name) / "kubernetes" / "admin.conf"
 
+    def mon_socket(self, mon: str) -> Path:
+        """A monitor's admin socket (ceph.conf: admin socket = <run dir>/$cluster-$name.asok)."""
+        return self.root / "ceph" / "run" / f"ceph-mon.{mon}.asok"
+
     def bird_socket(self, name: str) -> Path:
         return self.root / "run" / f"bird-{name}.ctl"
 
@@ -150,7 +161,10 @@ class Lab:
             "connect_timeout": 5,
             "etcd": {"pki": str(self.root / "nodes" / "{node}" / "pki" / "etcd")},
             "admin_conf": str(self.root / "nodes" / "{node}" / "kubernetes" / "admin.conf"),
-            "ceph": {"conf": str(self.ceph_conf)},
+            "ceph": {
+                "conf": str(self.ceph_conf),
+                "admin_socket": str(self.root / "ceph" / "run" / "ceph-mon.{mon}.asok"),
+            },
             "birdc_socket": str(self.root / "run" / "bird-{router}.ctl"),
         }
         data.update(changes)
@@ -294,6 +308,21 @@ class Lab:
                 )
             )
             self.write_bird_conf(machine.name)
+        self._install_crictl()
+
+    def _install_crictl(self) -> None:
+        """Each node's crictl stand-in, and the containers it shows: the node's etcd and ceph-mon."""
+        etcd_bin = cri.container_bin(self.root / "containers" / "etcd" / "bin", "etcdctl")
+        mon_bin = cri.container_bin(self.root / "containers" / "mon" / "bin", "ceph")
+        for node in self.nodes:
+            pid = self.root / "run"
+            containers = [
+                cri.LabContainer("kube-system", cri.etcd_pod(node.name), "etcd", str(pid / f"etcd-{node.name}.pid"),
+                                 str(etcd_bin), {"component": "etcd", "tier": "control-plane"}),
+                cri.LabContainer(cri.ROOK_NAMESPACE, cri.mon_pod(node.name), "mon", str(pid / f"mon-{node.name}.pid"),
+                                 str(mon_bin), {"app": "rook-ceph-mon", "mon": node.name}),
+            ]  # fmt: skip
+            cri.install(self.node_dir(node.name) / "bin", self.node_dir(node.name) / "cri.json", containers)
 
     def write_bird_conf(self, name: str, next_hop: str = "keep") -> None:
         machine = self.machines[name]
@@ -318,14 +347,7 @@ class Lab:
             self.daemons[name] = Daemon(name, machine.namespace, argv, self.root / "run", self.root / "log")
 
         Path("/run/sshd").mkdir(exist_ok=True)  # sshd's privilege-separation folder
-        # Sessions get a clean root home (bash reads ~/.bashrc for every ssh command): the bind
-        # mount lives only in the mount namespace `ip netns exec` made for this sshd.
-        home = self.root / "home"
-        home.mkdir(exist_ok=True)
-        config = self.root / "ssh" / f"sshd-{machine.name}.conf"
-        add(
-            "sshd", ["sh", "-c", 'mount --bind "$0" /root && exec /usr/sbin/sshd -D -e -f "$1"', str(home), str(config)]
-        )
+        add("sshd", self.sshd_argv(machine.name))
         add(
             "bird",
             [
@@ -342,6 +364,19 @@ class Lab:
         if machine.is_node:
             add("etcd", self.etcd_argv(machine.name, "new"))
             add("mon", ["ceph-mon", "-f", "-i", machine.name, "-c", str(self.ceph_conf)])
+
+    def sshd_argv(self, name: str) -> list[str]:
+        """sshd in its own mount namespace (the one `ip netns exec` makes): sessions get a clean root home
+        (bash reads ~/.bashrc for every ssh command), nodes the crictl stand-in on PATH, and the
+        paths hidden from this machine (`node_without`) covered by /dev/null."""
+        home = self.root / "home"
+        home.mkdir(exist_ok=True)
+        mounts = [f"mount --bind {shlex.quote(str(home))} /root"]
+        if self.machines[name].is_node:
+            mounts.append(f"mount --bind {shlex.quote(str(self.node_dir(name) / 'bin'))} {SESSION_BIN}")
+        mounts += [f"mount --bind /dev/null {shlex.quote(path)}" for path in self.hidden.get(name, ())]
+        config = self.root / "ssh" / f"sshd-{name}.conf"
+        return ["sh", "-c", " && ".join([*mounts, f"exec /usr/sbin/sshd -D -e -f {shlex.quote(str(config))}"])]
 
     def etcd_argv(self, name: str, state: str) -> list[str]:
         machine = self.machines[name]
@@ -526,12 +561,13 @@ class Lab:
     def _rejoin_etcd_member(self, name: str, old_id: int) -> None:
         """The manual's remedy, then a fresh start: member remove, member add, start with an empty data dir."""
         peer = f"https://[{self.machines[name].address}]:2380"
-        removed = self.etcdctl("node1", "member", "remove", f"{old_id:x}")
+        alive = next(n for n in self.NODES if n != name)  # ask a member that still runs
+        removed = self.etcdctl(alive, "member", "remove", f"{old_id:x}")
         if removed.returncode != 0:
             raise RuntimeError(f"lab: etcdctl member remove {old_id:x}: {removed.stderr.strip()}")
         wait_until(
             f"etcd member add {name}",
-            lambda: self.etcdctl("node1", "member", "add", name, f"--peer-urls={peer}").returncode == 0,
+            lambda: self.etcdctl(alive, "member", "add", name, f"--peer-urls={peer}").returncode == 0,
             timeout=15,
             interval=0.5,
         )
@@ -599,6 +635,27 @@ class Lab:
             with suppress(OSError):
                 if Path(f"/proc/{pid}/comm").read_text().strip() == "sshd":
                     kill_pid(pid, grace=1)
+
+    @contextmanager
+    def node_without(self, name: str, *programs: str, ceph_conf: bool = False) -> Iterator[None]:
+        """SSH sessions on ``name`` find none of ``programs`` (e.g. etcdctl) and, with ``ceph_conf``, no
+        ceph.conf, as on a node that runs them only in containers; its daemons keep theirs."""
+        paths = [shutil.which(p) or p for p in programs] + ([str(self.ceph_conf)] if ceph_conf else [])
+        self._restart_sshd(name, tuple(paths))
+        try:
+            yield
+        finally:
+            with self._restoring(f"what {name}'s sessions see"):
+                self._restart_sshd(name, ())
+
+    def _restart_sshd(self, name: str, hidden: tuple[str, ...]) -> None:
+        daemon = self.daemons[f"sshd-{name}"]
+        daemon.stop()
+        self._end_ssh_sessions(name)
+        self.hidden[name] = hidden
+        daemon.argv = self.sshd_argv(name)
+        daemon.start()
+        wait_until(f"sshd on {name} listening again", lambda: self.sshd_listening(name), timeout=10)
 
     @contextmanager
     def forwarding_off(self, name: str) -> Iterator[None]:

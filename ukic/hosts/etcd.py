@@ -1,7 +1,10 @@
-"""etcd membership: parse `etcdctl member list -w json` and `endpoint health -w json`, find stale members.
+"""etcd membership: parse `etcdctl member list -w json` and `endpoint health -w json`, find stale and down members.
 
 The manual's re-join trouble: a control-plane node that is wiped and joins again cannot start
-etcd while its old member is still listed; the remedy is `etcdctl member remove <ID>`.
+etcd while its old member is still listed; the remedy is to remove that member. Removing a
+member is only right for a member that no current control-plane node stands behind (or that
+never started): a member of a current control-plane node that does not answer is *down* and
+must be looked at before anyone removes it (removing a live node's member breaks its etcd).
 Member IDs are shown in hex, as etcdctl's table output and `member remove` use them.
 """
 
@@ -11,7 +14,18 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-REMEDY = "remove it with `etcdctl member remove {id}` (manual: fixing a control-plane re-join)"
+#: The manual's commands ("How to fix etcd does not start when rejoining a kubernetes cluster as a control plane"),
+#: run through a working etcd pod (kubeadm names it etcd-<node>).
+ETCDCTL = (
+    "kubectl exec -n kube-system -ti {pod} -- etcdctl --endpoints '[::1]:2379' "
+    "--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt "
+    "--key /etc/kubernetes/pki/etcd/server.key member remove {id}"
+)
+STALE = "stale — remove it: `" + ETCDCTL + "`"
+DOWN = (
+    "down — check before removing: its node is a current control-plane node "
+    "(`kubectl -n kube-system get pods -l component=etcd,tier=control-plane`, then that pod's logs)"
+)
 
 
 @dataclass(frozen=True)
@@ -101,9 +115,15 @@ def client_endpoints(members: Iterable[EtcdMember]) -> list[str]:
 
 
 def membership_problems(
-    members: Sequence[EtcdMember], control_plane: Sequence[str], health: Mapping[str, EndpointHealth]
+    members: Sequence[EtcdMember],
+    control_plane: Sequence[str],
+    health: Mapping[str, EndpointHealth],
+    etcd_pod: str = "ETCDPODNAME",
 ) -> list[str]:
-    """What makes the membership differ from "exactly the control-plane nodes, all started and answering"."""
+    """What makes the membership differ from "exactly the control-plane nodes, all started and answering".
+
+    ``etcd_pod`` is the working etcd pod the manual's remove command runs in (the one that answered).
+    """
     problems = []
     names = {m.name for m in members if m.name}
     for node in control_plane:
@@ -111,18 +131,15 @@ def membership_problems(
             problems.append(f"control-plane node {node} is not an etcd member")
     wanted = set(control_plane)
     for member in members:
-        remedy = REMEDY.format(id=member.id_hex)
+        stale = STALE.format(pod=etcd_pod, id=member.id_hex)
         if not member.started:
-            problems.append(f"{member.describe()} was added but never started (no name or client URLs): {remedy}")
+            problems.append(f"{member.describe()} was added but never started (no name or client URLs): {stale}")
             continue
         if member.name not in wanted:
-            problems.append(f"{member.describe()} is not a control-plane node: a stale member; {remedy}")
+            problems.append(f"{member.describe()} is not a current control-plane node: {stale}")
             continue
         answers = [health[url] for url in member.client_urls if url in health]
         if not any(h.healthy for h in answers):
             why = next((h.error for h in answers if h.error), "no answer")
-            problems.append(
-                f"{member.describe()} does not answer on {', '.join(member.client_urls)} ({why}): "
-                f"a stale member, e.g. of a node wiped for re-join; {remedy}"
-            )
+            problems.append(f"{member.describe()} does not answer on {', '.join(member.client_urls)} ({why}): {DOWN}")
     return problems

@@ -69,7 +69,14 @@ OPTIONS: tuple[_Option, ...] = (
         "--ceph-host",
         "ukic_ceph_host",
         "NAME|URL",
-        "node, router or host URL to run `ceph` on (default: the control-plane nodes)",
+        "node, router or host URL to run `ceph` on (default: the control-plane nodes, then the monitors' nodes)",
+    ),
+    _Option(
+        "--ceph-admin-socket",
+        "ukic_ceph_admin_socket",
+        "PATH",
+        "a monitor's admin socket inside its container, used where a host has no ceph.conf "
+        "(default /run/ceph/ceph-mon.{mon}.asok, as Rook mounts it; {mon} is the monitor's id)",
     ),
     _Option("--birdc-socket", "ukic_birdc_socket", "PATH", "BIRD control socket on the routers ({router} allowed)"),
 )
@@ -121,7 +128,11 @@ def spec_from_values(get: Callable[[str], Any]) -> HostsSpec | None:
         "admin_conf": values["ukic_admin_conf"],
         "birdc_socket": values["ukic_birdc_socket"],
         "etcd": {"endpoint": values["ukic_etcd_endpoint"], "pki": values["ukic_etcd_pki"]},
-        "ceph": {"conf": values["ukic_ceph_conf"], "host": values["ukic_ceph_host"]},
+        "ceph": {
+            "conf": values["ukic_ceph_conf"],
+            "host": values["ukic_ceph_host"],
+            "admin_socket": values["ukic_ceph_admin_socket"],
+        },
     }
     from pydantic import ValidationError
 
@@ -167,6 +178,7 @@ _FLAG_OF = {
     "etcd.pki": "--etcd-pki",
     "ceph.conf": "--ceph-conf",
     "ceph.host": "--ceph-host",
+    "ceph.admin_socket": "--ceph-admin-socket",
 }
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ukic.hosts import bird, ceph, etcd
+from ukic.hosts import bird, ceph, cri, etcd
 from ukic.hosts.pool import HostPool, Output, RemoteHost
 from ukic.outcome import Unverifiable
 
@@ -34,10 +34,28 @@ class EtcdMembership:
     host: RemoteHost
     members: list[etcd.EtcdMember]
     health: dict[str, etcd.EndpointHealth]
+    via: str = "etcdctl on the node"
+
+    @property
+    def etcd_pod(self) -> str:
+        """kubeadm's static etcd pod of the node that answered, where the manual's commands run."""
+        return f"{ETCD_POD_PREFIX}{self.host.name}"
+
+
+#: kubeadm's stacked etcd: static pod `etcd-<node>` in kube-system, container `etcd`
+#: (cmd/kubeadm/app/constants: Etcd = "etcd"; the manual lists them with component=etcd,tier=control-plane).
+ETCD_POD_PREFIX = "etcd-"
+ETCD_NAMESPACE = "kube-system"
+ETCD_CONTAINER = "etcd"
 
 
 def etcdctl(pool: HostPool, node: str, *args: str) -> list[str]:
-    """etcdctl with the node's certificates, as the manual runs it (kubeadm's server pair)."""
+    """etcdctl with the node's certificates, as the manual runs it (kubeadm's server pair).
+
+    The same paths hold inside kubeadm's etcd container: its static pod mounts the host's
+    /etc/kubernetes/pki/etcd at the same place (the manual's `kubectl exec ETCDPODNAME -- etcdctl
+    --cacert /etc/kubernetes/pki/etcd/ca.crt ...` relies on it).
+    """
     access = pool.spec.etcd
     pki = pool.spec.node_path(access.pki, node)
     return [
@@ -52,27 +70,42 @@ def etcdctl(pool: HostPool, node: str, *args: str) -> list[str]:
     ]
 
 
+def etcd_runner(host: RemoteHost) -> tuple[Callable[[list[str]], list[str]], str]:
+    """How etcdctl runs on this node: its own, else inside its etcd container (crictl exec)."""
+    if cri.has_command(host, "etcdctl"):
+        return list, "etcdctl on the node"
+    try:
+        container = cri.find_container(host, ETCD_NAMESPACE, ETCD_CONTAINER)
+    except Unverifiable as gap:
+        why = str(gap).removeprefix(f"{host.label}: ")
+        raise Unverifiable(f"{host.label}: no etcdctl on the node, and no etcd container to run it in: {why}") from None
+    return container.argv, f"etcdctl in {container.describe()}"
+
+
 def etcd_membership(pool: HostPool, control_plane: Sequence[str]) -> EtcdMembership:
     """Ask the control-plane nodes in turn until one's etcd answers the member list."""
     attempts: list[str] = []
     for node in control_plane:
         try:
             host = pool.node(node)
-            listed = host.run(etcdctl(pool, node, "member", "list", "-w", "json"))
+            inside, via = etcd_runner(host)
+            listed = host.run(inside(etcdctl(pool, node, "member", "list", "-w", "json")))
             if listed.rc != 0:
-                attempts.append(f"{host.label}: etcdctl member list: {listed.last_error_line()}")
+                attempts.append(f"{host.label}: {via}: member list: {listed.last_error_line()}")
                 continue
             members = _parsed(host, "etcdctl member list", etcd.parse_member_list, listed)
             endpoints = etcd.client_endpoints(members)
             health: dict[str, etcd.EndpointHealth] = {}
             if endpoints:
                 probed = host.run(
-                    etcdctl(pool, node, "endpoint", "health", f"--endpoints={','.join(endpoints)}", "-w", "json")
+                    inside(
+                        etcdctl(pool, node, "endpoint", "health", f"--endpoints={','.join(endpoints)}", "-w", "json")
+                    )
                 )
                 if not probed.stdout.strip():
-                    raise Unverifiable(f"{host.label}: etcdctl endpoint health: {probed.last_error_line()}")
+                    raise Unverifiable(f"{host.label}: {via}: endpoint health: {probed.last_error_line()}")
                 health = _parsed(host, "etcdctl endpoint health", etcd.parse_endpoint_health, probed)
-            return EtcdMembership(host, members, health)
+            return EtcdMembership(host, members, health, via)
         except Unverifiable as gap:
             attempts.append(str(gap))
     if not attempts:
@@ -98,8 +131,33 @@ def file_present(host: RemoteHost, path: str) -> bool:
 
 
 # -- ceph ------------------------------------------------------------------------------------------
+#: ceph's own default configuration file (`/etc/ceph/$cluster.conf`, cluster "ceph").
+DEFAULT_CEPH_CONF = "/etc/ceph/ceph.conf"
+#: Rook's monitor container (rook v1.7 pkg/operator/ceph/cluster/mon/spec.go: container "mon").
+MON_CONTAINER = "mon"
+
+
+@dataclass(frozen=True)
+class MonitorPod:
+    """A Rook monitor pod as the API shows it: where it runs and which monitor it is."""
+
+    namespace: str
+    name: str
+    node: str
+    mon: str  # the monitor's id, Rook's `mon` label (a, b, c, ...)
+
+
+@dataclass(frozen=True)
+class CephView:
+    """The quorum as read on one host, and how."""
+
+    host: RemoteHost
+    status: ceph.QuorumStatus
+    via: str
+
+
 def ceph_hosts(pool: HostPool, control_plane: Sequence[str]) -> list[Callable[[], RemoteHost]]:
-    """Where to run `ceph`: the one host the spec names, else the control-plane nodes in turn."""
+    """Where to run `ceph`: the one host the spec names, else the given nodes in turn."""
     chosen = pool.spec.ceph.host
     if chosen is None:
         return [lambda node=node: pool.node(node) for node in control_plane]
@@ -110,23 +168,56 @@ def ceph_hosts(pool: HostPool, control_plane: Sequence[str]) -> list[Callable[[]
     return [lambda: pool.node(chosen)]
 
 
-def ceph_quorum(pool: HostPool, control_plane: Sequence[str]) -> tuple[RemoteHost, ceph.QuorumStatus]:
-    conf = pool.spec.ceph.conf
-    argv = ["ceph", *(["--conf", conf] if conf else []), "--connect-timeout", "10", "quorum_status", "-f", "json"]
+def ceph_quorum(pool: HostPool, nodes: Sequence[str], monitors: Sequence[MonitorPod] = ()) -> CephView:
+    """The quorum from the first host that can say: `ceph quorum_status` where the host has a ceph.conf,
+    else the admin socket of a monitor running on it (inside its container, through crictl).
+
+    A monitor outside the quorum only knows its own state; the next one is asked, and its view is
+    used only when no monitor in the quorum answers.
+    """
+    access = pool.spec.ceph
+    conf = access.conf or DEFAULT_CEPH_CONF
+    argv = ["ceph", *(["--conf", access.conf] if access.conf else []), "--connect-timeout", "10"]
     attempts: list[str] = []
-    for reach in ceph_hosts(pool, control_plane):
+    outside: CephView | None = None
+    for reach in ceph_hosts(pool, nodes):
         try:
             host = reach()
-            out = host.run(argv)
-            if out.rc != 0:
-                attempts.append(f"{host.label}: ceph quorum_status: {out.last_error_line()}")
+            if file_present(host, conf):
+                out = host.run([*argv, "quorum_status", "-f", "json"])
+                if out.rc != 0:
+                    attempts.append(f"{host.label}: ceph quorum_status: {out.last_error_line()}")
+                    continue
+                status = _parsed(host, "ceph quorum_status", ceph.parse_quorum_status, out)
+                return CephView(host, status, f"ceph quorum_status with {conf}")
+            here = [m for m in monitors if m.node == host.name]
+            if not here:
+                attempts.append(f"{host.label}: no {conf} and no monitor runs on it")
                 continue
-            return host, _parsed(host, "ceph quorum_status", ceph.parse_quorum_status, out)
+            for mon in here:
+                view = _monitor_view(pool, host, mon)
+                if view.status.current:
+                    return view
+                attempts.append(f"{host.label}: monitor {mon.mon} is {view.status.asked_state}, outside the quorum")
+                outside = outside or view
         except Unverifiable as gap:
             attempts.append(str(gap))
+    if outside is not None:
+        return outside
     if not attempts:
-        raise Unverifiable("no control-plane node to run `ceph` on (give --ceph-host)")
+        raise Unverifiable("no node to run `ceph` on (give --ceph-host)")
     raise Unverifiable("no host could read the Ceph quorum: " + "; ".join(attempts))
+
+
+def _monitor_view(pool: HostPool, host: RemoteHost, mon: MonitorPod) -> CephView:
+    """One monitor's `mon_status` through its admin socket, inside its container."""
+    container = cri.find_container(host, mon.namespace, MON_CONTAINER, mon.name)
+    socket = pool.spec.ceph.admin_socket.replace("{mon}", mon.mon)
+    out = host.run(container.argv(["ceph", "--admin-daemon", socket, "mon_status"]))
+    if out.rc != 0:
+        raise Unverifiable(f"{host.label}: monitor {mon.mon}: ceph --admin-daemon {socket}: {out.last_error_line()}")
+    status = _parsed(host, f"monitor {mon.mon}'s mon_status", ceph.parse_mon_status, out)
+    return CephView(host, status, f"monitor {mon.mon}'s admin socket in {container.describe()}")
 
 
 # -- routers ---------------------------------------------------------------------------------------

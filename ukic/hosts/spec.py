@@ -10,11 +10,12 @@ on a plain pytest run) or from a cluster's ``hosts:`` block in the inventory::
       ssh_config: ~/.ssh/config
       etcd: {endpoint: "https://[::1]:2379", pki: /etc/kubernetes/pki/etcd}
       admin_conf: /etc/kubernetes/admin.conf
-      ceph: {conf: /etc/ceph/ceph.conf, host: server63}
+      ceph: {conf: /etc/ceph/ceph.conf, host: server63, admin_socket: "/run/ceph/ceph-mon.{mon}.asok"}
       birdc_socket: /run/bird/bird.ctl
 
 Paths may say ``{node}`` (node paths) or ``{router}`` (router paths): it becomes the host's
-name, for sites (and the test lab) where each host keeps its files in its own folder.
+name, for sites (and the test lab) where each host keeps its files in its own folder. The
+monitor admin socket says ``{mon}``: the monitor's id.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ _URL = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<rest>.*)$")
 DEFAULT_ETCD_ENDPOINT = "https://[::1]:2379"  # as the manual's etcdctl commands
 DEFAULT_ETCD_PKI = "/etc/kubernetes/pki/etcd"  # kubeadm: ca.crt, server.crt, server.key
 DEFAULT_ADMIN_CONF = "/etc/kubernetes/admin.conf"  # "On the masters of each cluster ..."
+# Inside a Rook monitor's container: rook v1.7's liveness probe runs `ceph --admin-daemon
+# /run/ceph/ceph-mon.<id>.asok mon_status` (pkg/operator/ceph/config/livenessprobe.go).
+DEFAULT_MON_ADMIN_SOCKET = "/run/ceph/ceph-mon.{mon}.asok"
 
 NO_NODE_HOSTS = "no node hosts given: node checks need --host NAME=URL or --host-template"
 NO_ROUTERS = "no routers given: router checks need --router NAME=URL"
@@ -101,10 +105,17 @@ class EtcdAccess(_Strict):
 
 
 class CephAccess(_Strict):
-    """Where `ceph quorum_status` runs: a host that reaches the storage cluster."""
+    """Where `ceph quorum_status` runs: a host that reaches the storage cluster; where a host has no
+    ceph.conf, a monitor's admin socket inside its container."""
 
     conf: str | None = Field(None, description="ceph.conf on that host (default: ceph's own)")
     host: str | None = Field(None, description="a node or router name, or a host URL (default: control plane)")
+    admin_socket: str = Field(DEFAULT_MON_ADMIN_SOCKET, description="a monitor's admin socket; {mon} is its id")
+
+    @field_validator("admin_socket")
+    @classmethod
+    def _admin_socket(cls, value: str) -> str:
+        return _only_placeholder(value, "mon")
 
     @field_validator("host")
     @classmethod
