@@ -1,5 +1,5 @@
 """`python -m ukic` runs the command-line interface."""
 
-from ukic.cli import main
+from ukic.cli import run
 
-raise SystemExit(main())
+run()

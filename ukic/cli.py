@@ -14,9 +14,11 @@ import pkgutil
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 from ukic import __version__, commands, interrupts
 from ukic.errors import DEBUG_ENV, ExitCode, UkicError
+from ukic.heap import leave
 from ukic.redact import error_line, guarded_streams
 
 
@@ -98,5 +100,10 @@ def _silence_stdout() -> None:
         pass
 
 
+def run() -> NoReturn:
+    """The `ukic` program: main(), then leave without freeing every object one by one (ukic.heap)."""
+    leave(main())
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

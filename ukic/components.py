@@ -54,17 +54,36 @@ def expected_workloads(state: ClusterState, component: Component) -> list[Findin
         for ref in component.workloads
     ]
     for repository in component.images:
-        users = list(image_users(state, repository))
+        users = image_users(state, repository)
         findings.append(Finding(f"workload using image {repository}", users[0] if users else None))
     return findings
 
 
-def image_users(state: ClusterState, repository: str) -> Iterator[Obj]:
+def image_users(state: ClusterState, repository: str) -> list[Obj]:
     """Workloads (controllers first, then bare pods) whose containers use the image repository."""
+    return state.derived("image users", _index_image_users).get(repository, [])
+
+
+def _index_image_users(state: ClusterState) -> dict[str, list[Obj]]:
+    """Every workload under each name its images answer to: the repository and every shorter
+    suffix after a '/' (``quay.io/cephcsi/cephcsi`` also answers to ``cephcsi/cephcsi`` and
+    ``cephcsi``), so a lookup is the same test as kube.uses_image, done once for all workloads."""
+    index: dict[str, list[Obj]] = {}
     for key, kind in IMAGE_KEYS.items():
         for obj in state.list(key):
-            if kube.uses_image(obj, repository):
-                yield _with_kind(obj, kind)
+            names = {suffix for image in kube.images(obj) for suffix in _suffixes(kube.image_repository(image))}
+            if names:
+                typed = _with_kind(obj, kind)
+                for name in names:
+                    index.setdefault(name, []).append(typed)
+    return index
+
+
+def _suffixes(repository: str) -> Iterator[str]:
+    yield repository
+    for at, char in enumerate(repository):
+        if char == "/":
+            yield repository[at + 1 :]
 
 
 def leftovers(state: ClusterState, component: Component) -> list[str]:

@@ -131,12 +131,3 @@ def image_repository(image: str) -> str:
     image = image.split("@", 1)[0]
     last = image.rsplit("/", 1)[-1]
     return image[: -(len(last) - last.index(":"))] if ":" in last else image
-
-
-def uses_image(obj: Obj, repository: str) -> bool:
-    """True when a container image of the object is the repository (with or without a registry host)."""
-    for image in images(obj):
-        repo = image_repository(image)
-        if repo == repository or repo.endswith("/" + repository):
-            return True
-    return False

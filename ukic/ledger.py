@@ -33,8 +33,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from ukic import coverage
 from ukic.errors import UsageError
 from ukic.redact import file_text
@@ -136,6 +134,8 @@ def _add(
     scenarios: Iterable[tuple[str, str]] = (),
 ) -> None:
     path = Path(ledger_file)
+    from filelock import FileLock, Timeout  # imported when a run is recorded, not by every command
+
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT)
     try:

@@ -123,16 +123,40 @@ def _load_waivers(path: Path | None) -> Any:
     return load_waivers(path)
 
 
+#: pytest's built-in plugins a verify has no use for (reports, captures and rewriting are ukic's own business).
+UNUSED_BUILTIN_PLUGINS = (
+    "cacheprovider",
+    "terminal",
+    "logging",
+    "junitxml",
+    "stepwise",
+    "unraisableexception",
+    "threadexception",
+    "doctest",
+    "pastebin",
+    "legacypath",
+    "tmpdir",
+    "monkeypatch",
+    "recwarn",
+    "setuponly",
+    "setupplan",
+    "unittest",
+    "debugging",
+    "faulthandler",
+    "subtests",
+    "warnings",
+)
+#: The only plugins a verify loads: pytest-bdd and ukic's own (no autoload of whatever else is installed).
+VERIFY_PLUGINS = ("pytest_bdd.plugin", "ukic.pytest_plugin")
+
+
 def _pytest_args(request: VerifyRequest) -> list[str]:
     args = [
         str(paths.features_dir() / BINDING_MODULE),
-        "-p", "no:cacheprovider",
-        "-p", "no:terminal",
-        "-p", "no:logging",
-        "-p", "no:junitxml",
-        "-p", "no:stepwise",
-        "-p", "no:unraisableexception",
-        "-p", "no:threadexception",
+        "--disable-plugin-autoload",
+        *(arg for name in VERIFY_PLUGINS for arg in ("-p", name)),
+        *(arg for name in UNUSED_BUILTIN_PLUGINS for arg in ("-p", f"no:{name}")),
+        "--assert=plain",  # steps raise ukic's own exceptions; nothing to rewrite
         "-o", "addopts=",
         "-o", "testpaths=",
         "--rootdir", str(paths.features_dir()),
