@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ukic import __version__, paths
 from ukic.cluster_table import facts_from_state
 from ukic.errors import UkicError, UsageError
+from ukic.resources import AREA_READS
 from ukic.result import RunResult
 from ukic.run_context import UkicRun
 from ukic.sources.base import Source
@@ -95,6 +96,8 @@ def verify(request: VerifyRequest) -> RunResult:
         hosts=request.hosts,
         inventory_entry=request.inventory_entry,
     )
+    # A live cluster answers while pytest starts: discovery always, and every list when all scenarios run.
+    request.source.start_prefetch(() if request.marker else {k for keys in AREA_READS.values() for k in keys})
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     code = pytest.main(_pytest_args(request), plugins=[_Provider(run)])

@@ -2,7 +2,8 @@
 
 It speaks enough of the real API for ukic and for the official kubernetes client:
 ``/version`` with every field, discovery (``/api``, ``/api/v1``, ``/apis``, ``/apis/<g>``,
-``/apis/<g>/<v>``, with or without a trailing slash), LIST and GET of core and custom
+``/apis/<g>/<v>``, with or without a trailing slash; ``/api`` and ``/apis`` also aggregated,
+``apidiscovery.k8s.io`` v2 and v2beta1, when the Accept header asks for it), LIST and GET of core and custom
 resources (cluster-wide and per namespace) with label and field selectors and
 ``limit``/``continue`` paging, metadata-only lists (PartialObjectMetadataList), bearer
 tokens, optional TLS, optional RBAC enforcement from ClusterRole rules, added latency and
@@ -44,6 +45,7 @@ DECOY_GROUPS = {
     "coordination.k8s.io": ("v1", (("leases", True, "Lease"),)),
 }
 PARTIAL = "as=PartialObjectMetadataList"
+AGGREGATED_MEDIA = re.compile(r"g=apidiscovery\.k8s\.io;\s*v=(\w+);\s*as=APIGroupDiscoveryList")
 LIST_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
 
 
@@ -101,7 +103,10 @@ class FakeKubeAPI:
         latency: float = 0.0,
         token: str | None = "fake-token",
         user: str = "fake-admin",
+        aggregated_discovery: Iterable[str] = ("v2", "v2beta1"),
     ) -> None:
+        """``aggregated_discovery``: the apidiscovery.k8s.io versions served at /api and /apis
+        (Kubernetes 1.26+); empty for an older server, which answers the plain documents only."""
         self.objects: dict[str, list[dict[str, Any]]] = {
             key: [copy.deepcopy(o) for o in items] for key, items in (objects or {}).items()
         }
@@ -117,6 +122,8 @@ class FakeKubeAPI:
         self.requests: list[Recorded] = []
         self.faults: dict[str, Fault] = {}
         self.unserved_groups: set[str] = set()
+        self.stale_groups: set[str] = set()
+        self.aggregated_discovery = tuple(aggregated_discovery)
         self.rbac_rules: list[dict[str, Any]] | None = None
         self._record_lock = threading.Lock()
         self._fault_lock = threading.Lock()
@@ -179,6 +186,11 @@ class FakeKubeAPI:
     def unserve_group(self, group: str) -> None:
         self.unserved_groups.add(group)
 
+    def make_stale(self, group: str) -> None:
+        """The group's aggregated API server is down: its versions are marked Stale in aggregated
+        discovery, and its resource lists answer 503, as the real aggregator does."""
+        self.stale_groups.add(group)
+
     def fail(self, target: str, status: int = 500, times: int | None = 1, retry_after: str | None = None) -> None:
         """Answer ``status`` to the next ``times`` requests for a resource key or an exact path."""
         self.faults[target] = Fault("status", status=status, times=times, retry_after=retry_after)
@@ -224,6 +236,7 @@ class FakeKubeAPI:
             self.not_captured = set()
         self.faults.clear()
         self.unserved_groups.clear()
+        self.stale_groups.clear()
         self.rbac_rules = None
         self.latency = 0.0
         self.clear_log()
@@ -263,6 +276,10 @@ class FakeKubeAPI:
     def _answer(self, route: _Route, request: Request) -> Response:
         if route.kind == "version":
             return _json(self._version())
+        if route.kind in ("api", "apis"):
+            version = self._aggregated_version(request.headers.get("Accept", ""))
+            if version is not None:
+                return self._aggregated(route.kind, version)
         if route.kind == "api":
             port = self._server.port
             return _json(
@@ -279,6 +296,8 @@ class FakeKubeAPI:
         if route.kind == "group":
             return _json({"kind": "APIGroup", "apiVersion": "v1", **self._group_doc(route.group)})
         if route.kind == "resources":
+            if route.group in self.stale_groups:
+                return _status(503, "ServiceUnavailable", "the server is currently unable to handle the request")
             return _json(self._resource_list(route.group, route.version))
         if route.kind == "list":
             return self._list(route, request)
@@ -391,6 +410,56 @@ class FakeKubeAPI:
             resources.append(entry)
         group_version = f"{group}/{version}" if group else version
         return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": resources}
+
+    def _aggregated_version(self, accept: str) -> str | None:
+        """The apidiscovery version to answer in: the first the client accepts that is served."""
+        for media in accept.split(","):
+            found = AGGREGATED_MEDIA.search(media)
+            if found and found.group(1) in self.aggregated_discovery:
+                return found.group(1)
+        return None
+
+    def _aggregated(self, root: str, version: str) -> Response:
+        """An APIGroupDiscoveryList: every group (the core group alone at /api), version and resource."""
+        items = []
+        for group in [""] if root == "api" else self._groups():
+            versions = []
+            for served in ["v1"] if group == "" else self._group_versions(group):
+                if group in self.stale_groups:
+                    versions.append({"version": served, "freshness": "Stale"})
+                    continue
+                resources: list[dict[str, Any]] = []
+                for entry in self._resource_list(group, served)["resources"]:
+                    parent, _, sub = entry["name"].partition("/")
+                    gvk = {"group": group, "version": served, "kind": entry["kind"]}
+                    if sub:
+                        for owner in (r for r in resources if r["resource"] == parent):
+                            owner.setdefault("subresources", []).append(
+                                {"subresource": sub, "responseKind": gvk, "verbs": entry["verbs"]}
+                            )
+                        continue
+                    resources.append(
+                        {
+                            "resource": entry["name"],
+                            "responseKind": gvk,
+                            "scope": "Namespaced" if entry["namespaced"] else "Cluster",
+                            "singularResource": entry["singularName"],
+                            "verbs": entry["verbs"],
+                        }
+                    )
+                versions.append({"version": served, "resources": resources, "freshness": "Current"})
+            metadata: dict[str, Any] = {"creationTimestamp": None}
+            if group:
+                metadata["name"] = group
+            items.append({"metadata": metadata, "versions": versions})
+        body = {
+            "kind": "APIGroupDiscoveryList",
+            "apiVersion": f"apidiscovery.k8s.io/{version}",
+            "metadata": {},
+            "items": items,
+        }
+        media = f"application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList"
+        return Response(json.dumps(body), 200, content_type=media)
 
     def _version(self) -> dict[str, str]:
         numbers = re.match(r"v(\d+)\.(\d+)", self.server_version)

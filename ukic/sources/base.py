@@ -70,5 +70,9 @@ class Source(ABC):
                 results[key] = gap
         return results
 
+    def start_prefetch(self, keys: Iterable[str]) -> None:  # noqa: B027 - only a live source gains by it
+        """Begin fetching ``keys`` in the background (e.g. while pytest starts); a later prefetch or
+        list waits for what is under way instead of asking again."""
+
     def close(self) -> None:  # noqa: B027 - most sources hold nothing to release
         """Release connections or files."""

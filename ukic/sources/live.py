@@ -10,6 +10,7 @@ and stripped again whatever comes back.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ukic.errors import SourceError
+from ukic.heap import collector_paused
 from ukic.kubeapi.credentials import EXEC_TIMEOUT
 from ukic.kubeapi.discovery import Discovery, GroupUnavailable, Served
 from ukic.kubeapi.http import ApiClient, ApiStatusError, RetryPolicy
@@ -39,11 +41,12 @@ class LiveSource(Source):
         connect_timeout: float = 5,
         read_timeout: float = 30,
         retries: int = 3,
-        concurrency: int = 8,
+        concurrency: int = len(CATALOG),
         project: bool = True,
         exec_timeout: float = EXEC_TIMEOUT,
     ) -> None:
-        """``project``: keep only the fields checks read of bulky objects (ukic.projection), page by page;
+        """``concurrency``: requests in flight at once; by default every catalogued list goes out in
+        one wave. ``project``: keep only the fields checks read of bulky objects (ukic.projection), page by page;
         `ukic capture` turns it off to write objects as the API returns them."""
         self._project = project
         self._target = load_target(kubeconfig, context, exec_timeout=exec_timeout)
@@ -107,7 +110,8 @@ class LiveSource(Source):
         for key in wanted:
             lookup(key)
         results: dict[str, list[Obj] | ResourceUnavailable] = {}
-        pool = ThreadPoolExecutor(max_workers=self._concurrency, thread_name_prefix="ukic-list")
+        workers = max(1, min(self._concurrency, len(wanted) + 1))
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ukic-list")
         try:
             version = pool.submit(self._server_version)  # alongside discovery, not after it
             self._discovery.run()
@@ -121,6 +125,15 @@ class LiveSource(Source):
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
         return results
+
+    def start_prefetch(self, keys: Iterable[str]) -> None:
+        wanted = list(keys)
+        threading.Thread(target=self._prefetch_quietly, args=(wanted,), name="ukic-early-fetch", daemon=True).start()
+
+    def _prefetch_quietly(self, keys: list[str]) -> None:
+        """A head start only: whatever goes wrong is met again (and reported) by the real prefetch."""
+        with contextlib.suppress(Exception), collector_paused():
+            self.prefetch(keys)
 
     def close(self) -> None:
         self._client.close()
