@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,26 @@ def write_snapshot(folder: Path, resources: dict[str, list[dict[str, Any]]], nam
         (folder / f"{key}.yaml").write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": items}))
     (folder / "cluster.yaml").write_text(yaml.safe_dump({"name": name}))
     return folder
+
+
+def kubectl_json(doc: Any) -> bytes:
+    """How `kubectl get -A -o json` lays a List out: four-space indentation."""
+    return (json.dumps(doc, indent=4, ensure_ascii=False) + "\n").encode()
+
+
+def as_json_snapshot(sample: Path, target: Path) -> Path:
+    """The snapshot with every file written as kubectl's JSON instead of YAML (cluster.yaml stays)."""
+    from ukic.yamlio import load_text
+
+    target.mkdir(parents=True)
+    for file in sample.iterdir():
+        with file.open("rb") as handle:
+            doc = load_text(handle, file.name)
+        if file.stem == "cluster":
+            (target / file.name).write_bytes(file.read_bytes())
+        else:
+            (target / f"{file.stem}.json").write_bytes(kubectl_json(doc))
+    return target
 
 
 def node(name: str, ip: str, *, control_plane: bool = False, tainted: bool = False, ready: bool = True) -> dict:

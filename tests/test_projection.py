@@ -1,9 +1,13 @@
-"""Reading Pods projected (as large snapshots need) changes no outcome and no reason on any sample."""
+"""Reading Pods projected (as large snapshots need), from YAML or decoded straight from kubectl's JSON,
+changes no outcome and no reason on any sample."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from tests.snapshots import as_json_snapshot
 from ukic import paths
 from ukic.run import VerifyRequest, verify
 from ukic.sources.base import Obj
@@ -38,6 +42,18 @@ def test_projection_changes_nothing(sample: str, version: str, cluster_type: str
     projected = verify(VerifyRequest(SnapshotSource(folder), version, cluster_type))
     full = verify(VerifyRequest(_Unprojected(folder), version, cluster_type))
     assert [(s.id, s.outcome, s.reason) for s in projected.scenarios] == [
+        (s.id, s.outcome, s.reason) for s in full.scenarios
+    ]
+
+
+@pytest.mark.parametrize(("sample", "version", "cluster_type"), SAMPLES)
+def test_kubectl_json_decoded_into_shape_changes_nothing(
+    sample: str, version: str, cluster_type: str, tmp_path: Path
+) -> None:
+    folder = paths.samples_dir() / sample
+    typed = verify(VerifyRequest(SnapshotSource(as_json_snapshot(folder, tmp_path / sample)), version, cluster_type))
+    full = verify(VerifyRequest(_Unprojected(folder), version, cluster_type))
+    assert [(s.id, s.outcome, s.reason) for s in typed.scenarios] == [
         (s.id, s.outcome, s.reason) for s in full.scenarios
     ]
 

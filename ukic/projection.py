@@ -1,47 +1,90 @@
-"""What ukic keeps of the bulkiest objects while reading a snapshot, so large clusters fit in memory.
+"""What ukic keeps of the bulkiest objects while reading them, so large clusters fit in memory.
 
-A Pod carries far more than any check reads (env, volumes, probes, resources...). Keeping only
-the fields below as each Pod is parsed cuts memory several-fold on a 30,000-pod snapshot.
+A Pod carries far more than any check reads (env, volumes, probes, resources...). The shape below
+names what is kept; a JSON snapshot is decoded straight into it (msgspec skips everything else
+without building it), and an object that is already a dict (YAML, live pages) is reduced to it.
 Every field a step or fact reads must be listed here; tests/test_projection.py proves that
 verifying with and without projection gives the same result on every bundled sample.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
+
+import msgspec
 
 Obj = dict[str, Any]
 
-_METADATA_FIELDS = ("name", "namespace", "labels", "annotations")
-_CONTAINER_FIELDS = ("name", "image")
-_STATUS_FIELDS = ("phase", "hostIP", "podIP", "reason")
-_CONDITION_FIELDS = ("type", "status", "reason")
-_CONTAINER_STATUS_FIELDS = ("name", "ready", "state", "restartCount", "image")
+
+class _Metadata(TypedDict, total=False):
+    name: Any
+    namespace: Any
+    labels: Any
+    annotations: Any
 
 
-def _only(obj: Obj, fields: tuple[str, ...]) -> Obj:
-    return {k: obj[k] for k in fields if k in obj}
+class _Container(TypedDict, total=False):
+    name: Any
+    image: Any
 
 
-def slim_pod(pod: Obj) -> Obj:
+class _PodSpec(TypedDict, total=False):
+    nodeName: Any
+    hostNetwork: Any
+    containers: list[_Container] | None
+    initContainers: list[_Container] | None
+
+
+class _Condition(TypedDict, total=False):
+    type: Any
+    status: Any
+    reason: Any
+
+
+class _ContainerStatus(TypedDict, total=False):
+    name: Any
+    ready: Any
+    state: Any
+    restartCount: Any
+    image: Any
+
+
+class _PodStatus(TypedDict, total=False):
+    phase: Any
+    hostIP: Any
+    podIP: Any
+    reason: Any
+    conditions: list[_Condition] | None
+    containerStatuses: list[_ContainerStatus] | None
+    initContainerStatuses: list[_ContainerStatus] | None
+
+
+class Pod(TypedDict, total=False):
     """A Pod reduced to identity, placement, images and state."""
-    spec = pod.get("spec") or {}
-    status = pod.get("status") or {}
-    metadata = _only(pod.get("metadata") or {}, _METADATA_FIELDS)
-    slim_spec: Obj = _only(spec, ("nodeName", "hostNetwork"))
-    for field in ("containers", "initContainers"):
-        if field in spec:
-            slim_spec[field] = [_only(c, _CONTAINER_FIELDS) for c in spec[field] or []]
-    slim_status = _only(status, _STATUS_FIELDS)
-    if "conditions" in status:
-        slim_status["conditions"] = [_only(c, _CONDITION_FIELDS) for c in status["conditions"] or []]
-    for field in ("containerStatuses", "initContainerStatuses"):
-        if field in status:
-            slim_status[field] = [_only(c, _CONTAINER_STATUS_FIELDS) for c in status[field] or []]
-    kept = {**_only(pod, ("apiVersion", "kind")), "metadata": metadata, "spec": slim_spec, "status": slim_status}
-    return kept
+
+    apiVersion: Any
+    kind: Any
+    metadata: _Metadata | None
+    spec: _PodSpec | None
+    status: _PodStatus | None
 
 
-#: Resource key -> the function applied to each object as it is read.
-PROJECTIONS: dict[str, Callable[[Obj], Obj]] = {"pods": slim_pod}
+class Projection:
+    """Keeps the fields of ``shape`` (a TypedDict) of each object; ValueError names what does not fit."""
+
+    def __init__(self, shape: type) -> None:
+        self.shape = shape
+
+    def __call__(self, obj: Obj) -> Obj:
+        try:
+            return msgspec.convert(obj, self.shape)
+        except msgspec.ValidationError as exc:
+            raise ShapeError(f"not a {self.shape.__name__}: {exc}") from None
+
+
+class ShapeError(ValueError):
+    """An object's fields do not have the types a Kubernetes object of its kind has (e.g. a list that is a string)."""
+
+
+#: Resource key -> what is kept of each object as it is read.
+PROJECTIONS: dict[str, Projection] = {"pods": Projection(Pod)}

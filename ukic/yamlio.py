@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from sys import intern
 from typing import Any, BinaryIO
@@ -22,6 +22,8 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 
 from ukic.errors import UsageError
+from ukic.jsonlist import NotLaidOut, read_list
+from ukic.projection import Projection
 
 try:  # libyaml is several times faster than the pure-Python parser and emitter
     from yaml import CSafeDumper as SafeDumper
@@ -34,10 +36,7 @@ class ParseError(ValueError):
     """A document could not be parsed; the message names the file and, where known, the line."""
 
 
-Item = dict[str, Any]
-
-
-def load_text(text: str | bytes | BinaryIO, name: str, keep: Callable[[Item], Item] | None = None) -> Any:
+def load_text(text: str | bytes | BinaryIO, name: str, keep: Projection | None = None) -> Any:
     """Parse one YAML or JSON document (JSON by file name, else YAML) from text or an open binary file.
 
     ``keep``, when given, is applied to each item of a kubectl List as soon as it is built,
@@ -45,6 +44,11 @@ def load_text(text: str | bytes | BinaryIO, name: str, keep: Callable[[Item], It
     """
     try:
         if name.endswith(".json"):
+            if hasattr(text, "read"):
+                try:  # a large List in pieces, each item decoded straight into what is kept of it
+                    return read_list(text, keep.shape if keep is not None else Any)  # type: ignore[arg-type]
+                except NotLaidOut:
+                    text.seek(0)  # type: ignore[union-attr]
             doc = json.load(text) if hasattr(text, "read") else json.loads(text)  # type: ignore[arg-type]
             if keep is not None and isinstance(doc, dict) and isinstance(doc.get("items"), list):
                 doc["items"] = [keep(i) if isinstance(i, dict) else i for i in doc["items"]]
@@ -77,7 +81,7 @@ class _Unusual(Exception):
     """Anchors, aliases, tags, merge or complex keys: left to PyYAML's full constructor."""
 
 
-def _load_yaml(text: str | bytes | BinaryIO, keep: Callable[[Item], Item] | None) -> Any:
+def _load_yaml(text: str | bytes | BinaryIO, keep: Projection | None) -> Any:
     """One YAML document, built straight from libyaml's events (several times faster than PyYAML's
     constructor for the plain YAML kubectl writes); anything unusual takes PyYAML's own path."""
     loader = SafeLoader(text)
@@ -112,7 +116,7 @@ def _scalar(loader: Any, event: ScalarEvent) -> Any:
     return loader.construct_object(ScalarNode(loader.resolve(ScalarNode, value, (True, False)), value))
 
 
-def _from_events(loader: Any, keep: Callable[[Item], Item] | None) -> Any:
+def _from_events(loader: Any, keep: Projection | None) -> Any:
     stack: list[Any] = []  # open containers, outermost first
     keys: list[Any] = []  # per open mapping: the key awaiting its value, or _EXPECT_KEY
     root: Any = None

@@ -24,7 +24,7 @@ from ukic.kubeapi.discovery import Discovery, GroupUnavailable, Served
 from ukic.kubeapi.http import ApiClient, ApiStatusError, RetryPolicy
 from ukic.kubeapi.kubeconfig import load_target
 from ukic.kubeapi.paging import list_all
-from ukic.projection import PROJECTIONS
+from ukic.projection import PROJECTIONS, ShapeError
 from ukic.redact import strip_secret_payload
 from ukic.resources import CATALOG, Resource, lookup
 from ukic.sources.base import Obj, ResourceUnavailable, Source, SourceInfo
@@ -170,6 +170,8 @@ class LiveSource(Source):
 
         try:
             return list_all(self._client, served.list_path, metadata_only=resource.metadata_only, each=each)
+        except ShapeError as exc:
+            raise ResourceUnavailable(resource.key, f"malformed answer from {where}: an item is {exc}") from None
         except ApiStatusError as exc:
             if exc.status == 404:
                 return []

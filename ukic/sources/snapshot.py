@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from ukic.errors import SourceError, UsageError
-from ukic.projection import PROJECTIONS
+from ukic.projection import PROJECTIONS, Projection, ShapeError
 from ukic.redact import strip_secret_payload
 from ukic.resources import BY_KEY
 from ukic.sources.base import Obj, ResourceUnavailable, Source, SourceInfo
@@ -70,7 +70,10 @@ class SnapshotSource(Source):
         name = self._files.get(key)
         if name is None:
             raise ResourceUnavailable(key, f"not captured in snapshot {self.path} (no {key}.yaml)")
-        doc = self._parse(name, PROJECTIONS.get(key))
+        try:
+            doc = self._parse(name, PROJECTIONS.get(key))
+        except ShapeError as exc:  # one malformed object: this resource cannot be read, the others can
+            raise ResourceUnavailable(key, f"snapshot file {self._where(name)}: an item is {exc}") from None
         items = _items_of(doc, self._where(name))
         if key == "secrets":
             items = [strip_secret_payload(item) for item in items]
@@ -79,7 +82,7 @@ class SnapshotSource(Source):
     def _where(self, name: str) -> str:
         return f"{self.path}/{name}" if self.path.is_dir() else f"{self.path}:{name}"
 
-    def _parse(self, name: str, keep: Callable[[Obj], Obj] | None = None) -> object:
+    def _parse(self, name: str, keep: Projection | None = None) -> object:
         try:
             with self._open(name) as handle:  # streamed: a large file is never held whole as text
                 return load_text(handle, self._where(name), keep)

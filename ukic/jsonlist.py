@@ -1,0 +1,81 @@
+"""A kubectl JSON List read piece by piece, each item decoded straight into the shape kept of it.
+
+`kubectl get -A -o json` (and ukic's own JSON writer) lay a List out with four-space indentation:
+every item opens on a line of eight spaces and ``{`` and closes on one of eight spaces and ``}``.
+JSON strings hold no raw line breaks, so such a line can only end an item. The file is read in
+pieces cut after those lines and each piece is decoded by msgspec, so a 3 GB pods.json is never
+held whole, and fields nobody reads are never built. A piece that does not decode (another layout
+that happens to look alike, or a broken file) gives up, and the caller reads the file whole.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, BinaryIO
+
+import msgspec
+
+PIECE = 8 << 20  # bytes read at a time
+HEADER_LIMIT = 64 << 10  # a List's members before its items take far less
+HEADER = re.compile(rb'\A\{\n((?:    "[A-Za-z]+": [^\n]*,\n)*)    "items": \[\n(?=        \{\n)')
+ITEM_END = b"\n        },\n"  # an item that another follows
+LAST_ITEM_END = b"\n        }\n    ]"
+
+
+class NotLaidOut(Exception):
+    """The file is not a List laid out as kubectl writes it (or does not decode): read it whole."""
+
+
+def read_list(handle: BinaryIO, item_type: Any = Any) -> dict[str, Any]:
+    """The List document, its items decoded as ``item_type``; NotLaidOut when it cannot be read in pieces."""
+    first = b""
+    while True:  # the members before the items are a few short lines
+        more = handle.read(PIECE)
+        first += more
+        header = HEADER.match(first)
+        if header is not None or not more or len(first) > HEADER_LIMIT:
+            break
+    if header is None:
+        raise NotLaidOut
+    doc: dict[str, Any] = _members(header.group(1).rstrip(b",\n"))
+    items_type = list[item_type]  # type: ignore[valid-type]
+    decoder = msgspec.json.Decoder(items_type)
+    items: list[Any] = []
+    buffer = first[header.end() :]
+    while True:
+        cut = buffer.rfind(ITEM_END)
+        if cut >= 0:
+            items += _decode(decoder, buffer[: cut + len(ITEM_END) - 2])
+            buffer = buffer[cut + len(ITEM_END) :]
+        more = handle.read(PIECE)
+        if not more:
+            break
+        buffer += more
+    last = buffer.find(LAST_ITEM_END)
+    if last < 0:
+        raise NotLaidOut
+    items += _decode(decoder, buffer[: last + len(LAST_ITEM_END) - 6])
+    trailer = buffer[last + len(LAST_ITEM_END) :].strip()
+    if not trailer.startswith((b",", b"}")):
+        raise NotLaidOut
+    doc["items"] = items
+    doc.update(_members(trailer[1:].rstrip().removesuffix(b"}")))
+    return doc
+
+
+def _decode(decoder: msgspec.json.Decoder, items: bytes) -> list[Any]:
+    try:
+        return decoder.decode(b"[" + items + b"]")
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        raise NotLaidOut from None
+
+
+def _members(text: bytes) -> dict[str, Any]:
+    """Top-level members of the List besides its items (apiVersion, kind, metadata)."""
+    try:
+        members = msgspec.json.decode(b"{" + text + b"}")
+    except msgspec.DecodeError:
+        raise NotLaidOut from None
+    if not isinstance(members, dict):
+        raise NotLaidOut
+    return members
