@@ -3,12 +3,14 @@ Feature: Calico run by the tigera-operator
   The manual installs Calico with helm from the projectcalico/tigera-operator chart, which
   configures IPv6 by itself; our settings stay BGP on and no encapsulation.
 
+  @id:calico_operator.bgp-without-encapsulation
   Scenario: The tigera-operator runs Calico with BGP and without encapsulation
-    Given the profile installs Calico through the tigera-operator
+    Given the profile rule "install.calico" is "tigera-operator"
+    And the profile rule "network.overlay" is "false"
     Then the Installation "default" enables BGP
     And every IP pool of the Installation uses no encapsulation
 
-  @runtime
+  @runtime @id:calico_operator.installed-with-helm
   Scenario: The tigera-operator was installed with Helm
-    Given the profile installs Calico through the tigera-operator
+    Given the profile rule "install.calico" is "tigera-operator"
     Then the deployment "tigera-operator/tigera-operator" belongs to a Helm release

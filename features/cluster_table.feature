@@ -7,12 +7,12 @@ Feature: The manual's cluster table
   ArgoCD and Rook deployments exist. The v4 proxy cannot be seen from the cluster and is not
   compared. A cluster the table marks UNUSED should no longer answer.
 
-  @recommended
+  @recommended @id:cluster_table.declared-columns
   Scenario: The cluster shows the masters, argo and rook its table row declares
     Given the cluster's row in the inventory
     Then the masters, argo and rook it declares are what the cluster shows
 
-  @recommended
+  @recommended @id:cluster_table.unused-cluster-is-gone
   Scenario: A cluster the table marks UNUSED no longer answers
     Given the cluster's row in the inventory marks it UNUSED
     Then the cluster does not answer

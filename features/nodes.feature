@@ -13,20 +13,25 @@ Feature: What the nodes themselves show
   node that does not answer is down and must be looked at; only a member that no control-plane
   node stands behind, or that never started, is stale and removed with the manual's command.
 
+  @id:nodes.etcd-members
   Scenario: etcd's members are exactly the control-plane nodes, all started and answering
     Given etcd's member list, read on a control-plane node
     Then every control-plane node is an etcd member and no member is stale
 
+  @id:nodes.ipv6-forwarding
   Scenario: Every node forwards IPv6
-    Given every node of the cluster, reached over SSH
+    Given the profile rule "network.ip_family" is "IPv6"
+    And every node of the cluster, reached over SSH
     Then IPv6 forwarding is enabled on each of them
 
+  @id:nodes.admin-conf
   Scenario: The masters hold the cluster's admin.conf
     Given the control-plane nodes, reached over SSH
     Then each of them has the admin.conf
 
-  @ceph
+  @ceph @id:nodes.ceph-quorum
   Scenario: The storage monitors are in quorum, as many as the cluster type calls for
-    Given Ceph's quorum status, read on a host that reaches the storage cluster
+    Given the profile rule "cluster_type.storage_monitors"
+    And Ceph's quorum status, read on a host that reaches the storage cluster
     Then every monitor of the monmap is in quorum
     And there are as many monitors as the cluster type calls for

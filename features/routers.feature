@@ -7,16 +7,19 @@ Feature: What the upstream routers see
   when another node relays the announcement), and the service network announced. These
   checks run birdc on the routers over SSH; without routers they are not applicable.
 
+  @id:routers.sessions-with-every-node
   Scenario: Every router has an established BGP session with every node
     Given the BGP sessions and routes of every router
     Then each router has an Established session with every node
 
+  @id:routers.pod-blocks-via-own-node
   Scenario: Each pod block is reached through the node that hosts it
-    Given the BGP sessions and routes of every router
-    And the profile keeps the original next hop
+    Given the profile rule "bgp.keep_original_next_hop"
+    And the BGP sessions and routes of every router
     Then each node's pod block is routed via that node's own address, not via a node that relayed it
 
+  @id:routers.service-network-routed
   Scenario: The service network is announced to the routers
-    Given the BGP sessions and routes of every router
-    And the profile announces the service network
+    Given the profile rule "bgp.announce_service_network"
+    And the BGP sessions and routes of every router
     Then each router has a route for the service network, learned from the nodes

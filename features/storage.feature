@@ -5,37 +5,37 @@ Feature: Rook-Ceph persistent storage
   that need multi access (ReadWriteMany). Development clusters run 3 storage monitors,
   production clusters 5.
 
-  @runtime @ceph
+  @runtime @ceph @id:storage.rook-operator-running
   Scenario: The rook operator is running
     Given the Ceph cluster
     Then a rook operator pod is running
 
-  @ceph
+  @ceph @id:storage.mon-count
   Scenario: The Ceph cluster asks for the cluster type's number of monitors
-    Given the Ceph cluster
+    Given the profile rule "cluster_type.storage_monitors"
+    And the Ceph cluster
     Then its monitor count equals the cluster type's storage monitors
 
-  @runtime @ceph
+  @runtime @ceph @id:storage.mon-pods-running
   Scenario: All requested monitors are running
     Given the Ceph cluster
     Then as many monitor pods are running as its monitor count
 
-  @runtime @ceph
+  @runtime @ceph @id:storage.ceph-up
   Scenario: The Ceph cluster is up and reports its health
     Given the Ceph cluster
     Then it is ready and reports a health that is not HEALTH_ERR
 
-  @runtime @ceph @recommended
+  @runtime @ceph @recommended @id:storage.ceph-health-ok
   Scenario: Ceph reports HEALTH_OK
     Given the Ceph cluster
     Then it reports HEALTH_OK
 
-  @ceph
+  @ceph @id:storage.<purpose>-class
   Scenario Outline: A storage class serves <purpose> volumes
-    Given the profile's "<purpose>" storage class rule
+    Given the profile rule "storage.classes" names the <purpose> storage class
     Then a StorageClass uses that provisioner
 
-    Examples:
+    @from:storage.classes
+    Examples: one per storage class the profile names
       | purpose |
-      | rbd     |
-      | cephfs  |

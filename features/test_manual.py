@@ -1,7 +1,5 @@
 """Binds every feature file in this folder to the step library (registered by the ukic plugin)."""
 
-from pathlib import Path
+from ukic.binding import bind
 
-from pytest_bdd import scenarios
-
-scenarios(str(Path(__file__).resolve().parent))
+bind(globals())

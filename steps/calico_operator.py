@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_bdd import given, parsers, then
+from pytest_bdd import parsers, then
 
 from ukic import kube
-from ukic.outcome import CheckFailed, NotApplicable, fail_on
-from ukic.run_context import UkicRun
+from ukic.outcome import CheckFailed, fail_on
 from ukic.state import ClusterState
 
 INSTALLATIONS = "installations.operator.tigera.io"
-
-
-@given("the profile installs Calico through the tigera-operator")
-def calico_through_operator(ukic_run: UkicRun) -> None:
-    profile = ukic_run.selection.profile
-    if profile.install.calico != "tigera-operator":
-        raise NotApplicable(f"profile {profile.version} does not prescribe the tigera-operator for Calico")
 
 
 def _installation(cluster_state: ClusterState, name: str) -> dict[str, Any]:

@@ -1,11 +1,10 @@
-"""Steps shared by several features: the nodes, the kubeadm configuration, profile gates."""
+"""Steps shared by several features: the nodes and the kubeadm configuration."""
 
 from __future__ import annotations
 
-from pytest_bdd import given, parsers
+from pytest_bdd import given
 
-from ukic.outcome import CheckFailed, NotApplicable
-from ukic.run_context import UkicRun
+from ukic.outcome import CheckFailed
 from ukic.state import ClusterState, KubeadmConfig, NodeView
 
 
@@ -25,13 +24,3 @@ def the_kubeadm_config(cluster_state: ClusterState) -> KubeadmConfig:
             "no ClusterConfiguration in ConfigMap kube-system/kubeadm-config: the cluster was not set up with kubeadm"
         )
     return config
-
-
-@given(parsers.parse('the cluster type "{level}" control-plane separation'))
-def the_separation_level(ukic_run: UkicRun, level: str) -> None:
-    cluster_type = ukic_run.selection.cluster_type
-    if cluster_type.control_plane_separation != level:
-        raise NotApplicable(
-            f"{cluster_type.name} clusters have control-plane separation "
-            f"{cluster_type.control_plane_separation}, not {level}"
-        )

@@ -1,37 +1,13 @@
-"""The components a version requires, and those it retired."""
+"""The components a version requires, and those it retired (found as profiles/components.yaml describes them)."""
 
 from __future__ import annotations
 
-from pytest_bdd import given, parsers, then
+from pytest_bdd import then
 
 from ukic import components, kube
-from ukic.outcome import CheckFailed, NotApplicable, fail_on
+from ukic.outcome import fail_on
 from ukic.profiles.model import Component
-from ukic.run_context import UkicRun
 from ukic.state import ClusterState
-
-
-def _component(ukic_run: UkicRun, name: str) -> Component:
-    try:
-        return ukic_run.selection.components[name]
-    except KeyError:
-        raise CheckFailed(f"component {name!r} is not described in profiles/components.yaml") from None
-
-
-@given(parsers.parse('the profile requires the component "{name}"'), target_fixture="component")
-def required_component(ukic_run: UkicRun, name: str) -> Component:
-    profile = ukic_run.selection.profile
-    if name not in profile.components.require:
-        raise NotApplicable(f"profile {profile.version} does not require {name}")
-    return _component(ukic_run, name)
-
-
-@given(parsers.parse('the profile forbids the component "{name}"'), target_fixture="component")
-def forbidden_component(ukic_run: UkicRun, name: str) -> Component:
-    profile = ukic_run.selection.profile
-    if name not in profile.components.forbid:
-        raise NotApplicable(f"profile {profile.version} does not retire {name}")
-    return _component(ukic_run, name)
 
 
 @then("every workload of the component is running")

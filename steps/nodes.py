@@ -11,7 +11,7 @@ from ukic.hosts.pool import HostPool, RemoteHost
 from ukic.hosts.spec import NO_NODE_HOSTS
 from ukic.hosts.verdict import conclude, gather
 from ukic.outcome import NotApplicable, Unverifiable, fail_on
-from ukic.run_context import UkicRun
+from ukic.profiles.rules import Rules
 from ukic.state import ClusterState, NodeView
 
 NodeHosts = list[tuple[NodeView, RemoteHost | Unverifiable]]
@@ -100,6 +100,6 @@ def monitors_in_quorum(ceph_quorum: probes.CephView) -> None:
 
 
 @then("there are as many monitors as the cluster type calls for")
-def monitor_count(ceph_quorum: probes.CephView, ukic_run: UkicRun) -> None:
-    cluster_type = ukic_run.selection.cluster_type
-    fail_on(ceph.count_problems(ceph_quorum.status, cluster_type.storage_monitors, cluster_type.name))
+def monitor_count(ceph_quorum: probes.CephView, rules: Rules) -> None:
+    key = "cluster_type.storage_monitors"
+    fail_on(ceph.count_problems(ceph_quorum.status, rules[key], rules.owner(key)))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from pytest_bdd import given, parsers, then
+from pytest_bdd import parsers, then
 
 from ukic import install_method, kube
 from ukic.outcome import CheckFailed, fail_on
-from ukic.run_context import UkicRun
+from ukic.profiles.rules import Rules
 from ukic.state import ClusterState
 
 
@@ -27,19 +27,17 @@ TARGETS = {
 }
 
 
-class Rule(NamedTuple):
-    target: Target
-    method: str
+#: Which install rule each check reads, by the words of its step.
+CHECKS = {
+    "rook operator deployment was installed": "install.rook_operator",
+    "Ceph cluster was configured": "install.rook_cluster",
+}
 
 
-@given(parsers.parse('the profile\'s install method for "{rule}"'), target_fixture="install_rule")
-def the_install_rule(ukic_run: UkicRun, rule: str) -> Rule:
-    return Rule(TARGETS[rule], getattr(ukic_run.selection.profile.install, rule))
-
-
-@then(parsers.re("the (rook operator deployment was installed|Ceph cluster was configured) that way"))
-def installed_as_prescribed(cluster_state: ClusterState, install_rule: Rule) -> None:
-    target, want = install_rule
+@then(parsers.re("the (?P<what>rook operator deployment was installed|Ceph cluster was configured) that way"))
+def installed_as_prescribed(cluster_state: ClusterState, rules: Rules, what: str) -> None:
+    key = CHECKS[what]
+    target, want = TARGETS[key.split(".")[1]], rules[key]
     objects = [o for o in cluster_state.list(target.key) if target.name is None or kube.name_of(o) == target.name]
     if not objects:
         app = install_method.application_for_chart(cluster_state, target.chart)

@@ -7,8 +7,7 @@ from pytest_bdd import given, then
 from ukic.hosts import bird, probes
 from ukic.hosts.pool import HostPool, RemoteHost
 from ukic.hosts.verdict import conclude, gather
-from ukic.outcome import NotApplicable, Unverifiable
-from ukic.run_context import UkicRun
+from ukic.outcome import Unverifiable
 from ukic.state import ClusterState
 
 BGP_CONFIGURATIONS = "bgpconfigurations.crd.projectcalico.org"
@@ -50,18 +49,6 @@ def service_networks(cluster_state: ClusterState) -> list[str]:
 def router_views(host_pool: HostPool, router_hosts: list[RemoteHost]) -> RouterViews:
     answers, gaps = gather(host_pool, router_hosts, lambda host: probes.router_view(host_pool, host))
     return [view for _, view in answers], gaps
-
-
-@given("the profile keeps the original next hop")
-def profile_keeps_next_hop(ukic_run: UkicRun) -> None:
-    if not ukic_run.selection.profile.bgp.keep_original_next_hop:
-        raise NotApplicable(f"profile {ukic_run.selection.profile.version} does not keep the original next hop")
-
-
-@given("the profile announces the service network")
-def profile_announces_services(ukic_run: UkicRun) -> None:
-    if not ukic_run.selection.profile.bgp.announce_service_network:
-        raise NotApplicable(f"profile {ukic_run.selection.profile.version} does not announce the service network")
 
 
 @then("each router has an Established session with every node")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_bdd import given, parsers, then
+from pytest_bdd import given, then
 
 from ukic import kube
-from ukic.outcome import CheckFailed, NotApplicable, fail_on
+from ukic.outcome import CheckFailed, fail_on
 from ukic.profiles.model import StorageClassRule
-from ukic.run_context import UkicRun
+from ukic.profiles.rules import Rules
 from ukic.state import ClusterState
 
 CEPH_CLUSTERS = "cephclusters.ceph.rook.io"
@@ -41,13 +41,14 @@ def operator_running(cluster_state: ClusterState, ceph_cluster: dict[str, Any]) 
 
 
 @then("its monitor count equals the cluster type's storage monitors")
-def mon_count_matches_type(ukic_run: UkicRun, ceph_cluster: dict[str, Any]) -> None:
-    want = ukic_run.selection.cluster_type.storage_monitors
+def mon_count_matches_type(rules: Rules, ceph_cluster: dict[str, Any]) -> None:
+    key = "cluster_type.storage_monitors"
+    want = rules[key]
     have = _mon_count(ceph_cluster)
     if have != want:
         raise CheckFailed(
             f"{kube.ref(ceph_cluster, 'CephCluster')}: spec.mon.count is {have}; "
-            f"a {ukic_run.selection.cluster_type.name} cluster runs {want} storage monitors"
+            f"a {rules.owner(key)} cluster runs {want} storage monitors"
         )
 
 
@@ -88,14 +89,6 @@ def ceph_health_ok(ceph_cluster: dict[str, Any]) -> None:
     _, health = _ceph_status(ceph_cluster)
     if health != "HEALTH_OK":
         raise CheckFailed(f"{kube.ref(ceph_cluster, 'CephCluster')}: ceph health {health or 'unreported'}")
-
-
-@given(parsers.parse('the profile\'s "{purpose}" storage class rule'), target_fixture="storage_rule")
-def the_storage_rule(ukic_run: UkicRun, purpose: str) -> StorageClassRule:
-    for rule in ukic_run.selection.profile.storage.classes:
-        if rule.purpose == purpose:
-            return rule
-    raise NotApplicable(f"profile {ukic_run.selection.profile.version} names no {purpose} storage class")
 
 
 @then("a StorageClass uses that provisioner")

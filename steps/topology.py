@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytest_bdd import then
 
 from ukic.outcome import CheckFailed, fail_on
-from ukic.run_context import UkicRun
+from ukic.profiles.rules import Rules
 from ukic.state import NodeView
 
 
@@ -13,50 +13,42 @@ def _names(nodes: list[NodeView]) -> str:
     return ", ".join(n.name for n in nodes) or "none"
 
 
-def _at_least(what: str, have: list[NodeView], need: int, cluster_type: str, why: str = "minimum") -> str | None:
+def _at_least(what: str, have: list[NodeView], rules: Rules, key: str) -> str | None:
+    need = rules[key]
     if len(have) >= need:
         return None
-    return f"{what}: {len(have)} ({_names(have)}); a {cluster_type} cluster's {why} is {need}"
+    why = "recommendation" if key.startswith("cluster_type.recommended_") else "minimum"
+    return f"{what}: {len(have)} ({_names(have)}); a {rules.owner(key)} cluster's {why} is {need}"
 
 
 @then("there are at least as many nodes as the cluster type's minimum")
-def enough_nodes(ukic_run: UkicRun, nodes: list[NodeView]) -> None:
-    t = ukic_run.selection.cluster_type
-    fail_on(filter(None, [_at_least("nodes", nodes, t.min_nodes, t.name)]))
+def enough_nodes(rules: Rules, nodes: list[NodeView]) -> None:
+    fail_on(filter(None, [_at_least("nodes", nodes, rules, "cluster_type.min_nodes")]))
 
 
 @then("there are at least as many control-plane nodes as the cluster type's minimum")
-def enough_control_plane(ukic_run: UkicRun, nodes: list[NodeView]) -> None:
-    t = ukic_run.selection.cluster_type
+def enough_control_plane(rules: Rules, nodes: list[NodeView]) -> None:
     control_plane = [n for n in nodes if n.is_control_plane]
-    fail_on(filter(None, [_at_least("control-plane nodes", control_plane, t.min_control_plane, t.name)]))
+    fail_on(filter(None, [_at_least("control-plane nodes", control_plane, rules, "cluster_type.min_control_plane")]))
 
 
 @then("there are at least as many schedulable workers as the cluster type's minimum")
-def enough_workers(ukic_run: UkicRun, nodes: list[NodeView]) -> None:
-    t = ukic_run.selection.cluster_type
+def enough_workers(rules: Rules, nodes: list[NodeView]) -> None:
     workers = [n for n in nodes if n.schedulable]
-    fail_on(filter(None, [_at_least("schedulable workers", workers, t.min_schedulable_workers, t.name)]))
+    fail_on(filter(None, [_at_least("schedulable workers", workers, rules, "cluster_type.min_schedulable_workers")]))
 
 
 @then("the node, control-plane and worker counts meet the cluster type's recommendation")
-def recommended_size(ukic_run: UkicRun, nodes: list[NodeView]) -> None:
-    t = ukic_run.selection.cluster_type
+def recommended_size(rules: Rules, nodes: list[NodeView]) -> None:
     control_plane = [n for n in nodes if n.is_control_plane]
     workers = [n for n in nodes if n.schedulable and not n.is_control_plane]
     fail_on(
         filter(
             None,
             [
-                _at_least("nodes", nodes, t.recommended_nodes, t.name, "recommendation"),
-                _at_least(
-                    "control-plane nodes",
-                    control_plane,
-                    t.recommended_control_plane,
-                    t.name,
-                    "recommendation",
-                ),
-                _at_least("dedicated workers", workers, t.recommended_schedulable_workers, t.name, "recommendation"),
+                _at_least("nodes", nodes, rules, "cluster_type.recommended_nodes"),
+                _at_least("control-plane nodes", control_plane, rules, "cluster_type.recommended_control_plane"),
+                _at_least("dedicated workers", workers, rules, "cluster_type.recommended_schedulable_workers"),
             ],
         )
     )

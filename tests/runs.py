@@ -18,7 +18,7 @@ def make_run(
     facts: dict[str, Any] | None = None,
     tags: dict[str, list[str]] | None = None,
 ) -> RunResult:
-    """A run whose scenarios are named by the keys (ids `area::<name>`), each with its outcome (and ``tags``)."""
+    """A run whose scenarios are named by the keys (ids `area.<name>`), each with its outcome (and ``tags``)."""
     tags = tags or {}
     return RunResult(
         cluster=cluster,
@@ -30,7 +30,7 @@ def make_run(
         duration=1.0,
         scenarios=[
             ScenarioResult(
-                id=f"area::{name}", feature="Area", feature_file="area.feature", name=name, line=line,
+                id=f"area.{name}", feature="Area", feature_file="area.feature", name=name, line=line,
                 tags=tags.get(name, []), outcome=outcome, reason=f"{name} is {outcome.value}", duration=0.1,
             )
             for line, (name, outcome) in enumerate(outcomes.items(), 1)

@@ -285,6 +285,6 @@ def test_diff_between_a_conforming_and_a_broken_run(example_audit: dict, capsys:
     out = capsys.readouterr().out
     assert "note: different clusters: place10 vs place10-ipip-pool" in out
     first_change = out.split("new failures:\n", 1)[1].splitlines()[0]
-    assert first_change.startswith("  bgp::IP pools") and "passed -> failed" in first_change
+    assert first_change.startswith("  bgp.pools-without-overlay") and "passed -> failed" in first_change
     assert main(["diff", str(broken), str(good / "summary.json")]) == 0
     assert "failed -> passed" in capsys.readouterr().out

@@ -82,7 +82,7 @@ def test_missing_file_sample_is_unverifiable_in_every_output(tmp_path: Path, cap
     (scenario,) = [s for s in summary["scenarios"] if s["name"] == title]
     assert scenario["outcome"] == "unverifiable" and "not captured" in scenario["reason"]
     junit = ElementTree.parse(folder / "junit.xml")
-    (case,) = [c for c in junit.iter("testcase") if c.get("name") == title]
+    (case,) = [c for c in junit.iter("testcase") if c.get("name") == "bgp.peer-keeps-next-hop"]
     assert case.find("error").get("type") == "unverifiable"
     cucumber = json.loads((folder / "cucumber.json").read_text())
     (element,) = [e for f in cucumber for e in f["elements"] if e["name"] == title]

@@ -21,8 +21,8 @@ from ukic.inventory import Cluster, load_inventory
 from ukic.outcome import Outcome
 
 SAMPLE = paths.samples_dir() / "v5-production"
-COLUMNS = "cluster_table::The cluster shows the masters, argo and rook its table row declares"
-UNUSED = "cluster_table::A cluster the table marks UNUSED no longer answers"
+COLUMNS = "cluster_table.declared-columns"
+UNUSED = "cluster_table.unused-cluster-is-gone"
 MASTERS = ["server63", "server65", "server83"]
 
 

@@ -78,7 +78,7 @@ def test_detect_command_on_a_cluster_that_conforms_to_nothing_exits_1(capsys: py
     assert data["conforms_to"] is None
     for version in data["versions"]:
         assert version["verdict"] == "not conformant"
-        assert any(b["id"].startswith("bgp::IP pools") for b in version["blockers"]), version["blockers"]
+        assert any(b["id"] == "bgp.pools-without-overlay" for b in version["blockers"]), version["blockers"]
 
 
 def test_detect_on_a_missing_snapshot_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -366,7 +366,7 @@ def test_repository_root_as_the_folder_and_reports_written(
     assert any(s["outcome"] == "not applicable" for s in summary["scenarios"])
     gate_json = json.loads((report / "gate.json").read_text())
     assert gate_json["exit_code"] == 1 and gate_json["worse"] is True
-    assert [c["id"] for c in gate_json["new_failures"]] == ["components::Retired component flux is gone"]
+    assert [c["id"] for c in gate_json["new_failures"]] == ["components.flux-gone"]
     assert "calico/tigera-operator-values.yaml: document 1 has no kind" in summary["notes"]
     assert (report / "gate.md").read_text().startswith("# ukic gate")
 
@@ -378,7 +378,7 @@ def test_gate_function_with_a_request_template(tmp_path: Path) -> None:
     result = gate(folder, "main", template, cluster="p11")
     assert result.head is not None and result.base is not None
     assert result.head.cluster == result.base.cluster == "p11"
-    assert [c.id for c in result.new_failures] == ["bgp::Nodes form a full BGP mesh"]
+    assert [c.id for c in result.new_failures] == ["bgp.node-mesh"]
     assert result.exit_code == 1
     assert result.head.source["location"].endswith("(working tree)")
     assert "at main (" in result.base.source["location"]

@@ -300,7 +300,7 @@ def test_each_scenario_keeps_the_last_date_it_passed(tmp_path: Path, capsys: pyt
     assert main(["ledger", "--report-dir", str(reports), "--format", "json"]) == 0
     scenarios = json.loads(capsys.readouterr().out)[0]["scenarios"]
     assert scenarios == {
-        "area::s0": {"last_passed": "2026-05-01", "last_outcome": "failed"},
-        "area::s1": {"last_passed": "2026-05-04", "last_outcome": "passed"},
-        "area::s2": {"last_passed": "2026-05-04", "last_outcome": "passed"},
+        "area.s0": {"last_passed": "2026-05-01", "last_outcome": "failed"},
+        "area.s1": {"last_passed": "2026-05-04", "last_outcome": "passed"},
+        "area.s2": {"last_passed": "2026-05-04", "last_outcome": "passed"},
     }

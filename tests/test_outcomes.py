@@ -40,7 +40,7 @@ def test_topology_outcomes_failed_warning_not_applicable(production_nodes: Path)
     outcome, reason = got["Control-plane nodes are kept free of workloads where the cluster type requires it"]
     assert (outcome, reason) == (
         Outcome.NOT_APPLICABLE,
-        "production clusters have control-plane separation recommended, not required",
+        "cluster type production sets cluster_type.control_plane_separation: recommended, not required",
     )
     assert result.exit_code == 0
 
@@ -69,9 +69,9 @@ def test_failure_names_the_culprit(tmp_path: Path) -> None:
 
 
 def test_profile_gates_make_scenarios_not_applicable(production_nodes: Path) -> None:
-    result = verify(VerifyRequest(SnapshotSource(production_nodes), "v5", "production", marker="components"))
-    outcome, reason = _outcomes(result)["Required component flux runs"]
-    assert (outcome, reason) == (Outcome.NOT_APPLICABLE, "profile v5 does not require flux")
+    result = verify(VerifyRequest(SnapshotSource(production_nodes), "v2", "development", marker="calico_operator"))
+    outcome, reason = _outcomes(result)["The tigera-operator was installed with Helm"]
+    assert (outcome, reason) == (Outcome.NOT_APPLICABLE, "profile v2 sets install.calico: any, not tigera-operator")
 
 
 class _NoRuntime(SnapshotSource):
@@ -106,7 +106,8 @@ def test_steps_are_recorded_with_the_deciding_one(tmp_path: Path) -> None:
     result = verify(VerifyRequest(SnapshotSource(snap), "v5", "production", marker="ipv6 and runtime"))
     scenario = next(s for s in result.scenarios if s.name == "Nodes are reached over IPv6 only")
     assert [(st.keyword, st.outcome, st.ran) for st in scenario.steps] == [
-        ("Given", Outcome.PASSED, True),
+        ("Given", Outcome.PASSED, True),  # the profile rule
+        ("And", Outcome.PASSED, True),
         ("Then", Outcome.FAILED, True),
     ]
 

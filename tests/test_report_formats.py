@@ -65,11 +65,15 @@ def _cases(root: ET.Element) -> dict[str, ET.Element]:
     return {case.get("name"): case for case in root.iter("testcase")}
 
 
-def _outcome_property(case: ET.Element) -> str | None:
+def _property(case: ET.Element, name: str) -> str | None:
     for prop in case.iter("property"):
-        if prop.get("name") == "ukic.outcome":
+        if prop.get("name") == name:
             return prop.get("value")
     return None
+
+
+def _outcome_property(case: ET.Element) -> str | None:
+    return _property(case, "ukic.outcome")
 
 
 def test_junit_parses_and_maps_every_outcome() -> None:
@@ -95,10 +99,11 @@ def test_junit_parses_and_maps_every_outcome() -> None:
     )
     assert root.get("tests") == "7" and root.get("errors") == "2"
 
-    cases = _cases(root)
-    by_outcome = {s.outcome: cases[s.name] for s in result.scenarios}
+    cases = _cases(root)  # test cases are named by the declared id
+    by_outcome = {s.outcome: cases[s.id] for s in result.scenarios}
     for s in result.scenarios:
-        case = cases[s.name]
+        case = cases[s.id]
+        assert _property(case, "ukic.title") == s.name
         assert case.get("classname") == s.feature_file.removesuffix(".feature")
         assert _outcome_property(case) == s.outcome.value
         assert float(case.get("time")) == pytest.approx(s.duration, abs=0.001)
@@ -109,13 +114,16 @@ def test_junit_parses_and_maps_every_outcome() -> None:
     failure = by_outcome[Outcome.FAILED].find("failure")
     assert failure is not None and failure.get("type") == "failed"
     assert failure.get("message") == f"bgppeer router-a: keepOriginalNextHop is false {HOSTILE}"
+    remedy = f"set keepOriginalNextHop: true in BGPPeer router-a, then calicoctl apply -f - {HOSTILE}"
+    assert _property(by_outcome[Outcome.FAILED], "ukic.remedy") == remedy
+    assert failure.text.endswith(f"remedy: {remedy}")
 
     for s in result.scenarios:
         if s.outcome is Outcome.UNVERIFIABLE:
-            error = cases[s.name].find("error")
+            error = cases[s.id].find("error")
             assert error is not None and error.get("type") == "unverifiable"
             assert error.get("message") == f"unverifiable: {s.reason}"
-            assert cases[s.name].find("failure") is None
+            assert cases[s.id].find("failure") is None
 
     skipped = by_outcome[Outcome.NOT_APPLICABLE].find("skipped")
     assert skipped.get("type") == "not-applicable"
@@ -276,7 +284,9 @@ def test_markdown_summary() -> None:
     assert "ukic 0.1.0" in md and "2026-11-26T20:15:00.250000+00:00" in md
     assert "1 passed, 1 failed, 1 warning, 2 unverifiable, 1 not applicable, 1 waived" in md
     assert "## Calico BGP routing without overlay" in md and "## Rook-Ceph persistent storage" in md
-    assert md.count("| Outcome | Scenario | Reason |") == 2
+    assert md.count("| Outcome | Scenario | Id | Reason | Remedy |") == 2
+    assert "| bgp.nodes-form-a-full-bgp-mesh |" in md
+    assert "set keepOriginalNextHop: true in BGPPeer router-a" in md
     rows = [line for line in lines if line.startswith("| **UNVERIFIABLE** |")]
     assert len(rows) == 2 and "not captured in the snapshot" in rows[0]
     assert "| WAIVED |" in md and "ticket OPS-1234" in md
@@ -285,7 +295,7 @@ def test_markdown_summary() -> None:
     assert "<script>" not in md
     for line in lines:
         if line.startswith("| ") and "keepOriginalNextHop" in line:
-            assert len(re.findall(r"(?<!\\)\|", line)) == 4
+            assert len(re.findall(r"(?<!\\)\|", line)) == 6
 
 
 # --------------------------------------------------------------------------- shared lines
@@ -466,3 +476,22 @@ def test_reports_handle_an_empty_run() -> None:
     assert "# ukic: empty — CONFORMANT" in render_markdown(result)
     assert "showing 0 of 0" in render_html(result)
     assert load_summary(render_summary_json(result)) == result
+
+
+def test_remedy_and_id_in_every_format() -> None:
+    result = all_outcomes_run()
+    failed = next(s for s in result.scenarios if s.outcome is Outcome.FAILED)
+    assert failed.remedy
+    lines = render_terminal(result, color=False).splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("FAILED"))
+    assert lines[at + 1].strip().startswith("bgppeer router-a: keepOriginalNextHop is false")
+    assert lines[at + 2].strip() == f"remedy: {failed.remedy}"  # under the reason
+    data = json.loads(render_summary_json(result))
+    assert [(s["id"], s["remedy"]) for s in data["scenarios"]] == [(s.id, s.remedy) for s in result.scenarios]
+    page = render_html(result)
+    assert "set keepOriginalNextHop: true in BGPPeer router-a" in page and failed.id in page
+    assert "<script>alert" not in page.split("<script>", 1)[0]  # the remedy's hostile text is escaped too
+    cucumber = json.loads(render_cucumber(result))
+    elements = {e["id"]: e for f in cucumber for e in f["elements"]}
+    assert set(elements) == {s.id for s in result.scenarios}
+    assert elements[failed.id]["ukic_remedy"] == failed.remedy

@@ -31,7 +31,7 @@ def test_changes_are_ordered_new_failures_first_then_worse_better_changed() -> N
     before = run({"a": P, "b": P, "c": F, "d": W, "e": F, "f": P, "g": P, "gone": F})
     after = run({"a": P, "b": F, "c": P, "d": U, "e": U, "f": N, "g": X, "new": F})
     diff = diff_runs(before, after)
-    assert [(c.id.split("::")[1], c.direction, c.new_failure) for c in diff.changes] == [
+    assert [(c.id.split(".")[1], c.direction, c.new_failure) for c in diff.changes] == [
         ("b", "worse", True),
         ("new", "worse", True),
         ("d", "worse", False),  # warning -> unverifiable: we know less than before
@@ -43,13 +43,21 @@ def test_changes_are_ordered_new_failures_first_then_worse_better_changed() -> N
     ]
     assert diff.got_worse
     assert diff.changes[0].reason == "b is failed"
-    assert next(c for c in diff.changes if c.id == "area::gone").reason == "gone is failed"
+    assert next(c for c in diff.changes if c.id == "area.gone").reason == "gone is failed"
 
 
 def test_only_improvements_are_not_worse() -> None:
     diff = diff_runs(run({"a": F, "b": W}), run({"a": P, "b": P, "c": P}))
     assert not diff.got_worse
-    assert {c.id: c.direction for c in diff.changes} == {"area::a": "better", "area::b": "better", "area::c": "changed"}
+    assert {c.id: c.direction for c in diff.changes} == {"area.a": "better", "area.b": "better", "area.c": "changed"}
+
+
+def test_a_run_from_before_declared_ids_matches_by_title() -> None:
+    old = run({"a": P, "b": P})
+    for scenario in old.scenarios:
+        scenario.id = scenario.title_key  # how summaries named scenarios before @id tags: "area::a"
+    diff = diff_runs(old, run({"a": P, "b": F}))
+    assert [(c.id, c.before, c.after) for c in diff.changes] == [("area.b", P, F)]
 
 
 def write_summary(folder: Path, result: RunResult) -> Path:
@@ -63,10 +71,10 @@ def test_diff_command_reads_folders_and_files(tmp_path: Path, capsys: pytest.Cap
     bad = write_summary(tmp_path / "b", run({"a": P, "b": F}, "2026-05-02T10:00:00Z"))
     assert main(["diff", str(good), str(bad / "summary.json")]) == 1
     out = capsys.readouterr().out
-    assert "new failures:\n  area::b: passed -> failed: b is failed" in out
+    assert "new failures:\n  area.b: passed -> failed: b is failed" in out
     assert "1 changed, 1 for the worse" in out
     assert main(["diff", str(bad), str(good)]) == 0
-    assert "area::b: failed -> passed" in capsys.readouterr().out
+    assert "area.b: failed -> passed" in capsys.readouterr().out
     assert main(["diff", str(good), str(good), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["changes"] == []
 

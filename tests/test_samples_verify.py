@@ -13,6 +13,7 @@ import pytest
 
 from ukic import paths
 from ukic.outcome import Outcome
+from ukic.profiles import select
 from ukic.result import RunResult
 from ukic.run import VerifyRequest, verify
 from ukic.sources.snapshot import SnapshotSource
@@ -23,17 +24,13 @@ NA, FAILED, WARNING, UNVERIFIABLE = (
     Outcome.WARNING,
     Outcome.UNVERIFIABLE,
 )
-SEPARATION_RECOMMENDED = "topology::Control-plane nodes are kept free of workloads where the cluster type recommends it"
-SEPARATION_REQUIRED = "topology::Control-plane nodes are kept free of workloads where the cluster type requires it"
-RECOMMENDED_SIZE = "topology::The cluster meets the recommended size"
+SEPARATION_RECOMMENDED = "topology.control-plane-tainted-recommended"
+SEPARATION_REQUIRED = "topology.control-plane-tainted-required"
+RECOMMENDED_SIZE = "topology.recommended-size"
 TIGERA = (
-    "calico_operator::The tigera-operator runs Calico with BGP and without encapsulation",
-    "calico_operator::The tigera-operator was installed with Helm",
+    "calico_operator.bgp-without-encapsulation",
+    "calico_operator.installed-with-helm",
 )
-
-
-def required(*names: str) -> set[str]:
-    return {f"components::Required component {n} runs" for n in names}
 
 
 #: Per conforming sample: (version, type) and every scenario that is not simply passed.
@@ -44,8 +41,6 @@ CONFORMING: dict[str, tuple[str, str, dict[str, Outcome]]] = {
         {
             SEPARATION_RECOMMENDED: NA,
             SEPARATION_REQUIRED: NA,
-            **dict.fromkeys(required("argocd", "argo-workflows", "tigera-operator", "calicoctl"), NA),
-            "components::Retired component flux is gone": NA,
             **dict.fromkeys(TIGERA, NA),
         },
     ),
@@ -56,7 +51,6 @@ CONFORMING: dict[str, tuple[str, str, dict[str, Outcome]]] = {
             RECOMMENDED_SIZE: WARNING,  # 3 nodes: the minimum, not the recommended 4
             SEPARATION_RECOMMENDED: NA,
             SEPARATION_REQUIRED: NA,
-            **dict.fromkeys(required("flux", "tigera-operator", "calicoctl"), NA),
             **dict.fromkeys(TIGERA, NA),
         },
     ),
@@ -65,7 +59,6 @@ CONFORMING: dict[str, tuple[str, str, dict[str, Outcome]]] = {
         "production",
         {
             SEPARATION_REQUIRED: NA,
-            **dict.fromkeys(required("flux", "tigera-operator", "calicoctl"), NA),
             **dict.fromkeys(TIGERA, NA),
         },
     ),
@@ -74,98 +67,81 @@ CONFORMING: dict[str, tuple[str, str, dict[str, Outcome]]] = {
         "production",
         {
             SEPARATION_REQUIRED: NA,
-            **dict.fromkeys(required("flux", "tigera-operator", "calicoctl"), NA),
             **dict.fromkeys(TIGERA, NA),
         },
     ),
-    "v5-production": ("v5", "production", {SEPARATION_REQUIRED: NA, **dict.fromkeys(required("flux"), NA)}),
+    "v5-production": ("v5", "production", {SEPARATION_REQUIRED: NA}),
 }
 
 #: Per variant of v5-production: the scenarios that change, their outcome and a piece of the reason.
 VARIANTS: dict[str, dict[str, tuple[Outcome, str]]] = {
-    "broken-ipv4-node-address": {
-        "ipv6::Nodes are reached over IPv6 only": (FAILED, "node server63: InternalIP 10.0.0.5 is IPv4")
-    },
+    "broken-ipv4-node-address": {"ipv6.node-addresses": (FAILED, "node server63: InternalIP 10.0.0.5 is IPv4")},
     "broken-ipv4-service-subnet": {
-        "ipv6::kubeadm assigns IPv6 pod and service subnets": (
+        "ipv6.kubeadm-subnets": (
             FAILED,
             "networking.serviceSubnet 10.96.0.0/12 is not IPv6",
         ),
     },
-    "broken-node-mesh-off": {
-        "bgp::Nodes form a full BGP mesh": (FAILED, "BGPConfiguration default: nodeToNodeMeshEnabled is false")
-    },
-    "broken-public-asn": {
-        "bgp::The cluster speaks BGP from a private AS number": (FAILED, "asNumber 213081 is not a private")
-    },
+    "broken-node-mesh-off": {"bgp.node-mesh": (FAILED, "BGPConfiguration default: nodeToNodeMeshEnabled is false")},
+    "broken-public-asn": {"bgp.private-asn": (FAILED, "asNumber 213081 is not a private")},
     "broken-no-service-announcement": {
-        "bgp::The service network is announced over BGP": (FAILED, "serviceClusterIPs (nothing) do not cover")
+        "bgp.service-network-announced": (FAILED, "serviceClusterIPs (nothing) do not cover")
     },
     "broken-peer-next-hop": {
-        "bgp::Upstream peers keep the original next hop": (
+        "bgp.peer-keeps-next-hop": (
             FAILED,
             "BGPPeer router1-place10 (2a0a:e5c0:10:1::50): keepOriginalNextHop is false",
         )
     },
-    "broken-ipip-pool": {
-        "bgp::IP pools are IPv6 and use no overlay": (FAILED, "IPPool default-ipv6-ippool: ipipMode Always")
-    },
-    "broken-calico-node-missing": {
-        "bgp::calico-node runs on every node": (FAILED, "node server25: no calico-node pod")
-    },
+    "broken-ipip-pool": {"bgp.pools-without-overlay": (FAILED, "IPPool default-ipv6-ippool: ipipMode Always")},
+    "broken-calico-node-missing": {"bgp.calico-node-everywhere": (FAILED, "node server25: no calico-node pod")},
     "broken-too-few-control-plane": {
-        "topology::The cluster has at least the minimum number of control-plane nodes": (
+        "topology.min-control-plane": (
             FAILED,
             "control-plane nodes: 1 (server63); a production cluster's minimum is 3",
         ),
         RECOMMENDED_SIZE: (WARNING, "control-plane nodes: 1 (server63)"),
     },
-    "broken-node-not-ready": {"topology::Every node is Ready": (FAILED, "node server24: not Ready")},
+    "broken-node-not-ready": {"topology.nodes-ready": (FAILED, "node server24: not Ready")},
     "broken-etcd-on-worker": {
-        "control_plane::etcd runs on control-plane nodes only": (
+        "control_plane.etcd-only-on-control-plane": (
             FAILED,
             "etcd-server22 runs on server22, which is not a control-plane node",
         )
     },
     "broken-mon-count": {
-        "storage::The Ceph cluster asks for the cluster type's number of monitors": (
+        "storage.mon-count": (
             FAILED,
             "CephCluster rook-ceph/rook-ceph: spec.mon.count is 3; a production cluster runs 5 storage monitors",
         )
     },
-    "broken-mon-pod-down": {
-        "storage::All requested monitors are running": (FAILED, "4 of 5 monitor pods running in rook-ceph")
-    },
+    "broken-mon-pod-down": {"storage.mon-pods-running": (FAILED, "4 of 5 monitor pods running in rook-ceph")},
     "broken-no-cephfs-class": {
-        "storage::A storage class serves cephfs volumes": (
+        "storage.cephfs-class": (
             FAILED,
             "no StorageClass on provisioner rook-ceph.cephfs.csi.ceph.com",
         )
     },
     "broken-flux-leftover": {
-        "components::Retired component flux is gone": (
+        "components.flux-gone": (
             FAILED,
             "Flux v2 left over: Deployment flux-system/source-controller",
         )
     },
-    "broken-argocd-missing": {
-        "components::Required component argocd runs": (FAILED, "no Deployment argocd/argocd-repo-server")
-    },
+    "broken-argocd-missing": {"components.argocd-runs": (FAILED, "no Deployment argocd/argocd-repo-server")},
     "broken-rook-operator-manifests": {
-        "rook_install::The rook operator is installed the way the version prescribes": (
+        "rook_install.rook-operator-install-method": (
             FAILED,
             "Deployment rook-ceph/rook-ceph-operator: installed by manifests",
         )
     },
-    "broken-no-calicoctl": {"components::Required component calicoctl runs": (FAILED, "no Pod kube-system/calicoctl")},
+    "broken-no-calicoctl": {"components.calicoctl-runs": (FAILED, "no Pod kube-system/calicoctl")},
     "broken-tigera-vxlan": {TIGERA[0]: (FAILED, "encapsulation VXLAN")},
     "warn-control-plane-untainted": {
         SEPARATION_RECOMMENDED: (WARNING, "control-plane node server63 has no NoSchedule taint")
     },
-    "warn-ceph-health-warn": {"storage::Ceph reports HEALTH_OK": (WARNING, "ceph health HEALTH_WARN")},
-    "missing-bgppeers": {
-        "bgp::Upstream peers keep the original next hop": (UNVERIFIABLE, "bgppeers.crd.projectcalico.org: not captured")
-    },
+    "warn-ceph-health-warn": {"storage.ceph-health-ok": (WARNING, "ceph health HEALTH_WARN")},
+    "missing-bgppeers": {"bgp.peer-keeps-next-hop": (UNVERIFIABLE, "bgppeers.crd.projectcalico.org: not captured")},
 }
 
 
@@ -193,6 +169,15 @@ def test_conforming_sample(sample: str) -> None:
     assert got == want
     assert set(special) <= set(got), "an expectation names a scenario that no longer exists"
     assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("sample", sorted(CONFORMING))
+def test_component_scenarios_are_those_the_profile_names(sample: str) -> None:
+    version, cluster_type, _ = CONFORMING[sample]
+    rules = select(version, cluster_type).profile.components
+    result = _run(sample, version, cluster_type)
+    generated = [s.id for s in result.scenarios if s.id.startswith("components.")]
+    assert generated == [f"components.{n}-runs" for n in rules.require] + [f"components.{n}-gone" for n in rules.forbid]
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))

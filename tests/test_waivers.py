@@ -15,12 +15,13 @@ from ukic.waivers import Waiver, apply_waivers, load_waivers, waivers_for_unknow
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "waivers.yaml"
 CLOCK = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
-MONS = "storage::The Ceph cluster runs the type's number of monitors"
+MONS = "storage.mon-count"
 
 
-def scenario(feature: str, name: str, outcome: Outcome, reason: str = "") -> ScenarioResult:
+def scenario(scenario_id: str, name: str, outcome: Outcome, reason: str = "") -> ScenarioResult:
+    feature = scenario_id.split(".")[0]
     return ScenarioResult(
-        id=f"{feature}::{name}",
+        id=scenario_id,
         feature=feature.title(),
         feature_file=f"{feature}.feature",
         name=name,
@@ -42,12 +43,15 @@ def run(cluster: str = "place10") -> RunResult:
         finished_at="2026-06-30T12:00:01Z",
         duration=1.0,
         scenarios=[
-            scenario("storage", "The Ceph cluster runs the type's number of monitors", Outcome.FAILED,
+            scenario(MONS, "The Ceph cluster runs the type's number of monitors", Outcome.FAILED,
                      "CephCluster rook-ceph/rook-ceph: mon.count 3, production needs 5"),
-            scenario("topology", "The recommended node counts are met", Outcome.WARNING, "6 nodes, 8 recommended"),
-            scenario("bgp", "IP pools are IPv6 without overlay", Outcome.FAILED, "IPPool default: vxlanMode Always"),
-            scenario("ipv6", "Nodes have IPv6 addresses", Outcome.PASSED),
-            scenario("storage", "CephCluster reports its health", Outcome.UNVERIFIABLE, "cephclusters not captured"),
+            scenario("topology.recommended-size", "The recommended node counts are met", Outcome.WARNING,
+                     "6 nodes, 8 recommended"),
+            scenario("bgp.pools-without-overlay", "IP pools are IPv6 without overlay", Outcome.FAILED,
+                     "IPPool default: vxlanMode Always"),
+            scenario("ipv6.node-addresses", "Nodes have IPv6 addresses", Outcome.PASSED),
+            scenario("storage.ceph-up", "CephCluster reports its health", Outcome.UNVERIFIABLE,
+                     "cephclusters not captured"),
         ],
     )  # fmt: skip
 
@@ -83,7 +87,20 @@ def test_waiving_every_failure_lets_the_run_pass_but_reports_waived() -> None:
     apply_waivers(result, waivers, CLOCK)
     assert result.exit_code == 0
     assert result.counts["waived"] == 2
-    assert by_id(result)["bgp::IP pools are IPv6 without overlay"].waiver["ticket"] == "NET-2"  # matched by name
+    assert by_id(result)["bgp.pools-without-overlay"].waiver["ticket"] == "NET-2"  # matched by its title
+    assert result.notes == [
+        "waiver NET-2 (cluster place10, scenario 'IP pools are IPv6 without overlay') names the scenario by its "
+        "title; write its id instead: scenario: bgp.pools-without-overlay"
+    ]
+
+
+def test_a_waiver_naming_feature_and_title_still_matches_and_names_the_id_to_use() -> None:
+    result = run()
+    apply_waivers(
+        result, [waiver("storage::The Ceph cluster runs the type's number of monitors", date(2026, 7, 1))], CLOCK
+    )
+    assert by_id(result)[MONS].outcome is Outcome.WAIVED
+    assert any("write its id instead: scenario: storage.mon-count" in note for note in result.notes)
 
 
 def test_waiver_covers_its_expiry_day_and_ends_after_it() -> None:
@@ -116,12 +133,12 @@ def test_unexpired_waiver_wins_over_an_expired_one() -> None:
 def test_warning_can_be_waived_but_unverifiable_cannot() -> None:
     result = run()
     waivers = [
-        waiver("topology::The recommended node counts are met", date(2026, 7, 1), ticket="HW-3"),
-        waiver("storage::CephCluster reports its health", date(2026, 7, 1), ticket="CEPH-4"),
+        waiver("topology.recommended-size", date(2026, 7, 1), ticket="HW-3"),
+        waiver("storage.ceph-up", date(2026, 7, 1), ticket="CEPH-4"),
     ]
     apply_waivers(result, waivers, CLOCK)
-    assert by_id(result)["topology::The recommended node counts are met"].outcome is Outcome.WAIVED
-    assert by_id(result)["storage::CephCluster reports its health"].outcome is Outcome.UNVERIFIABLE
+    assert by_id(result)["topology.recommended-size"].outcome is Outcome.WAIVED
+    assert by_id(result)["storage.ceph-up"].outcome is Outcome.UNVERIFIABLE
     assert any("CEPH-4" in n and "did not fail" in n for n in result.notes)
 
 
@@ -130,14 +147,13 @@ def test_waiver_matching_nothing_is_reported_and_other_clusters_are_ignored() ->
     waivers = [
         waiver("storage::No such scenario", date(2026, 7, 1), ticket="STALE-1"),
         waiver(MONS, date(2026, 7, 1), cluster="place7", ticket="P7-1"),
-        waiver("ipv6::Nodes have IPv6 addresses", date(2026, 7, 1), ticket="FIXED-1"),
+        waiver("ipv6.node-addresses", date(2026, 7, 1), ticket="FIXED-1"),
     ]
     apply_waivers(result, waivers, CLOCK)
     assert by_id(result)[MONS].outcome is Outcome.FAILED  # place7's waiver does not apply to place10
     assert result.notes == [
         "waiver STALE-1 (cluster place10, scenario 'storage::No such scenario') matches no scenario of this run",
-        "waiver FIXED-1 (cluster place10, scenario 'ipv6::Nodes have IPv6 addresses') is not needed: "
-        "the scenario did not fail",
+        "waiver FIXED-1 (cluster place10, scenario 'ipv6.node-addresses') is not needed: the scenario did not fail",
     ]
     assert waivers_for_unknown_clusters(waivers, ["place10"]) == [
         f"waiver P7-1 (cluster place7, scenario {MONS!r}) names a cluster that is not in the inventory"

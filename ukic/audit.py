@@ -85,7 +85,8 @@ class ClusterOutcome:
 def verify_cluster(job: AuditJob) -> ClusterOutcome:
     """Verify one inventory cluster and write its reports; never raises."""
     from ukic.inventory import hosts_spec, open_cluster_source
-    from ukic.run import VerifyRequest, verify, write_reports
+    from ukic.run import VerifyRequest, verify
+    from ukic.run_result import write_reports
 
     cluster = job.cluster
     started = time.monotonic()

@@ -332,7 +332,8 @@ def render_markdown(result: GateResult) -> str:
 
 def run_gate(args: argparse.Namespace) -> int:
     """`ukic verify --manifests DIR --base REF`: gate, print, write the working tree's reports."""
-    from ukic.run import VerifyRequest, write_reports
+    from ukic.run import VerifyRequest
+    from ukic.run_result import write_reports
 
     template = VerifyRequest(
         source=None,  # type: ignore[arg-type]  # replaced per side by gate()

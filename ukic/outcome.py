@@ -35,11 +35,26 @@ OUTCOME_ORDER: tuple[Outcome, ...] = (
 
 
 class CheckFailed(AssertionError):
-    """The facts contradict the manual; the message names the objects and values involved."""
+    """The facts contradict the manual; the message names the objects and values involved.
+
+    ``remedy`` says how to put it right: the manual's own command with the objects filled in,
+    or else the field and value to set.
+    """
+
+    def __init__(self, message: str, *, remedy: str = "") -> None:
+        super().__init__(message)
+        self.remedy = remedy
 
 
 class Unverifiable(Exception):
-    """The facts needed for a check could not be read (not captured, forbidden, unreachable)."""
+    """The facts needed for a check could not be read (not captured, forbidden, unreachable).
+
+    ``remedy`` says how to make the facts readable, where ukic knows it (e.g. the file to capture).
+    """
+
+    def __init__(self, message: str = "", *, remedy: str = "") -> None:
+        super().__init__(message)
+        self.remedy = remedy
 
 
 class NotApplicable(Exception):
@@ -49,14 +64,14 @@ class NotApplicable(Exception):
 MAX_PROBLEMS_SHOWN = 5
 
 
-def fail_on(problems: Iterable[str]) -> None:
+def fail_on(problems: Iterable[str], remedy: str = "") -> None:
     """Raise CheckFailed listing the problems (at most a few, with a count), if there are any."""
     found = list(problems)
     if not found:
         return
     shown = "; ".join(found[:MAX_PROBLEMS_SHOWN])
     more = len(found) - MAX_PROBLEMS_SHOWN
-    raise CheckFailed(f"{shown}; and {more} more" if more > 0 else shown)
+    raise CheckFailed(f"{shown}; and {more} more" if more > 0 else shown, remedy=remedy)
 
 
 def exit_code_for(outcomes: Iterable[Outcome]) -> ExitCode:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -22,12 +21,17 @@ def profiles_dir() -> Path:
     return _data_root() / "profiles"
 
 
+def library_packages() -> tuple[str, str]:
+    """The step and fixture packages: ``ukic.steps``/``ukic.fixtures`` in a wheel, top-level in a checkout."""
+    if (_PACKAGE / "steps").is_dir():
+        return "ukic.steps", "ukic.fixtures"
+    return "steps", "fixtures"
+
+
 def samples_dir() -> Path:
-    """fixtures/samples: shipped inside the `fixtures` package, in a checkout and in a wheel alike."""
-    spec = importlib.util.find_spec("fixtures")
-    if spec is not None and spec.submodule_search_locations:
-        return Path(next(iter(spec.submodule_search_locations))) / "samples"
-    return _CHECKOUT / "fixtures" / "samples"
+    """The sample clusters: fixtures/samples, under the ukic package in a wheel."""
+    installed = _PACKAGE / "fixtures" / "samples"
+    return installed if installed.is_dir() else _CHECKOUT / "fixtures" / "samples"
 
 
 def default_sample() -> Path:

@@ -1,9 +1,11 @@
-"""ukic's pytest plugin: options, the run's shared fixtures, and honest outcomes for every scenario.
+"""ukic's pytest plugin: options, the scenarios of the ukic features, and one honest outcome for each.
 
-Loaded through the `pytest11` entry point. It stays inert for test sessions that collect
-no pytest-bdd scenario; when scenarios are collected it builds (or receives from
-`ukic verify`) one UkicRun, prefetches what the selected scenarios read, and records a
-ScenarioResult per scenario: passed, failed, warning, unverifiable or not applicable.
+Loaded through the `pytest11` entry point and inert in any session that does not collect
+ukic's binding module (features/test_manual.py): it defines no fixtures of its own, and the
+step and fixture library is registered only when that module is collected. For such a session
+it generates outline examples from the selected profile, builds (or receives from `ukic
+verify`) one UkicRun, prefetches what the selected scenarios read, and records a ScenarioResult
+per scenario: passed, failed, warning, unverifiable or not applicable.
 """
 
 from __future__ import annotations
@@ -12,23 +14,28 @@ import importlib.util
 import pkgutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
-from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-from ukic import paths
-from ukic.errors import UkicError
+from ukic.binding import BINDING_MODULE, EXAMPLE_FIXTURE, SCENARIO_MARK, binding
+from ukic.errors import UkicError, UsageError
+from ukic.feature_index import FROM_TAG, ID_TAG, ScenarioSpec, load_features
 from ukic.hosts import options as hosts_options
 from ukic.kind.fixture import add_kind_options
 from ukic.outcome import NotApplicable, Outcome, exit_code_for
+from ukic.paths import library_packages
+from ukic.profiles.rules import rule_examples, rule_keys
 from ukic.resources import reads_for_tags
 from ukic.run_context import UkicRun
+from ukic.run_handover import RUN, provided_run
 from ukic.scenario_record import ScenarioRecorder
 
-RUN = pytest.StashKey[UkicRun]()
+if TYPE_CHECKING:
+    from ukic.profiles import Selection
+
 RECORDER = pytest.StashKey[ScenarioRecorder]()
-PROVIDED_RUN = "ukic_provided_run"
+NO_EXAMPLE = "none"  # the id of an outline whose profile list is empty (deselected)
 
 #: Tags used by the bundled features, registered as markers so `-m` works without warnings.
 TAGS = {
@@ -103,14 +110,52 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for tag, meaning in TAGS.items():
         config.addinivalue_line("markers", f"{tag}: {meaning}")
+    config.addinivalue_line("markers", f"{SCENARIO_MARK}(spec): a scenario of the ukic features (set by ukic.binding)")
+
+
+def pytest_bdd_apply_tag(tag: str, function: Any) -> bool | None:
+    """While ukic binds its features, the @id and @from tags are its own, not pytest marks."""
+    if binding() and tag.startswith((ID_TAG, FROM_TAG)):
+        return True
+    return None
+
+
+# -- the library and the selection, for sessions that collect the ukic features -----------------
+PROBLEM = pytest.StashKey[UkicError]()
+SELECTION = pytest.StashKey["Selection"]()
+
+
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """Before ukic's binding module is imported: check its features, then register the step library.
+
+    Features that break the house rules leave the module unimported (an empty collector in its
+    place); the session then stops with the one-line problem (exit 4) once collection is over.
+    """
+    config = parent.config
+    if module_path.name != BINDING_MODULE or not any(module_path.parent.glob("*.feature")):
+        return None
+    folder = module_path.parent
+    try:
+        check_rules(load_features(folder), folder.name)
+    except UkicError as err:
+        config.stash[PROBLEM] = err
+        return _Unbound.from_parent(parent, path=module_path)
     for module in _library_modules():
         if not config.pluginmanager.has_plugin(module):
             config.pluginmanager.import_plugin(module)
+    return None
+
+
+class _Unbound(pytest.File):
+    """Stands in for a binding module whose features cannot be bound."""
+
+    def collect(self) -> list[pytest.Item]:
+        return []
 
 
 def _library_modules() -> Iterator[str]:
-    """Every step module, and the top-level fixture modules, of the bundled library."""
-    for package in ("steps", "fixtures"):
+    """Every step module and fixture module of the bundled library (under ukic in a wheel)."""
+    for package in library_packages():
         spec = importlib.util.find_spec(package)
         if spec is None or not spec.submodule_search_locations:
             continue
@@ -119,22 +164,77 @@ def _library_modules() -> Iterator[str]:
                 yield f"{package}.{info.name}"
 
 
+def check_rules(specs: list[ScenarioSpec], folder_name: str) -> None:
+    """Every profile rule a feature names is a field of the profile or cluster-type models."""
+    known = set(rule_keys())
+    for spec in specs:
+        for key in spec.rules:
+            if key not in known:
+                raise UsageError(
+                    f"{folder_name}/{spec.feature_file}:{spec.line}: scenario {spec.name!r} names profile rule "
+                    f"{key!r}, which the profile and cluster-type models do not have"
+                )
+
+
+def _stop(config: pytest.Config, err: UkicError) -> NoReturn:
+    """End the session with the one-line error: `ukic verify` raises it, plain pytest exits with its code."""
+    provided = provided_run(config)
+    if provided is not None:
+        provided.fatal = err
+    pytest.exit(f"ukic: {err.message}", returncode=int(err.exit_code))
+
+
+def _selection(config: pytest.Config) -> Selection:
+    """The selection of `ukic verify`'s run, else the one the options name (built once per session)."""
+    provided = provided_run(config)
+    if provided is not None:
+        return provided.selection
+    if SELECTION not in config.stash:
+        from ukic.profiles import select
+
+        folder = config.getoption("--profiles-dir")
+        try:
+            config.stash[SELECTION] = select(
+                config.getoption("--infra-version"),
+                config.getoption("--cluster-type"),
+                Path(folder) if folder else None,
+            )
+        except UkicError as err:
+            _stop(config, err)
+    return config.stash[SELECTION]
+
+
+def _spec(item: pytest.Item | Any) -> ScenarioSpec | None:
+    marker = item.get_closest_marker(SCENARIO_MARK)
+    return marker.args[0] if marker is not None else None
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """An outline gets one example per item of the profile list its Examples name (@from:...)."""
+    spec = _spec(metafunc.definition)
+    if spec is None or spec.examples is None:
+        return
+    config = metafunc.config
+    examples = spec.examples
+    values = rule_examples(_selection(config), examples.rule, examples.column)
+    for value in values:
+        config.addinivalue_line("markers", f"{value}: generated from the profile's {examples.rule}")
+    params = [pytest.param({examples.column: v}, id=v, marks=[getattr(pytest.mark, v)]) for v in values]
+    metafunc.parametrize(EXAMPLE_FIXTURE, params or [pytest.param(None, id=NO_EXAMPLE)])
+
+
+def _example(item: pytest.Item) -> dict[str, str] | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get(EXAMPLE_FIXTURE) if callspec is not None else None
+
+
 # -- the run -------------------------------------------------------------------------------------
-def _is_scenario(item: pytest.Item) -> bool:
-    return getattr(item, "obj", None) in scenario_wrapper_template_registry
-
-
 def _build_run(config: pytest.Config) -> UkicRun:
     """A run from command-line options, for a plain `pytest` session over the features."""
-    from ukic.profiles import select
     from ukic.sources.factory import open_source_from_options
     from ukic.state import ClusterState
 
-    selection = select(
-        config.getoption("--infra-version"),
-        config.getoption("--cluster-type"),
-        Path(config.getoption("--profiles-dir")) if config.getoption("--profiles-dir") else None,
-    )
+    selection = _selection(config)
     source = open_source_from_options(
         snapshot=config.getoption("--snapshot"),
         kubeconfig=config.getoption("--kubeconfig"),
@@ -145,26 +245,41 @@ def _build_run(config: pytest.Config) -> UkicRun:
     return UkicRun(selection=selection, source=source, state=ClusterState(source), hosts=hosts)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Scenarios in the manual's order of areas, then in file order."""
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Outlines whose profile list is empty drop out; ids are unique; scenarios in the manual's order."""
+    if PROBLEM in config.stash:
+        _stop(config, config.stash[PROBLEM])
+    empty = [i for i in items if _spec(i) is not None and _spec(i).examples is not None and _example(i) is None]
+    if empty:
+        config.hook.pytest_deselected(items=empty)
+        items[:] = [i for i in items if i not in empty]
+    seen: dict[str, str] = {}
+    for item in items:
+        spec = _spec(item)
+        if spec is None:
+            continue
+        scenario_id = spec.render(spec.id, _example(item))
+        if seen.setdefault(scenario_id, item.nodeid) != item.nodeid:
+            clash = f"two scenarios have the id {scenario_id!r}: {seen[scenario_id]} and {item.nodeid}"
+            _stop(config, UsageError(clash))
 
     def position(item: pytest.Item) -> tuple[int, str, int]:
-        if not _is_scenario(item):
+        spec = _spec(item)
+        if spec is None:
             return (-1, "", 0)
-        template = scenario_wrapper_template_registry[item.obj]  # type: ignore[attr-defined]
-        stem = Path(template.feature.filename).stem
-        rank = MANUAL_ORDER.index(stem) if stem in MANUAL_ORDER else len(MANUAL_ORDER)
-        return (rank, stem, template.line_number)
+        rank = MANUAL_ORDER.index(spec.stem) if spec.stem in MANUAL_ORDER else len(MANUAL_ORDER)
+        return (rank, spec.stem, spec.line)
 
     items.sort(key=position)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    items = [i for i in session.items if _is_scenario(i)]
+    items = [i for i in session.items if _spec(i) is not None]
     if not items:
         return
     config = session.config
-    provided = getattr(config, PROVIDED_RUN, None)
+    provided = provided_run(config)
     try:
         run = provided or _build_run(config)
         config.stash[RUN] = run
@@ -176,42 +291,19 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         session.items[:] = []  # no check runs on facts that could not be read
 
 
-@pytest.fixture(scope="session")
-def ukic_run(request: pytest.FixtureRequest) -> UkicRun:
-    """The run every step shares: profile selection, source, cluster state, hosts."""
-    try:
-        return request.config.stash[RUN]
-    except KeyError:
-        raise RuntimeError("ukic_run is only available while scenarios run") from None
-
-
-@pytest.fixture(scope="session")
-def cluster_state(ukic_run: UkicRun) -> Any:
-    """The facts of the cluster, read once per run."""
-    return ukic_run.state
-
-
-@pytest.fixture(scope="session")
-def selection(ukic_run: UkicRun) -> Any:
-    """The selected profile (infrastructure version), cluster type and component catalogue."""
-    return ukic_run.selection
-
-
 # -- scenarios and steps -----------------------------------------------------------------------
-#: pytest's own marks, which are no Gherkin tags.
-PYTEST_MARKS = frozenset({"parametrize", "usefixtures", "skip", "skipif", "xfail", "filterwarnings"})
-
-
 def _recorder_for(item: pytest.Item) -> ScenarioRecorder:
     recorder = item.stash.get(RECORDER, None)
     if recorder is None:
-        template = scenario_wrapper_template_registry[item.obj]  # type: ignore[attr-defined]
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        scenario = template.render(params.get("_pytest_bdd_example", {}))
-        example_tags = {m.name for m in item.iter_markers()} - PYTEST_MARKS  # Examples blocks carry tags too
-        recorder = ScenarioRecorder(scenario, paths.features_dir(), example_tags)
+        spec = _spec(item)
+        assert spec is not None
+        recorder = ScenarioRecorder(spec, _example(item))
         item.stash[RECORDER] = recorder
     return recorder
+
+
+def _is_scenario(item: pytest.Item) -> bool:
+    return _spec(item) is not None
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -225,21 +317,25 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest) -> None:
-    _recorder_for(request.node).step_started()
+    if _is_scenario(request.node):
+        _recorder_for(request.node).step_started()
 
 
-def pytest_bdd_after_step(request: pytest.FixtureRequest, step: Any) -> None:
-    _recorder_for(request.node).step_ended(step.keyword, step.name, step.line_number, None)
+def pytest_bdd_after_step(request: pytest.FixtureRequest) -> None:
+    if _is_scenario(request.node):
+        _recorder_for(request.node).step_ended(None)
 
 
-def pytest_bdd_step_error(request: pytest.FixtureRequest, step: Any, exception: Exception) -> None:
-    _recorder_for(request.node).step_ended(step.keyword, step.name, step.line_number, exception)
+def pytest_bdd_step_error(request: pytest.FixtureRequest, exception: Exception) -> None:
+    if _is_scenario(request.node):
+        _recorder_for(request.node).step_ended(exception)
 
 
-def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, step: Any, exception: Exception) -> None:
-    recorder = _recorder_for(request.node)
-    recorder.step_started()
-    recorder.step_ended(step.keyword, step.name, step.line_number, exception)
+def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, exception: Exception) -> None:
+    if _is_scenario(request.node):
+        recorder = _recorder_for(request.node)
+        recorder.step_started()
+        recorder.step_ended(exception)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -254,11 +350,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     item.config.stash[RUN].results.append(result)
     outcome = PYTEST_OUTCOME[result.outcome]
     longrepr: tuple[str, int, str] | str | None = None
+    remedy = f"\n  remedy: {result.remedy}" if result.remedy else ""
     if outcome == "skipped":
-        longrepr = (str(item.path), result.line, f"{result.outcome.value}: {result.reason}")
+        longrepr = (str(item.path), result.line, f"{result.outcome.value}: {result.reason}{remedy}")
     elif outcome == "failed":
-        longrepr = f"{result.id}: {result.reason}"
-    sections = [("ukic", f"warning: {result.reason}")] if result.outcome is Outcome.WARNING else []
+        longrepr = f"{result.id}: {result.reason}{remedy}"
+    sections = [("ukic", f"warning: {result.reason}{remedy}")] if result.outcome is Outcome.WARNING else []
     report = pytest.TestReport(
         item.nodeid,
         item.location,
@@ -285,12 +382,12 @@ def pytest_report_teststatus(report: pytest.TestReport) -> tuple[str, str, str] 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """A plain `pytest` run over the features exits like `ukic verify`: 0, 1 or 2."""
     run = session.config.stash.get(RUN, None)
-    if run is None or getattr(session.config, PROVIDED_RUN, None) is not None:
+    if run is None or provided_run(session.config) is not None:
         return
     if session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         session.exitstatus = int(exit_code_for(r.outcome for r in run.results))
     report_dir = session.config.getoption("--ukic-report-dir")
     if report_dir and run.results:
-        from ukic.run import result_of, write_reports
+        from ukic.run_result import result_of, write_reports
 
         write_reports(result_of(run, started=None), Path(report_dir))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 from ukic.outcome import OUTCOME_ORDER, Outcome, exit_code_for
@@ -25,7 +26,7 @@ class StepResult:
 class ScenarioResult:
     """One scenario's honest outcome with a one-line reason naming the objects involved."""
 
-    id: str  # stable: "<feature file stem>::<scenario name>"
+    id: str  # declared by the scenario's @id tag: "bgp.peer-keeps-next-hop"; renaming the title keeps it
     feature: str  # feature title
     feature_file: str  # path relative to the features folder
     name: str
@@ -37,6 +38,12 @@ class ScenarioResult:
     steps: list[StepResult] = field(default_factory=list)
     feature_description: str = ""
     waiver: dict[str, Any] | None = None  # ticket/justification/expires when waived
+    remedy: str = ""  # how to put a failure or warning right (the manual's command, or the field to set)
+
+    @property
+    def title_key(self) -> str:
+        """``<feature file stem>::<scenario name>``: how runs before declared ids named a scenario."""
+        return f"{PurePosixPath(self.feature_file).stem}::{self.name}"
 
 
 @dataclass

@@ -8,20 +8,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ukic import __version__, paths
-from ukic.cluster_table import facts_from_state
-from ukic.errors import UkicError, UsageError
+from ukic import paths
+from ukic.binding import BINDING_MODULE
+from ukic.errors import UsageError
 from ukic.resources import AREA_READS
 from ukic.result import RunResult
 from ukic.run_context import UkicRun
+from ukic.run_handover import Provider
+from ukic.run_result import result_of
 from ukic.sources.base import Source
 from ukic.state import ClusterState
 
 if TYPE_CHECKING:
     from ukic.hosts.spec import HostsSpec
     from ukic.inventory import Cluster
-
-BINDING_MODULE = "test_manual.py"  # features/test_manual.py binds every feature file
 
 
 @dataclass
@@ -39,43 +39,6 @@ class VerifyRequest:
     now: datetime | None = None  # the clock waivers are judged by (tests fix it)
     state: ClusterState | None = None  # facts already read from this source (detect shares them across versions)
     inventory_entry: Cluster | None = None  # its inventory row: the table columns it declares are compared
-
-
-def _utc(ts: datetime) -> str:
-    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def result_of(run: UkicRun, started: datetime | None, cluster: str | None = None) -> RunResult:
-    """The RunResult of a finished run."""
-    finished = datetime.now(UTC)
-    started = started or finished
-    info = run.source.info()
-    selection = run.selection
-    return RunResult(
-        cluster=cluster or info.cluster_name or Path(info.location).name or "cluster",
-        source={
-            "kind": info.kind,
-            "location": info.location,
-            "cluster_name": info.cluster_name,
-            "captured_at": info.captured_at,
-            "server_version": info.server_version,
-            "context": info.context,
-            **dict(info.extra),
-        },
-        profile={
-            "version": selection.profile.version,
-            "type": selection.cluster_type.name,
-            "digest": selection.digest,
-            "chain": list(selection.chain),
-        },
-        harness_version=__version__,
-        started_at=_utc(started),
-        finished_at=_utc(finished),
-        duration=(finished - started).total_seconds(),
-        scenarios=list(run.results),
-        notes=list(run.source.notes),
-        facts=facts_from_state(run.state),
-    )
 
 
 def verify(request: VerifyRequest) -> RunResult:
@@ -100,7 +63,7 @@ def verify(request: VerifyRequest) -> RunResult:
     request.source.start_prefetch(() if request.marker else {k for keys in AREA_READS.values() for k in keys})
     started = datetime.now(UTC)
     t0 = time.perf_counter()
-    code = pytest.main(_pytest_args(request), plugins=[_Provider(run)])
+    code = pytest.main(_pytest_args(request), plugins=[Provider(run)])
     if run.fatal is not None:
         raise run.fatal
     if code in (pytest.ExitCode.INTERRUPTED,):
@@ -168,25 +131,3 @@ def _pytest_args(request: VerifyRequest) -> list[str]:
     if request.marker:
         args += ["-m", request.marker]
     return args
-
-
-class _Provider:
-    """Hands the prepared run to the ukic pytest plugin instead of building one from options."""
-
-    def __init__(self, run: UkicRun) -> None:
-        self.run = run
-
-    def pytest_configure(self, config: Any) -> None:
-        from ukic.pytest_plugin import PROVIDED_RUN
-
-        setattr(config, PROVIDED_RUN, self.run)
-
-
-def write_reports(result: RunResult, report_root: Path) -> Path:
-    """Write every report for the run; returns the report folder."""
-    from ukic.report.writer import write_report_dir
-
-    try:
-        return write_report_dir(result, report_root)
-    except OSError as exc:
-        raise UkicError(f"cannot write reports under {report_root}: {exc.strerror or exc}") from None

@@ -1,6 +1,8 @@
 """What changed between two runs: scenarios whose outcome moved, new failures first.
 
-Scenarios are matched by their stable id (``<feature stem>::<scenario name>``). A change is
+Scenarios are matched by their declared id (``bgp.node-mesh``); a run written before ids were
+declared named scenarios ``<feature stem>::<title>``, and those match the scenario of the same
+title in the other run. A change is
 *worse* when the scenario is now failed and was not, or when its outcome moved to a worse
 rank (passed/not applicable < waived < warning < unverifiable/failed); *better* the other
 way round; *changed* when the rank stayed (failed <-> unverifiable, passed <-> n.a.).
@@ -121,8 +123,10 @@ def load_run(path: str | Path) -> RunResult:
 
 def diff_runs(before: RunResult, after: RunResult) -> RunDiff:
     """Every scenario whose outcome changed; new failures, then other worse, better, changed."""
-    old = {s.id: s for s in before.scenarios}
-    new = {s.id: s for s in after.scenarios}
+    # Runs from before declared ids used "<stem>::<title>" as the id: map those onto today's ids.
+    declared = {s.title_key: s.id for s in [*before.scenarios, *after.scenarios] if s.id != s.title_key}
+    old = {declared.get(s.id, s.id): s for s in before.scenarios}
+    new = {declared.get(s.id, s.id): s for s in after.scenarios}
     changes = []
     for scenario_id in [*new, *(i for i in old if i not in new)]:
         a, b = old.get(scenario_id), new.get(scenario_id)

@@ -4,7 +4,7 @@ waivers.yaml::
 
     waivers:
       - cluster: place10
-        scenario: "storage::The Ceph cluster runs the type's number of monitors"   # id or name
+        scenario: storage.mon-count    # the scenario's id (its @id tag)
         justification: mon 5 is being replaced, see ticket
         expires: 2026-07-01
         ticket: OPS-1234
@@ -13,7 +13,9 @@ A failed (or warning) scenario matching an unexpired waiver becomes *waived*: ne
 passed, and it does not fail the run. A waiver covers its ``expires`` day (UTC) and ends
 after it; an expired waiver leaves the failure in place and says so in the reason. A
 waiver that matches nothing, or only scenarios that did not fail, is reported in the
-run's notes so stale waivers get removed.
+run's notes so stale waivers get removed. A waiver naming its scenario the way runs did before
+scenarios had declared ids (``"storage::<title>"`` or the bare title) still matches, and the
+notes tell the id to write instead.
 """
 
 from __future__ import annotations
@@ -41,13 +43,17 @@ class Waiver(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     cluster: str = Field(min_length=1)
-    scenario: str = Field(min_length=1)  # "<feature stem>::<scenario name>" or the scenario name
+    scenario: str = Field(min_length=1)  # the scenario's id; older files: "<feature stem>::<title>" or the title
     justification: str = Field(min_length=1)
     expires: date
     ticket: str = Field(min_length=1)
 
     def matches(self, scenario: ScenarioResult) -> bool:
-        return self.scenario in (scenario.id, scenario.name)
+        return self.scenario == scenario.id or self.by_title(scenario)
+
+    def by_title(self, scenario: ScenarioResult) -> bool:
+        """True when the waiver names the scenario by its title, as before scenarios had declared ids."""
+        return self.scenario in (scenario.title_key, scenario.name)
 
     def expired(self, today: date) -> bool:
         """True once the ``expires`` day is over."""
@@ -100,6 +106,11 @@ def apply_waivers(result: RunResult, waivers: Iterable[Waiver], now: datetime) -
     for scenario in result.scenarios:
         candidates = [w for w in mine if w.matches(scenario)]
         matched.update(candidates)
+        result.notes += [
+            f"{w.label()} names the scenario by its title; write its id instead: scenario: {scenario.id}"
+            for w in candidates
+            if w.by_title(scenario)
+        ]
         if not candidates or scenario.outcome not in WAIVABLE:
             continue
         active = [w for w in candidates if not w.expired(today)]

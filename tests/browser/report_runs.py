@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ukic.outcome import Outcome
 from ukic.result import RunResult, ScenarioResult, StepResult
 
@@ -25,10 +27,11 @@ def scenario(
     duration: float = 0.004,
     waiver: dict | None = None,
     description: str = "",
+    remedy: str = "",
 ) -> ScenarioResult:
     stem = feature_file.rsplit("/", 1)[-1].removesuffix(".feature")
     return ScenarioResult(
-        id=f"{stem}::{name}",
+        id=f"{stem}.{re.sub('[^a-z0-9]+', '-', name.lower()).strip('-')}",
         feature=feature,
         feature_file=feature_file,
         name=name,
@@ -40,6 +43,7 @@ def scenario(
         steps=list(steps or []),
         feature_description=description,
         waiver=waiver,
+        remedy=remedy,
     )
 
 
@@ -95,6 +99,7 @@ def all_outcomes_run() -> RunResult:
                 Outcome.FAILED,
                 f"bgppeer router-a: keepOriginalNextHop is false {HOSTILE}",
                 line=25,
+                remedy=f"set keepOriginalNextHop: true in BGPPeer router-a, then calicoctl apply -f - {HOSTILE}",
                 tags=["@bgp", "@v1"],
                 steps=[
                     step("Given", "the BGP peers", 26, duration=0.001),

@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     from ukic.ledger import ledger_path, record
     from ukic.profiles import select
     from ukic.report.terminal import render_terminal
-    from ukic.run import VerifyRequest, verify, write_reports
+    from ukic.run import VerifyRequest, verify
+    from ukic.run_result import write_reports
     from ukic.sources.factory import open_source
 
     if args.base:

@@ -5,7 +5,8 @@ that list are mapped with an error_message that names the real outcome: unverifi
 "pending", not applicable / warning / waived -> "skipped". Each element also carries an extra
 "ukic_outcome" key. A scenario whose outcome no recorded step shows (decided before any
 step ran) gets one synthetic step, "Then ukic outcome", that carries it: an unverifiable
-scenario never reads as all steps passed.
+scenario never reads as all steps passed. Elements are identified by the scenario's declared id
+and carry its remedy as "ukic_remedy".
 """
 
 from __future__ import annotations
@@ -37,14 +38,7 @@ def _slug(text: str) -> str:
 
 def _feature(group: FeatureGroup) -> dict[str, Any]:
     feature_id = _slug(group.title)
-    elements = []
-    seen: dict[str, int] = {}
-    for scenario in group.scenarios:
-        element_id = f"{feature_id};{_slug(scenario.name)}"
-        seen[element_id] = seen.get(element_id, 0) + 1
-        if seen[element_id] > 1:  # outline examples share a name; ids must stay unique
-            element_id = f"{element_id};{seen[element_id]}"
-        elements.append(_element(scenario, element_id))
+    elements = [_element(scenario) for scenario in group.scenarios]
     return {
         "uri": group.file,
         "id": feature_id,
@@ -63,7 +57,7 @@ def _tags(scenario: ScenarioResult) -> list[dict[str, Any]]:
     return [{"name": tag_label(tag), "line": line} for tag in scenario.tags]
 
 
-def _element(scenario: ScenarioResult, element_id: str) -> dict[str, Any]:
+def _element(scenario: ScenarioResult) -> dict[str, Any]:
     steps = []
     shown: set[Outcome] = set()
     for step in scenario.steps:
@@ -73,8 +67,8 @@ def _element(scenario: ScenarioResult, element_id: str) -> dict[str, Any]:
             shown.add(outcome)
     if scenario.outcome not in shown:
         steps.append(_synthetic_step(scenario))
-    return {
-        "id": element_id,
+    element: dict[str, Any] = {
+        "id": scenario.id,  # the declared id: unique across the features, stable when a title changes
         "keyword": "Scenario",
         "type": "scenario",
         "name": scenario.name,
@@ -84,6 +78,9 @@ def _element(scenario: ScenarioResult, element_id: str) -> dict[str, Any]:
         "steps": steps,
         "ukic_outcome": scenario.outcome.value,
     }
+    if scenario.remedy:
+        element["ukic_remedy"] = scenario.remedy
+    return element
 
 
 def _keyword(keyword: str) -> str:

@@ -157,8 +157,13 @@ def _scenario(scenario: ScenarioResult) -> str:
         f'<article class="scenario o-{slug}" data-outcome="{slug}" data-id="{_e(scenario.id)}">'
         f'<div class="row"><span class="badge o-{slug}"><span class="icon">{_ICONS[scenario.outcome]}</span>'
         f" {_e(scenario.outcome.label)}</span>"
-        f'<div class="body"><div class="title">{_e(scenario.name)}</div>'
+        f'<div class="body"><div class="title">{_e(scenario.name)} <code class="sid">{_e(scenario.id)}</code></div>'
         + (f'<div class="reason">{_e(reason)}</div>' if reason else "")
+        + (
+            f'<div class="remedy"><span class="rlabel">remedy</span> <code>{_e(scenario.remedy)}</code></div>'
+            if scenario.remedy and scenario.outcome is not Outcome.PASSED
+            else ""
+        )
         + (f'<div class="tags">{tags}</div>' if tags else "")
         + f'</div><span class="dur">{_e(format_duration(scenario.duration))}</span></div>'
         f"{steps}</article>"
@@ -242,6 +247,9 @@ border-radius:4px;border:1px solid transparent;white-space:nowrap}
 .body{flex:1;min-width:0}
 .title{font-weight:600}
 .reason{margin-top:2px;word-break:break-word}
+.sid{color:var(--muted);font-weight:400}
+.remedy{margin-top:3px;word-break:break-word}
+.remedy .rlabel{font-size:11px;font-weight:700;text-transform:uppercase;color:var(--muted);margin-right:4px}
 .tags{margin-top:4px;display:flex;flex-wrap:wrap;gap:4px}
 .tag{font:11px ui-monospace,"DejaVu Sans Mono",monospace;color:var(--muted);background:#f6f8fa;
 border:1px solid var(--line);border-radius:3px;padding:0 4px}

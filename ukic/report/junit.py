@@ -1,5 +1,8 @@
 """junit.xml: one test suite per feature, one test case per scenario, outcomes mapped honestly.
 
+A test case is named by the scenario's declared id (stable when a title is reworded, so CI
+history follows it); the title and the remedy are properties.
+
 CI tools know only pass/fail/error/skip, so: failed -> <failure>, unverifiable -> <error>
 (never a plain pass), not applicable and waived -> <skipped> with the reason, warning -> a
 plain test case that carries the warning in a property and in <system-out>.
@@ -72,7 +75,7 @@ def _case(scenario: ScenarioResult, classname: str) -> ET.Element:
         "testcase",
         {
             "classname": _clean(classname),
-            "name": _clean(scenario.name),
+            "name": _clean(scenario.id),
             "time": _seconds(scenario.duration),
             "file": _clean(scenario.feature_file),
             "line": str(scenario.line),
@@ -81,6 +84,9 @@ def _case(scenario: ScenarioResult, classname: str) -> ET.Element:
     properties = ET.SubElement(case, "properties")
     _property(properties, "ukic.outcome", scenario.outcome.value)
     _property(properties, "ukic.id", scenario.id)
+    _property(properties, "ukic.title", scenario.name)
+    if scenario.remedy:
+        _property(properties, "ukic.remedy", scenario.remedy)
     if scenario.tags:
         _property(properties, "ukic.tags", " ".join(tag_label(t) for t in scenario.tags))
     if scenario.waiver:
@@ -101,8 +107,12 @@ def _case(scenario: ScenarioResult, classname: str) -> ET.Element:
         message = f"waived (ticket {waiver_ticket(scenario)}): {reason}"
         ET.SubElement(case, "skipped", {"type": "waived", "message": _clean(message)})
     elif outcome is Outcome.WARNING:
-        ET.SubElement(case, "system-out").text = _clean(f"warning: {reason}")
+        ET.SubElement(case, "system-out").text = _clean(f"warning: {reason}" + _remedy_line(scenario))
     return case
+
+
+def _remedy_line(scenario: ScenarioResult) -> str:
+    return f"\nremedy: {one_line(scenario.remedy)}" if scenario.remedy else ""
 
 
 def _property(parent: ET.Element, name: str, value: object) -> None:
@@ -118,4 +128,4 @@ def _step_trace(scenario: ScenarioResult) -> str:
         if step.message:
             line += f": {one_line(step.message)}"
         lines.append(line)
-    return "\n".join(lines) or one_line(scenario.reason)
+    return ("\n".join(lines) or one_line(scenario.reason)) + _remedy_line(scenario)

@@ -46,7 +46,12 @@ def render_markdown(result: RunResult) -> str:
         "",
     ]
     for group in group_by_feature(result):
-        lines += [f"## {markdown_text(group.title)}", "", "| Outcome | Scenario | Reason |", "| --- | --- | --- |"]
+        lines += [
+            f"## {markdown_text(group.title)}",
+            "",
+            "| Outcome | Scenario | Id | Reason | Remedy |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         lines += [_row(scenario) for scenario in group.scenarios]
         lines.append("")
     if result.notes:
@@ -60,4 +65,6 @@ def _row(scenario: ScenarioResult) -> str:
     reason = scenario.reason
     if scenario.outcome is Outcome.WAIVED:
         reason = f"waived (ticket {waiver_ticket(scenario)}): {reason}"
-    return f"| {label} | {markdown_text(scenario.name)} | {markdown_text(reason)} |"
+    remedy = markdown_text(scenario.remedy) if scenario.outcome is not Outcome.PASSED else ""
+    cells = [label, markdown_text(scenario.name), markdown_text(scenario.id), markdown_text(reason), remedy]
+    return "| " + " | ".join(cells) + " |"

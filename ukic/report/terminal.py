@@ -78,6 +78,8 @@ def _scenario_lines(scenario: ScenarioResult, color: bool) -> list[str]:
         if scenario.outcome is Outcome.NOT_APPLICABLE:
             reason = _paint(reason, _DIM, color)
         lines.append(f"{INDENT}{' ' * LABEL_WIDTH}  {reason}")
+    if scenario.remedy and scenario.outcome is not Outcome.PASSED:
+        lines.append(f"{INDENT}{' ' * LABEL_WIDTH}  {_paint('remedy:', _BOLD, color)} {_text(scenario.remedy)}")
     return lines
 
 

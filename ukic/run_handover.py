@@ -1,0 +1,35 @@
+"""How a prepared run reaches the scenarios: `ukic verify` hands it to the pytest plugin, fixtures read it back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ukic.run_context import UkicRun
+
+RUN = pytest.StashKey[UkicRun]()
+PROVIDED_RUN = "ukic_provided_run"
+
+
+class Provider:
+    """A pytest plugin object handing `ukic verify`'s prepared run over, instead of one built from options."""
+
+    def __init__(self, run: UkicRun) -> None:
+        self.run = run
+
+    def pytest_configure(self, config: Any) -> None:
+        setattr(config, PROVIDED_RUN, self.run)
+
+
+def provided_run(config: pytest.Config) -> UkicRun | None:
+    """The run `ukic verify` handed over, if this session is one of its."""
+    return getattr(config, PROVIDED_RUN, None)
+
+
+def run_of(config: pytest.Config) -> UkicRun:
+    """The run of this session, once the plugin has prepared it."""
+    try:
+        return config.stash[RUN]
+    except KeyError:
+        raise RuntimeError("ukic_run is only available while scenarios run") from None

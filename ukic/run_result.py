@@ -1,0 +1,59 @@
+"""The RunResult of a finished run, and writing its reports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ukic import __version__
+from ukic.cluster_table import facts_from_state
+from ukic.errors import UkicError
+from ukic.result import RunResult
+from ukic.run_context import UkicRun
+
+
+def _utc(ts: datetime) -> str:
+    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def result_of(run: UkicRun, started: datetime | None, cluster: str | None = None) -> RunResult:
+    """The RunResult of a finished run."""
+    finished = datetime.now(UTC)
+    started = started or finished
+    info = run.source.info()
+    selection = run.selection
+    return RunResult(
+        cluster=cluster or info.cluster_name or Path(info.location).name or "cluster",
+        source={
+            "kind": info.kind,
+            "location": info.location,
+            "cluster_name": info.cluster_name,
+            "captured_at": info.captured_at,
+            "server_version": info.server_version,
+            "context": info.context,
+            **dict(info.extra),
+        },
+        profile={
+            "version": selection.profile.version,
+            "type": selection.cluster_type.name,
+            "digest": selection.digest,
+            "chain": list(selection.chain),
+        },
+        harness_version=__version__,
+        started_at=_utc(started),
+        finished_at=_utc(finished),
+        duration=(finished - started).total_seconds(),
+        scenarios=list(run.results),
+        notes=list(run.source.notes),
+        facts=facts_from_state(run.state),
+    )
+
+
+def write_reports(result: RunResult, report_root: Path) -> Path:
+    """Write every report for the run; returns the report folder."""
+    from ukic.report.writer import write_report_dir
+
+    try:
+        return write_report_dir(result, report_root)
+    except OSError as exc:
+        raise UkicError(f"cannot write reports under {report_root}: {exc.strerror or exc}") from None
