@@ -136,10 +136,14 @@ def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> 
         return None
     folder = module_path.parent
     try:
-        check_rules(load_features(folder), folder.name)
+        specs = load_features(folder)
+        check_rules(specs, folder.name)
     except UkicError as err:
         config.stash[PROBLEM] = err
         return _Unbound.from_parent(parent, path=module_path)
+    for rule in sorted({s.examples.rule for s in specs if s.examples is not None}):
+        # pytest-bdd turns an Examples block's tags into marks even when it has no rows
+        config.addinivalue_line("markers", f"{FROM_TAG}{rule}: examples generated from the profile's {rule}")
     for module in _library_modules():
         if not config.pluginmanager.has_plugin(module):
             config.pluginmanager.import_plugin(module)
