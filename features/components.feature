@@ -12,8 +12,7 @@ Feature: The components each infrastructure version runs
     Given the profile rule "components.require" names the component <component>
     Then every workload of the component is running
 
-    @from:components.require
-    Examples: one per component the profile requires
+    Examples: from the profile rule "components.require"
       | component |
 
   @v2 @id:components.<component>-gone
@@ -21,6 +20,5 @@ Feature: The components each infrastructure version runs
     Given the profile rule "components.forbid" names the component <component>
     Then nothing of the component is left in the cluster
 
-    @from:components.forbid
-    Examples: one per component the profile forbids
+    Examples: from the profile rule "components.forbid"
       | component |

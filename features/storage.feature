@@ -36,6 +36,5 @@ Feature: Rook-Ceph persistent storage
     Given the profile rule "storage.classes" names the <purpose> storage class
     Then a StorageClass uses that provisioner
 
-    @from:storage.classes
-    Examples: one per storage class the profile names
+    Examples: from the profile rule "storage.classes"
       | purpose |

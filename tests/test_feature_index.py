@@ -61,11 +61,11 @@ def test_the_id_does_not_depend_on_the_title(tmp_path: Path) -> None:
         (
             "  @id:area.<x>-y\n  Scenario Outline: Static <x>\n    Given <x>\n\n"
             "    Examples:\n      | x |\n      | 1 |\n",
-            "ukic fills Examples from the profile; give one Examples block tagged @from:<profile rule>",
+            'ukic fills Examples from the profile; give one block `Examples: from the profile rule "<key>"`',
         ),
         (
-            "  @id:area.gen\n  Scenario Outline: Gen <x>\n    Given <x>\n\n    @from:components.require\n"
-            "    Examples:\n      | x |\n",
+            "  @id:area.gen\n  Scenario Outline: Gen <x>\n    Given <x>\n\n"
+            '    Examples: from the profile rule "components.require"\n      | x |\n',
             "its id must hold <x> to stay unique per example",
         ),
         ("  @id:area.placeholder\n  Scenario: P\n    Given <y>\n", "uses <y>, which no generated Examples column"),

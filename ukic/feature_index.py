@@ -5,9 +5,10 @@ reports and the rule-coverage tests see the same scenarios pytest-bdd runs. The 
 the house are checked here, each problem one line naming file and line:
 
 - every scenario carries exactly one ``@id:area.slug`` tag, unique across the features;
-- a Scenario Outline takes its Examples from the selected profile: one Examples block tagged
-  ``@from:<profile rule>`` with a header of one column and no rows (ukic fills them in at run
-  time), and its id names that column (``@id:components.<component>-runs``).
+- a Scenario Outline takes its Examples from the selected profile: one Examples block titled
+  ``from the profile rule "<key>"`` with a header of one column and no rows (ukic fills them in
+  at run time, one row per item of that list), and its id holds that column
+  (``@id:components.<component>-runs``).
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from typing import Any
 from ukic.errors import UsageError
 
 ID_TAG = "id:"
-FROM_TAG = "from:"
 #: ``area.slug``: lower case, the area may hold underscores (as feature tags do), slugs hyphens.
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
 PLACEHOLDER = re.compile(r"<([^<>]+)>")
 RULE_STEP = re.compile(r'^the profile rule "(?P<key>[^"]+)"')
+GENERATED_EXAMPLES = re.compile(r'^from the profile rule "(?P<key>[^"]+)"$')
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class ScenarioSpec:
 
     @property
     def rules(self) -> tuple[str, ...]:
-        """The profile rules this scenario names (its `the profile rule "..."` steps and @from)."""
+        """The profile rules this scenario names (its `the profile rule "..."` steps and Examples)."""
         named = [m["key"] for s in self.steps if (m := RULE_STEP.match(s.text))]
         if self.examples is not None:
             named.append(self.examples.rule)
@@ -199,14 +200,14 @@ def _generated_examples(node: dict[str, Any], where: str, name: str) -> Generate
     if not blocks:
         return None
     usage = (
-        f"{where}: outline {name!r}: ukic fills Examples from the profile; give one Examples block "
-        "tagged @from:<profile rule> with a one-column header and no rows"
+        f"{where}: outline {name!r}: ukic fills Examples from the profile; give one block "
+        '`Examples: from the profile rule "<key>"` with a one-column header and no rows'
     )
     if len(blocks) != 1:
         raise UsageError(usage)
     block = blocks[0]
-    sources = [tag.removeprefix(FROM_TAG) for tag in _tags(block) if tag.startswith(FROM_TAG)]
+    source = GENERATED_EXAMPLES.match(str(block.get("name") or "").strip())
     header = [cell["value"] for cell in (block.get("tableHeader") or {}).get("cells", [])]
-    if len(sources) != 1 or len(header) != 1 or block.get("tableBody"):
+    if source is None or len(header) != 1 or block.get("tableBody"):
         raise UsageError(usage)
-    return GeneratedExamples(rule=sources[0], column=header[0])
+    return GeneratedExamples(rule=source["key"], column=header[0])

@@ -20,7 +20,7 @@ import pytest
 
 from ukic.binding import BINDING_MODULE, EXAMPLE_FIXTURE, SCENARIO_MARK, binding
 from ukic.errors import UkicError, UsageError
-from ukic.feature_index import FROM_TAG, ID_TAG, ScenarioSpec, load_features
+from ukic.feature_index import ID_TAG, ScenarioSpec, load_features
 from ukic.hosts import options as hosts_options
 from ukic.kind.fixture import add_kind_options
 from ukic.outcome import NotApplicable, Outcome, exit_code_for
@@ -114,8 +114,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_bdd_apply_tag(tag: str, function: Any) -> bool | None:
-    """While ukic binds its features, the @id and @from tags are its own, not pytest marks."""
-    if binding() and tag.startswith((ID_TAG, FROM_TAG)):
+    """While ukic binds its features, the @id tags are its own, not pytest marks."""
+    if binding() and tag.startswith(ID_TAG):
         return True
     return None
 
@@ -141,9 +141,6 @@ def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> 
     except UkicError as err:
         config.stash[PROBLEM] = err
         return _Unbound.from_parent(parent, path=module_path)
-    for rule in sorted({s.examples.rule for s in specs if s.examples is not None}):
-        # pytest-bdd turns an Examples block's tags into marks even when it has no rows
-        config.addinivalue_line("markers", f"{FROM_TAG}{rule}: examples generated from the profile's {rule}")
     for module in _library_modules():
         if not config.pluginmanager.has_plugin(module):
             config.pluginmanager.import_plugin(module)
@@ -214,7 +211,7 @@ def _spec(item: pytest.Item | Any) -> ScenarioSpec | None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """An outline gets one example per item of the profile list its Examples name (@from:...)."""
+    """An outline gets one example per item of the profile list its Examples name."""
     spec = _spec(metafunc.definition)
     if spec is None or spec.examples is None:
         return
