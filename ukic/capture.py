@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ukic.errors import UsageError
+from ukic.errors import SourceError, UsageError
 from ukic.redact import strip_secret_payload
 from ukic.resources import BY_KEY, CATALOG
 from ukic.sources.base import Obj, ResourceUnavailable, Source
@@ -62,8 +62,11 @@ def capture(
     info = source.info()
     results = source.prefetch(r.key for r in CATALOG)
     summary = CaptureSummary(path=output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".partial", dir=output.parent))
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".partial", dir=output.parent))
+    except OSError as exc:
+        raise UsageError(f"capture output {output}: cannot write there ({exc.strerror or exc})") from None
     try:
         folder = staging / _folder_name(output) if is_archive(output) else staging
         folder.mkdir(exist_ok=True)
@@ -92,6 +95,9 @@ def capture(
             if output.is_dir():
                 output.rmdir()  # empty (check_output): rename needs the name free on every platform
             os.rename(staging, output)
+    except OSError as exc:  # disk full, read-only: nothing appears under the final name
+        shutil.rmtree(staging, ignore_errors=True)
+        raise UsageError(f"capture output {output}: cannot write ({exc.strerror or exc}); nothing was kept") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -121,4 +127,8 @@ def _folder_name(archive: Path) -> str:
 
 
 def _write(path: Path, data: Any) -> None:
-    path.write_text(dump(data), encoding="utf-8")
+    try:
+        text = dump(data)
+    except RecursionError:
+        raise SourceError(f"capture: an object of {path.stem} is nested too deeply to write") from None
+    path.write_text(text, encoding="utf-8", errors="replace")

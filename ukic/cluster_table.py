@@ -47,6 +47,8 @@ def observe(state: Any) -> dict[str, Any]:
             seen[column] = _OBSERVE[column](state)
         except Unverifiable as gap:
             seen[column] = gap
+        except (TypeError, AttributeError, KeyError, ValueError) as exc:  # a malformed object ukic.shapes let by
+            seen[column] = Unverifiable(f"{column}: cannot be read ({type(exc).__name__}: {exc})")
     return seen
 
 

@@ -69,7 +69,33 @@ def load_ledger(path: str | Path) -> dict[str, Any]:
         raise UsageError(f"{exc}; not touching it (move it aside to start a new ledger)") from None
     if not (isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("clusters"), dict)):
         raise UsageError(f"{file}: not a ukic ledger (expected format {FORMAT!r})")
+    for cluster, entry in data["clusters"].items():
+        damage = _damaged(entry, f"clusters.{cluster}")
+        if damage:
+            raise UsageError(f"{file}: {damage}; not touching it (move it aside to start a new ledger)")
     return data
+
+
+def _damaged(value: Any, where: str) -> str | None:
+    """The first timestamp (``time`` or ``*_at``) that is no RFC 3339 time, or an entry that is no mapping."""
+    if not isinstance(value, dict):
+        return f"{where} is not a mapping"
+    for key, item in value.items():
+        if (key == "time" or key.endswith("_at")) and item is not None:
+            try:
+                _parse_time(item)
+            except (TypeError, ValueError):
+                return f"{where}.{key}: {str(item)[:40]!r} is not an RFC 3339 time"
+        elif isinstance(item, dict) and key != "facts":
+            found = _damaged(item, f"{where}.{key}")
+            if found:
+                return found
+        elif isinstance(item, list):
+            for index, element in enumerate(item):
+                found = _damaged(element, f"{where}.{key}[{index}]") if isinstance(element, dict) else None
+                if found:
+                    return found
+    return None
 
 
 def record(ledger_file: str | Path, result: RunResult, report_path: str | Path | None) -> None:
@@ -136,10 +162,9 @@ def _add(
     path = Path(ledger_file)
     from filelock import FileLock, Timeout  # imported when a run is recorded, not by every command
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT)
     try:
-        with lock:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT):
             ledger = load_ledger(path)
             _merge(ledger, cluster, entry, conformant=conformant)
             _merge_scenarios(ledger["clusters"][cluster], entry["time"], scenarios)
@@ -147,6 +172,8 @@ def _add(
             atomic_write_text(path, json.dumps(ledger, indent=2, sort_keys=False) + "\n")
     except Timeout:
         raise UsageError(f"{path}: still locked by another ukic after {LOCK_TIMEOUT:.0f} s") from None
+    except OSError as exc:  # disk full, read-only: the old ledger stays as it was (atomic_write_text)
+        raise UsageError(f"{path}: cannot update the ledger ({exc.strerror or exc}); it was left as it was") from None
 
 
 def _merge(ledger: dict[str, Any], cluster: str, entry: dict[str, Any], *, conformant: bool) -> None:
@@ -379,7 +406,9 @@ def _epoch(stamp: str | None) -> str:
 def _parse_time(stamp: str | None) -> datetime:
     if not stamp:
         return datetime.min.replace(tzinfo=UTC)
-    parsed = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    if not isinstance(stamp, str):
+        raise TypeError(f"not a time: {stamp!r}")
+    parsed = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 

@@ -71,8 +71,8 @@ def remember_secret(value: str | bytes | None) -> None:
     forms = {text, text.strip()}
     forms |= {json.dumps(f)[1:-1] for f in list(forms)} | {html.escape(f) for f in list(forms)}
     forms |= {base64.b64encode(f.encode()).decode() for f in list(forms) if len(f) < 4096}
-    for line in text.splitlines():  # a key's lines can show up one by one
-        if len(line.strip()) >= 16:
+    for line in text.splitlines():  # a key's lines can show up one by one (not its -----BEGIN armour)
+        if len(line.strip()) >= 16 and not line.startswith("-----"):
             forms.add(line.strip())
     global _secret_pattern
     with _secrets_lock:
@@ -85,11 +85,11 @@ def redact(text: str) -> str:
     """``text`` without credentials (see the module docstring)."""
     if not text:
         return text
+    for regex, replacement in _PATTERNS:
+        text = regex.sub(replacement, text)
     pattern = _secret_pattern
     if pattern is not None:
         text = pattern.sub(REDACTED, text)
-    for regex, replacement in _PATTERNS:
-        text = regex.sub(replacement, text)
     return text
 
 

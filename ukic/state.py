@@ -12,6 +12,7 @@ from ukic import kube
 from ukic.errors import UkicError
 from ukic.heap import collector_paused
 from ukic.outcome import Unverifiable
+from ukic.shapes import malformed
 from ukic.sources.base import Obj, ResourceUnavailable, Source
 from ukic.yamlio import ParseError, load_text
 
@@ -109,6 +110,10 @@ class ClusterState:
             self._store(key, value)
 
     def _store(self, key: str, value: list[Obj] | ResourceUnavailable) -> None:
+        if not isinstance(value, ResourceUnavailable):
+            problem = malformed(key, value)
+            if problem is not None:  # checks would crash on it, or judge half-read facts
+                value = ResourceUnavailable(key, f"malformed object: {problem}")
         with self._lock:
             if key not in self._lists:
                 self._lists[key] = value

@@ -23,7 +23,7 @@ from yaml.nodes import ScalarNode
 
 from ukic.errors import UsageError
 from ukic.jsonlist import NotLaidOut, read_list
-from ukic.projection import Projection
+from ukic.projection import Projection, ShapeError
 
 try:  # libyaml is several times faster than the pure-Python parser and emitter
     from yaml import CSafeDumper as SafeDumper
@@ -58,6 +58,8 @@ def load_text(text: str | bytes | BinaryIO, name: str, keep: Projection | None =
         raise ParseError(f"{name}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
     except yaml.YAMLError as exc:
         raise ParseError(f"{name}: not valid YAML ({_yaml_where(exc)})") from None
+    except Exception as exc:
+        raise _parse_error(exc, name) from None
 
 
 def load_all_text(text: str | bytes, name: str) -> Iterator[Any]:
@@ -66,6 +68,24 @@ def load_all_text(text: str | bytes, name: str) -> Iterator[Any]:
         yield from yaml.load_all(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
         raise ParseError(f"{name}: not valid YAML ({_yaml_where(exc)})") from None
+    except Exception as exc:
+        raise _parse_error(exc, name) from None
+
+
+def _parse_error(exc: Exception, name: str) -> ParseError:
+    """Text that is no YAML or JSON beyond what the parsers themselves call syntax errors."""
+    if isinstance(exc, ShapeError):
+        raise exc  # a malformed object, not malformed text: its resource is unverifiable (ukic.sources)
+    if isinstance(exc, UnicodeError):
+        return ParseError(f"{name}: not UTF-8 text ({exc.__class__.__name__} at byte {getattr(exc, 'start', '?')})")
+    if isinstance(exc, _TooDeep):
+        return ParseError(f"{name}: nested more than {MAX_DEPTH} levels deep")
+    if isinstance(exc, RecursionError):
+        return ParseError(f"{name}: nested too deeply")
+    if isinstance(exc, ValueError | OverflowError | TypeError):  # e.g. the date 2021-13-45
+        where = f" at line {exc.line}" if isinstance(exc, _AtLine) else ""
+        return ParseError(f"{name}: impossible value{where} ({' '.join(str(exc).split())[:120]})")
+    raise exc
 
 
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
@@ -79,6 +99,22 @@ _EXPECT_KEY = object()
 
 class _Unusual(Exception):
     """Anchors, aliases, tags, merge or complex keys: left to PyYAML's full constructor."""
+
+
+#: Deeper than any Kubernetes object (a CRD's schema included); deeper text is refused, not recursed into.
+MAX_DEPTH = 200
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _AtLine(ValueError):
+    """A scalar that cannot be what it claims to be (a date with month 13), with its line."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def _load_yaml(text: str | bytes | BinaryIO, keep: Projection | None) -> Any:
@@ -113,7 +149,10 @@ def _scalar(loader: Any, event: ScalarEvent) -> Any:
         return intern(value) if len(value) <= _SHARED_LENGTH else value
     if value == "<<":
         raise _Unusual  # a merge key
-    return loader.construct_object(ScalarNode(loader.resolve(ScalarNode, value, (True, False)), value))
+    try:
+        return loader.construct_object(ScalarNode(loader.resolve(ScalarNode, value, (True, False)), value))
+    except (ValueError, OverflowError) as exc:
+        raise _AtLine(str(exc), event.start_mark.line + 1) from None
 
 
 def _from_events(loader: Any, keep: Projection | None) -> Any:
@@ -142,6 +181,8 @@ def _from_events(loader: Any, keep: Projection | None) -> Any:
             if kind is not ScalarEvent:
                 stack.append(value)
                 keys.append(_EXPECT_KEY)
+                if len(stack) > MAX_DEPTH:
+                    raise _TooDeep
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             done = stack.pop()
             keys.pop()
@@ -159,6 +200,8 @@ def _from_events(loader: Any, keep: Projection | None) -> Any:
 
 
 def _yaml_where(exc: yaml.YAMLError) -> str:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return f"not UTF-8 text: byte {exc.position} is {exc.character!r}"
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or "syntax error"
     if mark is not None:

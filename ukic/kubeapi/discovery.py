@@ -91,10 +91,12 @@ class Discovery:
             roots = list(pool.map(self._root, ("/api", "/apis")))
             versions_of: dict[str, list[str]] = {}
             listings: dict[str, dict[str, Any] | str] = {}  # group version -> resource list, or why not
-            for root in roots:
+            for root, (path, field) in zip(roots, (("/api", "versions"), ("/apis", "groups")), strict=True):
+                url = self._client.url(path)
+                _expect_list(root, "items" if root.get("kind") == AGGREGATED_KIND else field, url)
                 if root.get("kind") == AGGREGATED_KIND:
                     self.aggregated = True
-                    _read_aggregated(root, versions_of, listings, self._failed)
+                    _read_aggregated(root, versions_of, listings, self._failed, url)
             if roots[0].get("kind") != AGGREGATED_KIND and "v1" in (roots[0].get("versions") or []):
                 versions_of[""] = ["v1"]
             if roots[1].get("kind") != AGGREGATED_KIND:
@@ -132,7 +134,9 @@ class Discovery:
         """The APIResourceList of one group version, or a reason it could not be read."""
         path = _prefix(group_version)
         try:
-            return self._client.get_json(path)
+            listing = self._client.get_json(path)
+            _expect_list(listing, "resources", self._client.url(path))
+            return listing
         except ApiStatusError as exc:
             if exc.status == 404:
                 return EMPTY_LISTING
@@ -145,6 +149,7 @@ def _read_aggregated(
     versions_of: dict[str, list[str]],
     listings: dict[str, dict[str, Any] | str],
     failed: dict[str, str],
+    url: str,
 ) -> None:
     """Groups, versions (preferred first) and resource lists of an APIGroupDiscoveryList.
 
@@ -156,7 +161,10 @@ def _read_aggregated(
             continue
         name = (group.get("metadata") or {}).get("name") or ""
         versions: list[str] = []
+        _expect_list(group, "versions", url)
         for entry in group.get("versions") or []:
+            if isinstance(entry, dict):
+                _expect_list(entry, "resources", url)
             version = entry.get("version") if isinstance(entry, dict) else None
             if not isinstance(version, str) or not version:
                 continue
@@ -177,6 +185,13 @@ def _read_aggregated(
         if versions:
             failed.pop(name, None)
             versions_of[name] = versions
+
+
+def _expect_list(document: dict[str, Any], field: str, url: str) -> None:
+    """A discovery document whose list is something else is garbage: exit 2, not 'nothing is served'."""
+    value = document.get(field)
+    if value is not None and not isinstance(value, list):
+        raise SourceError(f"malformed discovery answer from {url}: {field!r} is not a list")
 
 
 def _group_versions(groups: dict[str, Any]) -> dict[str, list[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from ukic.errors import SourceError, UsageError
 from ukic.yamlio import ParseError, load_all_text
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
+MAX_MANIFEST = 64 << 20  # bytes of one manifest file; anything bigger is no hand-kept configuration
 SKIPPED_DIRS = frozenset({".git"})
 TEMPLATE_MARK = "{{"
 
@@ -70,8 +72,17 @@ def read_folder(root: Path) -> Reading:
 
 
 def _read_file(root: Path, rel: str, reading: Reading) -> None:
+    path = root / rel
     try:
-        text = (root / rel).read_text(encoding="utf-8")
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            reading.ignored.append(f"{rel}: a symlink leading outside the repository, not read")
+            return
+        info = path.stat()  # before opening: a FIFO would block the open, a device would never end
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(f"manifests {rel}: not a regular file")
+        if info.st_size > MAX_MANIFEST:
+            raise SourceError(f"manifests {rel}: {info.st_size >> 20} MiB, larger than a manifest may be")
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise SourceError(f"manifests {rel}: not UTF-8 text") from None
     except OSError as exc:

@@ -17,7 +17,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ukic.errors import SourceError
 from ukic.heap import collector_paused
 from ukic.kubeapi.credentials import EXEC_TIMEOUT
 from ukic.kubeapi.discovery import Discovery, GroupUnavailable, Served
@@ -165,8 +164,8 @@ class LiveSource(Source):
         keep = PROJECTIONS.get(resource.key) if self._project else None
 
         def each(item: object) -> Obj:
-            typed = _typed(item, served, where)
-            return keep(typed) if keep else typed
+            typed = _typed(item, served)
+            return keep(typed) if keep and isinstance(typed, dict) else typed
 
         try:
             return list_all(self._client, served.list_path, metadata_only=resource.metadata_only, each=each)
@@ -190,10 +189,10 @@ def forbidden_reason(resource: Resource) -> str:
     return f"forbidden: cannot list {resource.key} (RBAC: needs get/list on {resource.plural} in {group})"
 
 
-def _typed(item: object, served: Served, where: str) -> Obj:
+def _typed(item: object, served: Served) -> Obj:
     """An item as kubectl shows it: apiVersion and kind set; a Secret reduced to its metadata."""
     if not isinstance(item, dict):
-        raise SourceError(f"malformed answer from {where}: an item is not a JSON object")
+        return item  # type: ignore[return-value]  # malformed: ukic.shapes names it, its resource is unverifiable
     resource = served.resource
     if resource.metadata_only:
         typed = {**item, "apiVersion": served.group_version, "kind": resource.kind}
