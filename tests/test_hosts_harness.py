@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from ukic.run import VerifyRequest, verify
 from ukic.sources.snapshot import SnapshotSource
 
 CLOSED_PORT = "ssh://root@127.0.0.1:1"
+NEEDS_SSH = pytest.mark.skipif(shutil.which("ssh") is None, reason="needs the ssh client (Debian openssh-client)")
 MACHINES = [
     Machine(f"node{i}", "unused", f"fd00:5eed::1{i}", f"10.255.0.1{i}", f"fd00:10:244:0:{i}::/80") for i in (1, 2, 3)
 ]
@@ -44,6 +46,7 @@ def test_without_hosts_every_node_and_router_scenario_is_not_applicable(snapshot
         assert reason.startswith("no hosts given")
 
 
+@NEEDS_SSH
 def test_routers_only_leave_node_scenarios_not_applicable_and_name_the_unreachable_router(snapshot: Path) -> None:
     results = run(snapshot, HostsSpec(routers={"router1": CLOSED_PORT}, connect_timeout=3))
     node_results = [r for r in results.values() if r[1].startswith("no node hosts given")]
@@ -56,6 +59,7 @@ def test_routers_only_leave_node_scenarios_not_applicable_and_name_the_unreachab
         assert reason.startswith(f"router router1 ({CLOSED_PORT}): cannot reach over SSH")
 
 
+@NEEDS_SSH
 def test_unreachable_and_unnamed_nodes_are_unverifiable_never_passed(snapshot: Path) -> None:
     results = run(snapshot, HostsSpec(nodes={"node1": CLOSED_PORT}, connect_timeout=3), marker="nodes")
     assert len(results) == NODE_SCENARIOS

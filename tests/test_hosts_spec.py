@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,10 @@ from ukic.inventory import Cluster, hosts_spec
 from ukic.outcome import Unverifiable
 
 CLOSED_PORT = "ssh://root@127.0.0.1:1"  # nothing listens on port 1: ssh is refused at once
+NEEDS_TIMEOUT = pytest.mark.skipif(
+    shutil.which("timeout") is None, reason="local:// runs commands under coreutils' timeout, which is not on PATH"
+)
+NEEDS_SSH = pytest.mark.skipif(shutil.which("ssh") is None, reason="needs the ssh client (Debian openssh-client)")
 
 
 def parse(*argv: str) -> HostsSpec | None:
@@ -133,26 +138,29 @@ def test_passwords_never_reach_messages() -> None:
 
 
 # -- the pool: real commands through testinfra's local backend, and a real refused ssh ---------------
+@NEEDS_TIMEOUT
 def test_local_host_runs_commands_once_per_run() -> None:
     pool = HostPool(HostsSpec(nodes={"n1": "local://"}, command_timeout=5))
     host = pool.node("n1")
-    first = host.run(["sh", "-c", "echo $$"])
+    first = host.run(["/bin/sh", "-c", "echo $$"])
     assert first.rc == 0 and first.stdout.strip().isdigit()
-    assert host.run(["sh", "-c", "echo $$"]) is first  # cached: the same command is asked once per run
-    assert host.run(["sh", "-c", "exit 3"]).rc == 3
+    assert host.run(["/bin/sh", "-c", "echo $$"]) is first  # cached: the same command is asked once per run
+    assert host.run(["/bin/sh", "-c", "exit 3"]).rc == 3
     assert pool.node("n1") is host
     pool.close()
 
 
+@NEEDS_TIMEOUT
 def test_missing_command_and_timeout_are_unverifiable_naming_the_host() -> None:
     pool = HostPool(HostsSpec(nodes={"n1": "local://"}, command_timeout=1))
     host = pool.node("n1")
     with pytest.raises(Unverifiable, match=r"^node n1 \(local://\): no-such-tool-ukic is not installed"):
         host.run(["no-such-tool-ukic", "--version"])
-    with pytest.raises(Unverifiable, match=r"^node n1 \(local://\): `sleep 5` did not finish within 1 s"):
-        host.run(["sleep", "5"])
+    with pytest.raises(Unverifiable, match=r"^node n1 \(local://\): `/bin/sleep 5` did not finish within 1 s"):
+        host.run(["/bin/sleep", "5"])
 
 
+@NEEDS_SSH
 def test_refused_ssh_is_unverifiable_naming_the_host() -> None:
     pool = HostPool(HostsSpec(nodes={"n1": CLOSED_PORT}, connect_timeout=3))
     with pytest.raises(Unverifiable) as caught:
@@ -171,6 +179,7 @@ def test_a_node_without_a_url_is_unverifiable_and_says_how_to_give_one() -> None
         pool.node("n2")
 
 
+@NEEDS_TIMEOUT
 def test_each_asks_hosts_concurrently_and_keeps_their_order() -> None:
     spec = HostsSpec(nodes={f"n{i}": f"local://?sudo=false&x={i}" for i in range(4)})
     pool = HostPool(spec)
@@ -179,7 +188,7 @@ def test_each_asks_hosts_concurrently_and_keeps_their_order() -> None:
     def ask(host):
         if host.name == "n2":
             raise Unverifiable("n2 is away")
-        return host.run(["echo", host.name]).stdout.strip()
+        return host.run(["/bin/echo", host.name]).stdout.strip()
 
     answers = pool.each(hosts, ask)
     assert answers[:2] == ["n0", "n1"] and answers[3] == "n3"
