@@ -25,6 +25,7 @@ from fixtures.samplegen.catalogue import BASE, CONFORMING, SAMPLES, write_sample
 from fixtures.samplegen.variants import VARIANTS
 from fixtures.samplegen.write import ListWriter, write_snapshot
 from ukic import paths
+from ukic.feature_index import load_features
 from ukic.resources import BY_KEY, CATALOG
 from ukic.sources.base import ResourceUnavailable
 from ukic.sources.snapshot import CLUSTER_KEYS, SnapshotSource
@@ -325,15 +326,11 @@ def test_samples_follow_each_versions_install_methods() -> None:
 
 
 def scenario_ids() -> list[re.Pattern[str]]:
-    """Every scenario id the features define, outline placeholders as wildcards."""
-    ids = []
-    for feature in sorted(paths.features_dir().glob("*.feature")):
-        for line in feature.read_text(encoding="utf-8").splitlines():
-            title = re.match(r"\s*Scenario(?: Outline)?:\s*(.+?)\s*$", line)
-            if title:
-                parts = re.split(r"<[^>]+>", title.group(1))
-                ids.append(re.compile(re.escape(f"{feature.stem}::") + ".+".join(map(re.escape, parts))))
-    return ids
+    """Every scenario id the features declare, outline placeholders as wildcards."""
+    return [
+        re.compile(".+".join(map(re.escape, re.split(r"<[^>]+>", spec.id))))
+        for spec in load_features(paths.features_dir())
+    ]
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.folder)
