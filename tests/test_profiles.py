@@ -39,6 +39,7 @@ COMPONENT_NAMES = {
     "rook-operator",
     "tigera-operator",
     "calicoctl",
+    "cert-manager",  # in no bundled profile: for versions after v5 (tests/profiles-v6)
 }
 
 
@@ -343,8 +344,8 @@ def test_required_component_not_in_catalogue(folder: Path) -> None:
     edit(folder / "v2.yaml", lambda d: d["components"].update(require=["argocd", "argo-workflow"]))
     assert usage_error(select, "v5", "production", folder) == (
         "profiles/v2.yaml: components.require names 'argo-workflow', which profiles/components.yaml "
-        "does not define (known: argo-workflows, argocd, calico, calicoctl, certbot, flux, rook-operator, "
-        "secret-generator, tigera-operator)"
+        "does not define (known: argo-workflows, argocd, calico, calicoctl, cert-manager, certbot, flux, "
+        "rook-operator, secret-generator, tigera-operator)"
     )
 
 

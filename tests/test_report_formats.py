@@ -495,3 +495,17 @@ def test_remedy_and_id_in_every_format() -> None:
     elements = {e["id"]: e for f in cucumber for e in f["elements"]}
     assert set(elements) == {s.id for s in result.scenarios}
     assert elements[failed.id]["ukic_remedy"] == failed.remedy
+
+
+def test_profile_notes_are_in_every_report() -> None:
+    result = all_outcomes_run()
+    result.profile["notes"] = [f"Inferred, not stated {HOSTILE}"]
+    assert "profile note: Inferred, not stated <script>" in render_terminal(result, color=False).splitlines()[2]
+    assert "- **Profile note:** Inferred, not stated" in render_markdown(result)
+    assert "Inferred, not stated &lt;script&gt;" in render_html(result)
+    assert json.loads(render_summary_json(result))["profile"]["notes"] == result.profile["notes"]
+    root = ET.fromstring(render_junit(result).encode("utf-8"))
+    for suite in root.findall("testsuite"):
+        notes = [p.get("value") for p in suite.find("properties").findall("property")]
+        assert notes == result.profile["notes"]
+    assert all(f["ukic_profile_notes"] == result.profile["notes"] for f in json.loads(render_cucumber(result)))

@@ -38,6 +38,7 @@ def result_of(run: UkicRun, started: datetime | None, cluster: str | None = None
             "type": selection.cluster_type.name,
             "digest": selection.digest,
             "chain": list(selection.chain),
+            "notes": list(selection.profile.notes),  # e.g. v5 is inferred: shown with every report
         },
         harness_version=__version__,
         started_at=_utc(started),

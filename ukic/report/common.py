@@ -78,6 +78,11 @@ def profile_line(profile: dict[str, Any], digest_length: int = 12) -> str:
     return f"{name} (digest {digest})" if digest else name
 
 
+def profile_notes(profile: dict[str, Any]) -> list[str]:
+    """What the selected profile says about itself (v5: its rules are inferred), one line each."""
+    return [one_line(str(note)) for note in profile.get("notes") or []]
+
+
 def profile_name(profile: dict[str, Any]) -> str:
     """``v5 production``."""
     return " ".join(str(profile[k]) for k in ("version", "type") if profile.get(k)) or "unknown profile"

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from ukic.outcome import Outcome
-from ukic.report.common import FeatureGroup, group_by_feature, one_line, tag_label, waiver_ticket
+from ukic.report.common import FeatureGroup, group_by_feature, one_line, profile_notes, tag_label, waiver_ticket
 from ukic.result import RunResult, ScenarioResult, StepResult
 
 SYNTHETIC_KEYWORD = "Then "
@@ -29,7 +29,12 @@ def render_cucumber(result: RunResult) -> str:
 
 
 def cucumber_features(result: RunResult) -> list[dict[str, Any]]:
-    return [_feature(group) for group in group_by_feature(result)]
+    notes = profile_notes(result.profile)
+    features = [_feature(group) for group in group_by_feature(result)]
+    for feature in features:
+        if notes:  # what the profile says about itself (v5: inferred rules), beside every feature
+            feature["ukic_profile_notes"] = notes
+    return features
 
 
 def _slug(text: str) -> str:

@@ -15,6 +15,7 @@ from ukic.report.common import (
     format_duration,
     group_by_feature,
     profile_name,
+    profile_notes,
     short_digest,
     source_line,
     tag_label,
@@ -84,6 +85,7 @@ def _header(result: RunResult, verdict_slug: str) -> str:
         profile_html += f' <span class="muted">(chain {_e(" → ".join(map(str, chain)))})</span>'
     facts = [
         ("Profile", profile_html),
+        *(("Profile note", _e(note)) for note in profile_notes(profile)),
         ("Source", _e(source_line(source))),
         ("Harness", f"ukic {_e(result.harness_version)}"),
         (

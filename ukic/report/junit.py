@@ -14,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ukic.outcome import Outcome
-from ukic.report.common import FeatureGroup, group_by_feature, one_line, tag_label, waiver_ticket
+from ukic.report.common import FeatureGroup, group_by_feature, one_line, profile_notes, tag_label, waiver_ticket
 from ukic.result import RunResult, ScenarioResult
 
 # Characters XML 1.0 cannot carry at all, even escaped.
@@ -33,7 +33,14 @@ def render_junit(result: RunResult) -> str:
     """The run as a JUnit XML document (UTF-8, with declaration)."""
     root = ET.Element("testsuites", _suites_attributes(result))
     for group in group_by_feature(result):
-        root.append(_suite(group, result))
+        suite = _suite(group, result)
+        notes = profile_notes(result.profile)
+        if notes:  # each suite says what the profile says about itself (v5: inferred rules)
+            properties = ET.Element("properties")
+            for note in notes:
+                _property(properties, "ukic.profile.note", note)
+            suite.insert(0, properties)
+        root.append(suite)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

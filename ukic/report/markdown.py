@@ -12,6 +12,7 @@ from ukic.report.common import (
     group_by_feature,
     one_line,
     profile_line,
+    profile_notes,
     source_line,
     verdict_line,
     waiver_ticket,
@@ -37,6 +38,7 @@ def render_markdown(result: RunResult) -> str:
         "",
         f"- **Verdict:** {verdict_line(result)}",
         f"- **Profile:** {markdown_text(profile_line(result.profile))}",
+        *(f"- **Profile note:** {markdown_text(note)}" for note in profile_notes(result.profile)),
         f"- **Source:** {markdown_text(source)}",
         f"- **Harness:** ukic {markdown_text(result.harness_version)}",
         f"- **Run:** {markdown_text(result.started_at)} to {markdown_text(result.finished_at)} "

@@ -13,6 +13,7 @@ from ukic.report.common import (
     group_by_feature,
     profile_line,
     profile_name,
+    profile_notes,
     source_line,
     verdict_line,
     waiver_ticket,
@@ -51,6 +52,7 @@ def render_terminal(result: RunResult, color: bool) -> str:
         _paint(f"ukic {_text(result.harness_version)}", _BOLD, color)
         + f" · cluster {_text(result.cluster)} · profile {_text(profile_line(result.profile))}",
         f"source: {_text(source_line(result.source))}",
+        *(f"profile note: {_text(note)}" for note in profile_notes(result.profile)),
         "",
     ]
     for group in group_by_feature(result):
