@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from tests.snapshots import as_json_snapshot, kubectl_json
+from tests.snapshots import as_json_snapshot
 from ukic import jsonlist, paths
 from ukic.errors import SourceError
-from ukic.jsonlist import NotLaidOut, read_list
+from ukic.jsonlist import NotLaidOut, kubectl_json, read_list
 from ukic.projection import PROJECTIONS, Pod
 from ukic.resources import CATALOG
 from ukic.sources.base import ResourceUnavailable

@@ -10,6 +10,7 @@ that happens to look alike, or a broken file) gives up, and the caller reads the
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, BinaryIO
 
@@ -61,6 +62,14 @@ def read_list(handle: BinaryIO, item_type: Any = Any) -> dict[str, Any]:
     doc["items"] = items
     doc.update(_members(trailer[1:].rstrip().removesuffix(b"}")))
     return doc
+
+
+def kubectl_json(doc: Any) -> bytes:
+    """A document as `kubectl get -o json` writes it: four-space indentation (the layout read above)."""
+    try:
+        return msgspec.json.format(msgspec.json.encode(doc), indent=4) + b"\n"
+    except UnicodeEncodeError:  # a string that is no text (a lone surrogate): the same layout, the character replaced
+        return (json.dumps(doc, indent=4, ensure_ascii=False) + "\n").encode("utf-8", "replace")
 
 
 def _decode(decoder: msgspec.json.Decoder, items: bytes) -> list[Any]:
