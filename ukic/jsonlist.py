@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 
 import msgspec
 
-PIECE = 8 << 20  # bytes read at a time
+PIECE = 1 << 20  # bytes read at a time
 HEADER_LIMIT = 64 << 10  # a List's members before its items take far less
 HEADER = re.compile(rb'\A\{\n((?:    "[A-Za-z]+": [^\n]*,\n)*)    "items": \[\n(?=        \{\n)')
 ITEM_END = b"\n        },\n"  # an item that another follows
