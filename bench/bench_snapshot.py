@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from paired import ROOT, machine, paired  # noqa: E402
+from paired import ROOT, machine, paired
 
 PYTHON = sys.executable
 

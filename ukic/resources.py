@@ -113,6 +113,12 @@ def lookup(key: str) -> Resource:
         raise KeyError(f"ukic does not read resource {key!r}") from None
 
 
+def early_reads(marker: str | None) -> set[str]:
+    """What a run can start reading before its scenarios are collected: everything any area reads
+    when all scenarios run; nothing yet when a -m expression picks some (discovery still starts)."""
+    return set() if marker else {key for keys in AREA_READS.values() for key in keys}
+
+
 def reads_for_tags(tags: Iterable[str]) -> set[str]:
     """Resource keys the scenarios carrying these tags read."""
     return {key for tag in tags for key in AREA_READS.get(tag, ())}

@@ -24,7 +24,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ class Recorded:
     path: str
     query: str
     accept: str
+    at: float = field(default=0.0, compare=False)  # time.perf_counter() on arrival
 
 
 @dataclass
@@ -251,7 +252,13 @@ class FakeKubeAPI:
         path = "/" + request.path.strip("/")
         with self._record_lock:
             self.requests.append(
-                Recorded(request.method, path, request.query_string.decode(), request.headers.get("Accept", ""))
+                Recorded(
+                    request.method,
+                    path,
+                    request.query_string.decode(),
+                    request.headers.get("Accept", ""),
+                    time.perf_counter(),
+                )
             )
         if self.latency:
             time.sleep(self.latency)

@@ -51,11 +51,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ukic.errors import UsageError
-    from ukic.ledger import ledger_path, record
     from ukic.profiles import select
-    from ukic.report.terminal import render_terminal
-    from ukic.run import VerifyRequest, verify
-    from ukic.run_result import write_reports
+    from ukic.resources import early_reads
     from ukic.sources.factory import open_source
 
     if args.base:
@@ -67,6 +64,12 @@ def run(args: argparse.Namespace) -> int:
     select(args.version, args.type, args.profiles_dir)  # bad version or type: fail before touching a cluster
     hosts = hosts_options.spec_from_args(args)
     source = open_source(args)
+    source.start_prefetch(early_reads(args.marker))  # a live cluster answers while the rest loads
+    from ukic.ledger import ledger_path, record
+    from ukic.report.terminal import render_terminal
+    from ukic.run import VerifyRequest, verify
+    from ukic.run_result import write_reports
+
     try:
         result = verify(
             VerifyRequest(

@@ -59,6 +59,7 @@ class LiveSource(Source):
         )
         self._discovery = Discovery(self._client, CATALOG, workers=self._concurrency)
         self._cache: dict[str, list[Obj] | ResourceUnavailable] = {}
+        self._started: set[str] = set()  # keys a background prefetch was started for ("" for discovery)
         self._key_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
         self._info: SourceInfo | None = None
@@ -126,7 +127,11 @@ class LiveSource(Source):
         return results
 
     def start_prefetch(self, keys: Iterable[str]) -> None:
-        wanted = list(keys)
+        wanted = [key for key in keys if key not in self._started]
+        if self._started and not wanted:
+            return  # under way already
+        self._started.update(wanted)
+        self._started.add("")  # discovery
         threading.Thread(target=self._prefetch_quietly, args=(wanted,), name="ukic-early-fetch", daemon=True).start()
 
     def _prefetch_quietly(self, keys: list[str]) -> None:
