@@ -30,7 +30,7 @@ def test_every_sample_reads_the_same_from_kubectl_json(
     monkeypatch.setattr(jsonlist, "PIECE", 2048)  # many pieces, so cuts fall everywhere
     calls: list[int] = []
     real = jsonlist._decode
-    monkeypatch.setattr(jsonlist, "_decode", lambda d, b: calls.append(1) or real(d, b))
+    monkeypatch.setattr(jsonlist, "_decode", lambda *args: calls.append(1) or real(*args))
     from_yaml, from_json = SnapshotSource(sample), SnapshotSource(as_json_snapshot(sample, tmp_path / "json"))
     for key in (r.key for r in CATALOG):
         try:

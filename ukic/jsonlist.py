@@ -39,15 +39,17 @@ def read_list(handle: BinaryIO, item_type: Any = Any) -> dict[str, Any]:
     if header is None:
         raise NotLaidOut
     doc: dict[str, Any] = _members(header.group(1).rstrip(b",\n"))
-    items_type = list[item_type]  # type: ignore[valid-type]
-    decoder = msgspec.json.Decoder(items_type)
+    decoder = msgspec.json.Decoder(list[item_type])  # type: ignore[valid-type]
     items: list[Any] = []
-    buffer = first[header.end() :]
+    # buffer[0] is a spare byte (the line break before an item); buffer[1:] starts with an item. A run
+    # of items is decoded in place: the spare byte becomes "[" and the comma after the last one "]".
+    buffer = bytearray(first[header.end() - 1 :])
     while True:
         cut = buffer.rfind(ITEM_END)
         if cut >= 0:
-            items += _decode(decoder, buffer[: cut + len(ITEM_END) - 2])
-            buffer = buffer[cut + len(ITEM_END) :]
+            closing = cut + len(ITEM_END) - 2  # the comma after the item's "}"
+            items += _decode(decoder, buffer, closing)
+            del buffer[: closing + 1]
         more = handle.read(PIECE)
         if not more:
             break
@@ -55,8 +57,9 @@ def read_list(handle: BinaryIO, item_type: Any = Any) -> dict[str, Any]:
     last = buffer.find(LAST_ITEM_END)
     if last < 0:
         raise NotLaidOut
-    items += _decode(decoder, buffer[: last + len(LAST_ITEM_END) - 6])
-    trailer = buffer[last + len(LAST_ITEM_END) :].strip()
+    closing = last + len(ITEM_END) - 2  # the line break after the last item's "}"
+    items += _decode(decoder, buffer, closing)
+    trailer = bytes(buffer[last + len(LAST_ITEM_END) :]).strip()
     if not trailer.startswith((b",", b"}")):
         raise NotLaidOut
     doc["items"] = items
@@ -72,9 +75,12 @@ def kubectl_json(doc: Any) -> bytes:
         return (json.dumps(doc, indent=4, ensure_ascii=False) + "\n").encode("utf-8", "replace")
 
 
-def _decode(decoder: msgspec.json.Decoder, items: bytes) -> list[Any]:
+def _decode(decoder: msgspec.json.Decoder, buffer: bytearray, closing: int) -> list[Any]:
+    """The items in buffer[1:closing], decoded without copying them."""
+    buffer[0], buffer[closing] = ord("["), ord("]")
     try:
-        return decoder.decode(b"[" + items + b"]")
+        with memoryview(buffer) as view:
+            return decoder.decode(view[: closing + 1])
     except (msgspec.DecodeError, msgspec.ValidationError):
         raise NotLaidOut from None
 
