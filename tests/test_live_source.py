@@ -289,4 +289,4 @@ def test_pods_are_projected_page_by_page_but_capture_keeps_them_whole(
     (whole,) = LiveSource(kubeconfig, None, project=False).list("pods")
     assert whole["spec"]["containers"][0]["env"] == [{"name": "A"}]
     assert main(["capture", "--kubeconfig", str(kubeconfig), "-o", str(tmp_path / "snap")]) == 0
-    assert "env:" in (tmp_path / "snap" / "pods.yaml").read_text()
+    assert '"env": [' in (tmp_path / "snap" / "pods.json").read_text()
