@@ -63,3 +63,9 @@ def test_projection_drops_what_no_check_reads() -> None:
     pod = next(p for p in pods if p["spec"].get("containers"))
     assert set(pod["spec"]) <= {"nodeName", "hostNetwork", "containers", "initContainers"}
     assert all(set(c) <= {"name", "image"} for c in pod["spec"]["containers"])
+    source = SnapshotSource(paths.samples_dir() / "v5-production")
+    for node in source.list("nodes"):
+        assert set(node["status"]) <= {"addresses", "conditions", "nodeInfo"}
+    for deployment in source.list("deployments.apps"):
+        template = deployment["spec"]["template"]["spec"]
+        assert all(set(c) <= {"name", "image"} for c in template["containers"])

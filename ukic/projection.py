@@ -96,6 +96,22 @@ class Workload(TypedDict, total=False):
     status: Any
 
 
+class _NodeStatus(TypedDict, total=False):
+    addresses: Any
+    conditions: Any
+    nodeInfo: Any
+
+
+class Node(TypedDict, total=False):
+    """A Node without the bulk of its status (images, capacity, allocatable, volumes, endpoints)."""
+
+    apiVersion: Any
+    kind: Any
+    metadata: _Metadata | None
+    spec: Any
+    status: _NodeStatus | None
+
+
 class Projection:
     """Keeps the fields of ``shape`` (a TypedDict) of each object; ValueError names what does not fit."""
 
@@ -115,6 +131,7 @@ class ShapeError(ValueError):
 
 #: Resource key -> what is kept of each object as it is read.
 PROJECTIONS: dict[str, Projection] = {
+    "nodes": Projection(Node),
     "pods": Projection(Pod),
     **{key: Projection(Workload) for key in ("deployments.apps", "daemonsets.apps", "statefulsets.apps")},
 }
