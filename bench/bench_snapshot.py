@@ -5,11 +5,15 @@ Issue 15's goals (figures as ratios; the machine is shared):
   - 10,000 nodes / 300,000 pods: verify ÷ json.load <= 1.0, verify peak RSS <= 1.0 GB
 
     .venv/bin/python bench/bench_snapshot.py [--nodes 1000] [--pods 30000] [--pairs 5] [--format json|yaml]
+    .venv/bin/python bench/grow_snapshot.py bench/out/large-v5-production-1000n-30000p-json --factor 10 \
+        --out bench/out/grown-10x && .venv/bin/python bench/bench_snapshot.py --snapshot bench/out/grown-10x --pairs 2
 
 A is `ukic verify --snapshot S --no-reports` (a fresh process: start, reading, every scenario, exit);
 B is a fresh Python process that only `json.load`s every file of S (for YAML: ukic's own YAML reader).
 They run in turn, the ratio is taken pair by pair and the median is quoted. The snapshot is made by
-bench/generate_large_snapshot.py the first time. Figures, not a pass/fail test.
+bench/generate_large_snapshot.py the first time; the 10,000-node one is grown from the 1,000-node one
+(bench/grow_snapshot.py: built whole in memory it needs more than the machine has). json.load of a
+3 GB file needs about 11 GB of memory. Figures, not a pass/fail test.
 """
 
 from __future__ import annotations
@@ -51,9 +55,10 @@ def main() -> int:
     parser.add_argument("--format", choices=("json", "yaml"), default="json")
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--snapshot", type=Path, help="benchmark this snapshot instead (e.g. a grown one)")
     args = parser.parse_args()
 
-    snapshot = args.out / f"large-v5-production-{args.nodes}n-{args.pods}p-{args.format}"
+    snapshot = args.snapshot or args.out / f"large-v5-production-{args.nodes}n-{args.pods}p-{args.format}"
     if not snapshot.is_dir():
         subprocess.run(
             [PYTHON, str(ROOT / "bench" / "generate_large_snapshot.py"), "--nodes", str(args.nodes),
@@ -64,7 +69,7 @@ def main() -> int:
     verify = [PYTHON, "-m", "ukic", "verify", "--snapshot", str(snapshot), "--no-reports"]
     load = [PYTHON, "-c", JSON_LOAD if args.format == "json" else YAML_LOAD, str(snapshot)]
     pairs = paired(verify, load, args.pairs)
-    print(f"snapshot {snapshot.name}: {size:.0f} MB, {args.nodes} nodes, {args.pods} tenant pods; {machine()}")
+    print(f"snapshot {snapshot.name}: {size:.0f} MB; {machine()}")
     reader = "json.load" if args.format == "json" else "ukic.yamlio"
     print(pairs.summary("ukic verify --snapshot S --no-reports", f"{reader} of every file of S, nothing else"))
     print(f"verify exit code: {pairs.a[0].code}")
