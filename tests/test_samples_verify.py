@@ -145,6 +145,34 @@ VARIANTS: dict[str, dict[str, tuple[Outcome, str]]] = {
 }
 
 
+#: Per variant: a piece of the remedy of what it breaks (the manual's command with the objects filled in).
+REMEDIES: dict[str, str] = {
+    "broken-argocd-missing": "kubectl create namespace argocd; kubectl apply -n argocd -f https://",
+    "broken-calico-node-missing": "does not run on server25",
+    "broken-etcd-on-worker": "remove /etc/kubernetes/manifests/etcd.yaml on server22",
+    "broken-flux-leftover": "flux uninstall --namespace=flux-system",
+    "broken-ipip-pool": "calicoctl patch ippool default-ipv6-ippool",
+    "broken-ipv4-node-address": "kubelet on server63 its IPv6 address as --node-ip",
+    "broken-ipv4-service-subnet": "networking.serviceSubnet to an IPv6 network",
+    "broken-mon-count": "set spec.mon.count: 5 in CephCluster rook-ceph/rook-ceph",
+    "broken-mon-pod-down": "kubectl -n rook-ceph delete pods -l app=rook-ceph-operator",
+    "broken-no-calicoctl": "kubectl apply -f https://docs.projectcalico.org/manifests/calicoctl.yaml",
+    "broken-no-cephfs-class": "provisioner: rook-ceph.cephfs.csi.ceph.com",
+    "broken-no-service-announcement": "serviceClusterIPs: [{cidr: 2a0a:e5c0:10:3::/108}]",
+    "broken-node-mesh-off": "nodeToNodeMeshEnabled: true in BGPConfiguration default",
+    "broken-node-not-ready": "journalctl -u kubelet on server24",
+    "broken-peer-next-hop": "keepOriginalNextHop: true in BGPPeer router1-place10 in bgp-config-this-cluster.yaml, "
+    "then calicoctl apply -f - < bgp-config-this-cluster.yaml",
+    "broken-public-asn": "asNumber to a private AS number",
+    "broken-rook-operator-manifests": "helm upgrade --install rook-ceph rook-release/rook-ceph --namespace rook-ceph",
+    "broken-tigera-vxlan": "helm upgrade --install calico projectcalico/tigera-operator --version v3.20.2",
+    "broken-too-few-control-plane": "--control-plane --certificate-key CERTKEY",
+    "warn-control-plane-untainted": "kubectl taint nodes server63 node-role.kubernetes.io/master=:NoSchedule",
+    "warn-ceph-health-warn": "ceph health detail",
+    "missing-bgppeers": "capture it: kubectl get bgppeers.crd.projectcalico.org -A -o yaml",
+}
+
+
 @cache
 def _run(sample: str, version: str, cluster_type: str) -> RunResult:
     return verify(VerifyRequest(SnapshotSource(paths.samples_dir() / sample), version, cluster_type))
@@ -158,6 +186,7 @@ def _expected_default(tags: list[str]) -> Outcome:
 def test_every_sample_is_covered() -> None:
     on_disk = {p.name for p in paths.samples_dir().iterdir() if p.is_dir()}
     assert on_disk == set(CONFORMING) | set(VARIANTS)
+    assert set(REMEDIES) == set(VARIANTS)
 
 
 @pytest.mark.parametrize("sample", sorted(CONFORMING))
@@ -190,5 +219,9 @@ def test_variant_changes_exactly_what_it_breaks(variant: str) -> None:
     reasons = {s.id: s.reason for s in result.scenarios}
     for sid, (_, culprit) in changes.items():
         assert culprit in reasons[sid]
+    remedies = {s.id: s.remedy for s in result.scenarios}
+    assert all(REMEDIES[variant] in remedies[sid] for sid in changes), remedies
+    needing = [s for s in result.scenarios if s.outcome in (FAILED, WARNING)]
+    assert all(s.remedy for s in needing), "every failure and warning says how to put it right"
     outcomes = {o for o, _ in changes.values()}
     assert result.exit_code == (1 if FAILED in outcomes else 2 if UNVERIFIABLE in outcomes else 0)

@@ -134,7 +134,7 @@ class ClusterState:
             self._store(key, value)
         value = self._lists[key]
         if isinstance(value, ResourceUnavailable):
-            raise Unverifiable(str(value))
+            raise Unverifiable(str(value), remedy=value.remedy)
         return value
 
     def get(self, key: str, namespace: str | None, name: str) -> Obj | None:

@@ -123,6 +123,8 @@ class Component(Strict):
     images: list[str] = Field(default_factory=list)  # image repositories; any workload using one counts
     crd_groups: list[str] = Field(default_factory=list)  # API groups of its CRDs (left-over detection)
     resources: list[str] = Field(default_factory=list)  # resource keys whose objects belong to it
+    install: str = Field(min_length=1)  # the command that installs it: the remedy when it does not run
+    remove: str = Field(min_length=1)  # the command that removes it: the remedy when it is left over
 
     @model_validator(mode="after")
     def _detectable(self) -> Component:

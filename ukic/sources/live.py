@@ -101,7 +101,7 @@ class LiveSource(Source):
                     cached = gap
                 self._cache[key] = cached
         if isinstance(cached, ResourceUnavailable):
-            raise ResourceUnavailable(cached.key, cached.reason)
+            raise ResourceUnavailable(cached.key, cached.reason, cached.remedy)
         return cached
 
     def prefetch(self, keys: Iterable[str]) -> dict[str, list[Obj] | ResourceUnavailable]:
@@ -180,12 +180,16 @@ class LiveSource(Source):
             if exc.status == 404:
                 return []
             if exc.status == 403:
-                raise ResourceUnavailable(resource.key, forbidden_reason(resource)) from None
+                raise ResourceUnavailable(resource.key, forbidden_reason(resource), remedy=RBAC_REMEDY) from None
             tries = f" after {exc.attempts} attempts" if exc.attempts > 1 else ""
             raise ResourceUnavailable(
                 resource.key,
                 f"cannot list {resource.key}: {self._client.server} answered {exc.status} {exc.message}{tries}",
             ) from None
+
+
+#: ukic's own least-privilege account grants get/list on everything it reads (README, "Live clusters").
+RBAC_REMEDY = "ukic rbac | kubectl apply -f - (then use the ukic ServiceAccount's kubeconfig)"
 
 
 def forbidden_reason(resource: Resource) -> str:
