@@ -14,6 +14,7 @@ import contextlib
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,11 +23,19 @@ from ukic.kubeapi.credentials import EXEC_TIMEOUT
 from ukic.kubeapi.discovery import Discovery, GroupUnavailable, Served
 from ukic.kubeapi.http import ApiClient, ApiStatusError, RetryPolicy
 from ukic.kubeapi.kubeconfig import load_target
-from ukic.kubeapi.paging import list_all
+from ukic.kubeapi.paging import list_collection
 from ukic.projection import PROJECTIONS, ShapeError
 from ukic.redact import strip_secret_payload
 from ukic.resources import CATALOG, Resource, lookup
 from ukic.sources.base import Obj, ResourceUnavailable, Source, SourceInfo
+
+
+@dataclass(frozen=True)
+class WatchPoint:
+    """A collection a run listed: its path and the list's resourceVersion (a watch resumes there)."""
+
+    path: str
+    resource_version: str
 
 
 class LiveSource(Source):
@@ -60,6 +69,7 @@ class LiveSource(Source):
         self._discovery = Discovery(self._client, CATALOG, workers=self._concurrency)
         self._cache: dict[str, list[Obj] | ResourceUnavailable] = {}
         self._started: set[str] = set()  # keys a background prefetch was started for ("" for discovery)
+        self._listed: dict[str, WatchPoint] = {}
         self._key_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
         self._info: SourceInfo | None = None
@@ -139,6 +149,11 @@ class LiveSource(Source):
         with contextlib.suppress(Exception), collector_paused():
             self.prefetch(keys)
 
+    def watch_points(self) -> dict[str, WatchPoint]:
+        """Where and from which resourceVersion each resource read so far can be watched."""
+        with self._lock:
+            return dict(self._listed)
+
     def close(self) -> None:
         self._client.close()
 
@@ -173,7 +188,9 @@ class LiveSource(Source):
             return keep(typed) if keep and isinstance(typed, dict) else typed
 
         try:
-            return list_all(self._client, served.list_path, metadata_only=resource.metadata_only, each=each)
+            items, version = list_collection(
+                self._client, served.list_path, metadata_only=resource.metadata_only, each=each
+            )
         except ShapeError as exc:
             raise ResourceUnavailable(resource.key, f"malformed answer from {where}: an item is {exc}") from None
         except ApiStatusError as exc:
@@ -186,6 +203,10 @@ class LiveSource(Source):
                 resource.key,
                 f"cannot list {resource.key}: {self._client.server} answered {exc.status} {exc.message}{tries}",
             ) from None
+        if version is not None:
+            with self._lock:
+                self._listed[resource.key] = WatchPoint(served.list_path, version)
+        return items
 
 
 #: ukic's own least-privilege account grants get/list on everything it reads (README, "Live clusters").
