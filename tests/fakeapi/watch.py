@@ -123,6 +123,7 @@ def stream(
     """The event lines of one watch, until its timeout, the server's stop, or a 410."""
     deadline = None if request.timeout is None else time.monotonic() + request.timeout
     generation = history.generation
+    yield b""  # the status line and headers go out at once, as the API server sends them
     if request.resource_version is None:
         last = history.current
         for obj in existing():

@@ -17,7 +17,7 @@ import json
 import ssl
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -222,6 +222,7 @@ class ApiClient:
                 if isinstance(exc, HTTPError):
                     raise self._transport_error(exc, url) from None
                 raise SourceError(f"cannot talk to {self.server} (GET {_path(url)}): {_short(exc)}") from None
+            flight.attach(_StreamSocket(response))  # a cut (deadline, abort) now ends the stream at once
             try:
                 if not 200 <= response.status < 300:
                     reply = Reply(response.status, response.reason or "", dict(response.headers), response.read(CHUNK))
@@ -306,6 +307,20 @@ class ApiClient:
                 f"timed out after {self._read_timeout:g} s waiting for {where}{_path(url)} (see --read-timeout)"
             )
         return SourceError(f"cannot talk to {where} (GET {_path(url)}): {_short(exc)}")
+
+
+class _StreamSocket:
+    """What a Flight shuts to cut a streaming answer: the answer's own socket, which urllib3 keeps even
+    when the connection has handed it over (``Connection: close``). urllib3 < 2.3 cannot: such a stream
+    then ends with its own timeout."""
+
+    def __init__(self, response: Any) -> None:
+        self.sock = self
+        self._response = response
+
+    def shutdown(self, _how: int) -> None:
+        with suppress(Exception):
+            self._response.shutdown()
 
 
 def _streamed(response: Any, flight: Flight, url: str, server: str) -> Iterator[bytes]:

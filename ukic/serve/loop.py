@@ -165,7 +165,7 @@ def _client_for(job: VerifyJob) -> Any:
     from ukic.kubeapi.kubeconfig import load_target
 
     options = job.source
-    target = load_target(options.kubeconfig, options.context)
+    target = load_target(options.kubeconfig, options.context, exec_timeout=options.exec_timeout)
     return ApiClient(target.endpoint, connect_timeout=options.connect_timeout, read_timeout=options.read_timeout)
 
 

@@ -69,6 +69,7 @@ class SourceOptions:
     live: bool = False
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
+    exec_timeout: float = 30.0
 
     @property
     def kind(self) -> str:
