@@ -57,8 +57,8 @@ def test_textfile_from_the_ledger_has_every_family_with_honest_values(tmp_path: 
     assert value(found, "ukic_scenarios", cluster='we"ird', outcome="failed") == 1
     assert value(found, "ukic_scenarios", cluster="p7", outcome="not applicable") == 1
     assert not [k for k in found if k[0] == "ukic_scenarios" and ("cluster", "gone") in k[1]]  # nothing was read
-    assert value(found, "ukic_scenario_failing", cluster='we"ird', id="area::peer", remedy="") == 1
-    assert value(found, "ukic_scenario_failing", cluster='we"ird', id="area::ok", remedy="") == 0
+    assert value(found, "ukic_scenario_failing", cluster='we"ird', id="area.peer", remedy="") == 1
+    assert value(found, "ukic_scenario_failing", cluster='we"ird', id="area.ok", remedy="") == 0
     assert value(found, "ukic_last_run_timestamp_seconds", cluster="p7") == T0.timestamp()
     assert value(found, "ukic_run_duration_seconds", cluster="p7") == 1.0
     verified = {k: v for k, v in found.items() if k[0] == "ukic_last_verified_timestamp_seconds"}
