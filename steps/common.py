@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pytest_bdd import given
 
-from ukic import remedies
 from ukic.outcome import CheckFailed
 from ukic.state import ClusterState, KubeadmConfig, NodeView
 
@@ -13,7 +12,7 @@ from ukic.state import ClusterState, KubeadmConfig, NodeView
 def the_nodes(cluster_state: ClusterState) -> list[NodeView]:
     nodes = cluster_state.nodes()
     if not nodes:
-        raise CheckFailed("the cluster has no Node objects", remedy=remedies.KUBEADM_INIT)
+        raise CheckFailed("the cluster has no Node objects")
     return nodes
 
 
@@ -22,7 +21,6 @@ def the_kubeadm_config(cluster_state: ClusterState) -> KubeadmConfig:
     config = cluster_state.kubeadm_cluster_configuration()
     if config is None:
         raise CheckFailed(
-            "no ClusterConfiguration in ConfigMap kube-system/kubeadm-config: the cluster was not set up with kubeadm",
-            remedy=remedies.KUBEADM_INIT,
+            "no ClusterConfiguration in ConfigMap kube-system/kubeadm-config: the cluster was not set up with kubeadm"
         )
     return config
