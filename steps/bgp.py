@@ -7,7 +7,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then
 
-from ukic import kube
+from ukic import kube, remedies
 from ukic.outcome import CheckFailed, fail_on
 from ukic.state import ClusterState, KubeadmConfig, NodeView
 
@@ -22,12 +22,14 @@ def calico_node_everywhere(cluster_state: ClusterState, nodes: list[NodeView]) -
     pods = cluster_state.labelled("pods", {"k8s-app": "calico-node"})
     ready_on = {(p.get("spec") or {}).get("nodeName") for p in pods if kube.pod_ready(p)}
     state_on = {(p.get("spec") or {}).get("nodeName"): kube.pod_state(p) for p in pods}
+    missing = [n.name for n in nodes if n.name not in ready_on]
     fail_on(
-        f"node {n.name}: calico-node pod {state_on[n.name]}"
-        if n.name in state_on
-        else f"node {n.name}: no calico-node pod"
-        for n in nodes
-        if n.name not in ready_on
+        (
+            f"node {name}: calico-node pod {state_on[name]}" if name in state_on else f"node {name}: no calico-node pod"
+            for name in missing
+        ),
+        remedy=f"calico-node is a DaemonSet: find why it does not run on {' '.join(missing)} "
+        "(kubectl get pods -A -l k8s-app=calico-node -o wide), or reinstall Calico: " + remedies.calico_helm(),
     )
 
 
@@ -36,7 +38,8 @@ def the_bgp_configuration(cluster_state: ClusterState, name: str) -> dict[str, A
     config = cluster_state.get(BGP_CONFIGURATIONS, None, name)
     if config is None:
         raise CheckFailed(
-            f"BGPConfiguration {name} does not exist (calicoctl create -f bgp-config.yaml was not applied)"
+            f"BGPConfiguration {name} does not exist (the cluster's BGP file was not applied)",
+            remedy=remedies.calicoctl_create(),
         )
     return config
 
@@ -44,7 +47,12 @@ def the_bgp_configuration(cluster_state: ClusterState, name: str) -> dict[str, A
 @then("the node-to-node mesh is enabled")
 def mesh_enabled(bgp_configuration: dict[str, Any]) -> None:
     if (bgp_configuration.get("spec") or {}).get("nodeToNodeMeshEnabled", True) is not True:
-        raise CheckFailed(f"{kube.ref(bgp_configuration, 'BGPConfiguration')}: nodeToNodeMeshEnabled is false")
+        raise CheckFailed(
+            f"{kube.ref(bgp_configuration, 'BGPConfiguration')}: nodeToNodeMeshEnabled is false",
+            remedy=remedies.calicoctl_set(
+                f"nodeToNodeMeshEnabled: true in {kube.ref(bgp_configuration, 'BGPConfiguration')}"
+            ),
+        )
 
 
 @then("its AS number is private")
@@ -53,7 +61,11 @@ def asn_is_private(bgp_configuration: dict[str, Any]) -> None:
     if not kube.is_private_asn(int(asn)):
         raise CheckFailed(
             f"{kube.ref(bgp_configuration, 'BGPConfiguration')}: asNumber {asn} is not a private AS number "
-            "(64512-65534, 4200000000-4294967294)"
+            "(64512-65534, 4200000000-4294967294)",
+            remedy=remedies.calicoctl_set(
+                f"asNumber to a private AS number (the manual's sample: 65534) in "
+                f"{kube.ref(bgp_configuration, 'BGPConfiguration')}"
+            ),
         )
 
 
@@ -61,13 +73,17 @@ def asn_is_private(bgp_configuration: dict[str, Any]) -> None:
 def services_announced(bgp_configuration: dict[str, Any], kubeadm_config: KubeadmConfig) -> None:
     subnet_text = kubeadm_config.networking("serviceSubnet")
     if not subnet_text:
-        raise CheckFailed(f"{kubeadm_config.where}: networking.serviceSubnet is not set")
+        raise CheckFailed(
+            f"{kubeadm_config.where}: networking.serviceSubnet is not set",
+            remedy="set networking.serviceSubnet (an IPv6 network) in the kubeadm configuration "
+            "(kubeadm init --config bootstrap/XXX/kubeadm.yaml)",
+        )
     announced = [
         kube.network(entry.get("cidr", ""))
         for entry in (bgp_configuration.get("spec") or {}).get("serviceClusterIPs") or []
     ]
     name = kube.ref(bgp_configuration, "BGPConfiguration")
-    problems = []
+    problems, missing = [], []
     for text in str(subnet_text).split(","):
         subnet = kube.network(text)
         if subnet is None:
@@ -75,7 +91,8 @@ def services_announced(bgp_configuration: dict[str, Any], kubeadm_config: Kubead
         elif not any(a is not None and a.version == subnet.version and subnet.subnet_of(a) for a in announced):
             shown = ", ".join(str(a) for a in announced if a) or "nothing"
             problems.append(f"{name}: serviceClusterIPs ({shown}) do not cover the service subnet {subnet}")
-    fail_on(problems)
+            missing.append(str(subnet))
+    fail_on(problems, remedy=remedies.announce_services(missing, name))
 
 
 @given("the BGP peers", target_fixture="bgp_peers")
@@ -86,21 +103,27 @@ def the_bgp_peers(cluster_state: ClusterState) -> list[dict[str, Any]]:
 @then("there is at least one peer")
 def at_least_one_peer(bgp_peers: list[dict[str, Any]]) -> None:
     if not bgp_peers:
-        raise CheckFailed("no BGPPeer: nothing propagates the pod and service networks to the upstream router")
+        raise CheckFailed(
+            "no BGPPeer: nothing propagates the pod and service networks to the upstream router",
+            remedy=f"add a BGPPeer for the upstream router (peerIP, asNumber, keepOriginalNextHop: true) to "
+            f"{remedies.BGP_CONFIG_FILE}, then {remedies.calicoctl_create()}",
+        )
 
 
 @then("every peer keeps the original next hop and names its AS number")
 def peers_keep_next_hop(bgp_peers: list[dict[str, Any]]) -> None:
-    problems = []
+    problems, fixes = [], []
     for peer in bgp_peers:
         spec = peer.get("spec") or {}
         name = f"{kube.ref(peer, 'BGPPeer')} ({spec.get('peerIP', 'no peerIP')})"
         keep = spec.get("keepOriginalNextHop")
         if keep is not True:
             problems.append(f"{name}: keepOriginalNextHop is {'unset' if keep is None else json.dumps(keep)}")
+            fixes.append(f"keepOriginalNextHop: true in BGPPeer {kube.name_of(peer)}")
         if not spec.get("asNumber"):
             problems.append(f"{name}: no asNumber")
-    fail_on(problems)
+            fixes.append(f"asNumber (the router's AS) in BGPPeer {kube.name_of(peer)}")
+    fail_on(problems, remedy=remedies.calicoctl_set(" and ".join(fixes)))
 
 
 @given("the IP pools", target_fixture="ip_pools")
@@ -111,18 +134,24 @@ def the_ip_pools(cluster_state: ClusterState) -> list[dict[str, Any]]:
 @then("there is at least one IP pool")
 def at_least_one_pool(ip_pools: list[dict[str, Any]]) -> None:
     if not ip_pools:
-        raise CheckFailed("no IPPool: Calico has no pod addresses to hand out")
+        raise CheckFailed(
+            "no IPPool: Calico has no pod addresses to hand out",
+            remedy="Calico creates its pool from the kubeadm podSubnet when installed: " + remedies.calico_helm(),
+        )
 
 
 @then("every IP pool is IPv6 with IP-in-IP and VXLAN off")
 def pools_without_overlay(ip_pools: list[dict[str, Any]]) -> None:
-    problems = []
+    problems, fixes = [], []
     for pool in ip_pools:
         spec = pool.get("spec") or {}
         name = kube.ref(pool, "IPPool")
         if kube.ip_family(spec.get("cidr", "")) != 6:
             problems.append(f"{name}: cidr {spec.get('cidr')} is not IPv6")
-        for field in ("ipipMode", "vxlanMode"):
-            if spec.get(field, "Never") != "Never":
-                problems.append(f"{name}: {field} {spec[field]} (an overlay; must be Never)")
-    fail_on(problems)
+            fixes.append(f"delete IPPool {kube.name_of(pool)} (calicoctl delete ippool {kube.name_of(pool)})")
+        overlay = [f for f in ("ipipMode", "vxlanMode") if spec.get(f, "Never") != "Never"]
+        problems += [f"{name}: {field} {spec[field]} (an overlay; must be Never)" for field in overlay]
+        if overlay:
+            patch = ",".join(f'"{field}":"Never"' for field in overlay)
+            fixes.append(f"calicoctl patch ippool {kube.name_of(pool)} -p '{{\"spec\":{{{patch}}}}}'")
+    fail_on(problems, remedy="; ".join(fixes))

@@ -40,7 +40,12 @@ def declared_columns_shown(table_row: Cluster, cluster_state: ClusterState) -> N
     if not declared:
         raise NotApplicable(f"the inventory declares none of masters, argo, rook for {table_row.name}")
     problems, gaps = cluster_table.differences(declared, cluster_table.observe(cluster_state))
-    conclude([f"cluster {table_row.name}: {p}" for p in problems], gaps)
+    conclude(
+        [f"cluster {table_row.name}: {p}" for p in problems],
+        gaps,
+        remedy=f"correct the masters/argo/rook of {table_row.name} in the inventory (the manual's cluster table) "
+        "to what the cluster shows, or change the cluster",
+    )
 
 
 @then("the cluster does not answer")
@@ -54,5 +59,6 @@ def does_not_answer(table_row: Cluster, ukic_run: UkicRun, cluster_state: Cluste
         nodes = "its nodes not readable"
     # the run got this far only because the API server answered discovery
     raise CheckFailed(
-        f"the inventory marks {table_row.name} UNUSED, but its API server {info.location} answers ({nodes})"
+        f"the inventory marks {table_row.name} UNUSED, but its API server {info.location} answers ({nodes})",
+        remedy=f"shut {table_row.name} down, or drop UNUSED from its row in the inventory",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given
 
+from ukic import remedies
 from ukic.outcome import CheckFailed
 from ukic.state import ClusterState, KubeadmConfig, NodeView
 
@@ -12,7 +13,7 @@ from ukic.state import ClusterState, KubeadmConfig, NodeView
 def the_nodes(cluster_state: ClusterState) -> list[NodeView]:
     nodes = cluster_state.nodes()
     if not nodes:
-        raise CheckFailed("the cluster has no Node objects")
+        raise CheckFailed("the cluster has no Node objects", remedy=remedies.KUBEADM_INIT)
     return nodes
 
 
@@ -21,6 +22,7 @@ def the_kubeadm_config(cluster_state: ClusterState) -> KubeadmConfig:
     config = cluster_state.kubeadm_cluster_configuration()
     if config is None:
         raise CheckFailed(
-            "no ClusterConfiguration in ConfigMap kube-system/kubeadm-config: the cluster was not set up with kubeadm"
+            "no ClusterConfiguration in ConfigMap kube-system/kubeadm-config: the cluster was not set up with kubeadm",
+            remedy=remedies.KUBEADM_INIT,
         )
     return config

@@ -17,15 +17,21 @@ def _not_ipv6(values: list[str]) -> list[str]:
 
 @then("every node has an InternalIP and all of them are IPv6")
 def node_ips_are_ipv6(nodes: list[NodeView]) -> None:
-    problems = []
+    problems, wrong = [], []
     for node in nodes:
-        if not node.internal_ips:
-            problems.append(f"node {node.name}: no InternalIP")
-        problems += [
+        found = [
             f"node {node.name}: InternalIP {ip} is {'IPv4' if kube.ip_family(ip) == 4 else 'not an IP address'}"
             for ip in _not_ipv6(list(node.internal_ips))
         ]
-    fail_on(problems)
+        if not node.internal_ips:
+            found.append(f"node {node.name}: no InternalIP")
+        problems += found
+        wrong += [node.name] if found else []
+    fail_on(
+        problems,
+        remedy=f"give the kubelet on {', '.join(wrong)} its IPv6 address as --node-ip and restart it "
+        "(the clusters are IPv6 only)",
+    )
 
 
 @then("every node has a pod CIDR and all of them are IPv6")
@@ -35,23 +41,37 @@ def pod_cidrs_are_ipv6(nodes: list[NodeView]) -> None:
         if not node.pod_cidrs:
             problems.append(f"node {node.name}: no podCIDR")
         problems += [f"node {node.name}: podCIDR {c} is not IPv6" for c in _not_ipv6(list(node.pod_cidrs))]
-    fail_on(problems)
+    fail_on(
+        problems,
+        remedy="node pod CIDRs come from kubeadm's networking.podSubnet: make it an IPv6 network "
+        "(kubeadm init --config bootstrap/XXX/kubeadm.yaml) and re-join the nodes",
+    )
 
 
 @then(parsers.parse("the networking {field} is IPv6 only"))
 def kubeadm_subnet_is_ipv6(kubeadm_config: KubeadmConfig, field: str) -> None:
     value = kubeadm_config.networking(field)
     if not value:
-        raise CheckFailed(f"{kubeadm_config.where}: networking.{field} is not set")
+        raise CheckFailed(
+            f"{kubeadm_config.where}: networking.{field} is not set",
+            remedy=f"set networking.{field} to an IPv6 network in bootstrap/XXX/kubeadm.yaml (kubeadm init --config)",
+        )
     subnets = [s.strip() for s in value.split(",")]
-    fail_on(f"{kubeadm_config.where}: networking.{field} {s} is not IPv6" for s in _not_ipv6(subnets))
+    fail_on(
+        (f"{kubeadm_config.where}: networking.{field} {s} is not IPv6" for s in _not_ipv6(subnets)),
+        remedy=f"set networking.{field} to an IPv6 network only in bootstrap/XXX/kubeadm.yaml "
+        "(kubeadm init --config bootstrap/XXX/kubeadm.yaml; the subnets are fixed when the cluster is created)",
+    )
 
 
 @given(parsers.parse('the service "{namespace}/{name}"'), target_fixture="service")
 def the_service(cluster_state: ClusterState, namespace: str, name: str) -> dict[str, Any]:
     service = cluster_state.get("services", namespace, name)
     if service is None:
-        raise CheckFailed(f"Service {namespace}/{name} does not exist")
+        raise CheckFailed(
+            f"Service {namespace}/{name} does not exist",
+            remedy="the API server creates it on start: check kube-apiserver (kubectl -n kube-system get pods)",
+        )
     return service
 
 
@@ -66,4 +86,8 @@ def service_is_ipv6_single_stack(service: dict[str, Any]) -> None:
         problems.append(f"{name}: ipFamilies {families} instead of [IPv6]")
     if spec.get("ipFamilyPolicy", "SingleStack") != "SingleStack":
         problems.append(f"{name}: ipFamilyPolicy {spec.get('ipFamilyPolicy')} instead of SingleStack")
-    fail_on(problems)
+    fail_on(
+        problems,
+        remedy=f"{name} follows the API server's --service-cluster-ip-range: set networking.serviceSubnet to an "
+        "IPv6 network only in bootstrap/XXX/kubeadm.yaml",
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, then
 
-from ukic import kube
+from ukic import kube, remedies
 from ukic.hosts import ceph, probes
 from ukic.hosts.etcd import membership_problems
 from ukic.hosts.pool import HostPool, RemoteHost
@@ -27,10 +27,10 @@ def etcd_membership(host_pool: HostPool, control_plane_names: list[str]) -> prob
 @then("every control-plane node is an etcd member and no member is stale")
 def etcd_members_are_the_control_plane(etcd_membership: probes.EtcdMembership, control_plane_names: list[str]) -> None:
     m = etcd_membership
-    problems = membership_problems(m.members, control_plane_names, m.health, m.etcd_pod)
+    findings = membership_problems(m.members, control_plane_names, m.health, m.etcd_pod)
     fail_on(
-        (f"{p.text} (seen from {m.host.label}, {m.via})" for p in problems),
-        remedy="; ".join(dict.fromkeys(p.remedy for p in problems if p.remedy)),
+        [f"{f.problem} (seen from {m.host.label}, {m.via})" for f in findings],
+        remedy="; ".join(dict.fromkeys(f.remedy for f in findings)),
     )
 
 
@@ -57,6 +57,8 @@ def ipv6_forwarding_on(host_pool: HostPool, reached_nodes: NodeHosts) -> None:
             if value != "1"
         ],
         gaps,
+        remedy=f"sysctl -w {probes.IPV6_FORWARDING}=1 on "
+        f"{', '.join(host.name for host, value in answers if value != '1')}, and keep it in /etc/sysctl.d",
     )
 
 
@@ -69,7 +71,14 @@ def admin_conf_present(host_pool: HostPool, reached_nodes: NodeHosts) -> None:
         return path, probes.file_present(host, path)
 
     answers, gaps = gather(host_pool, [h for _, h in reached_nodes], look)
-    conclude([f"{host.label}: no {path} (or it is empty)" for host, (path, found) in answers if not found], gaps)
+    missing = [(host, path) for host, (path, found) in answers if not found]
+    conclude(
+        [f"{host.label}: no {path} (or it is empty)" for host, path in missing],
+        gaps,
+        remedy="; ".join(
+            f"kubeadm init phase kubeconfig admin on {host.name} (writes {path})" for host, path in missing
+        ),
+    )
 
 
 def monitor_pods(cluster_state: ClusterState) -> list[probes.MonitorPod]:
@@ -99,10 +108,16 @@ def ceph_quorum(host_pool: HostPool, cluster_state: ClusterState) -> probes.Ceph
 @then("every monitor of the monmap is in quorum")
 def monitors_in_quorum(ceph_quorum: probes.CephView) -> None:
     view = ceph_quorum
-    fail_on(f"{p}, seen from {view.host.label} ({view.via})" for p in ceph.out_of_quorum(view.status))
+    fail_on(
+        (f"{p}, seen from {view.host.label} ({view.via})" for p in ceph.out_of_quorum(view.status)),
+        remedy="let the rook operator replace the failed monitors: " + remedies.rook_rescan(),
+    )
 
 
 @then("there are as many monitors as the cluster type calls for")
 def monitor_count(ceph_quorum: probes.CephView, rules: Rules) -> None:
     key = "cluster_type.storage_monitors"
-    fail_on(ceph.count_problems(ceph_quorum.status, rules[key], rules.owner(key)))
+    fail_on(
+        ceph.count_problems(ceph_quorum.status, rules[key], rules.owner(key)),
+        remedy=f"set spec.mon.count: {rules[key]} in the CephCluster (its manifest) and kubectl apply it",
+    )

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from pytest_bdd import parsers, then
 
-from ukic import install_method, kube
+from ukic import install_method, kube, remedies
 from ukic.outcome import CheckFailed, fail_on
 from ukic.profiles.rules import Rules
 from ukic.state import ClusterState
@@ -27,6 +27,21 @@ TARGETS = {
 }
 
 
+ROOK_CHARTS = "https://charts.rook.io/release"  # rook's Helm repository (helm repo add rook-release ...)
+
+
+def _install(target: Target, method: str) -> str:
+    """How to install the target the way the profile's method says (the manual's helm pattern for charts)."""
+    if method == "helm":
+        return remedies.helm_upgrade(target.chart, f"rook-release/{target.chart}", remedies.ROOK_NAMESPACE)
+    if method == "argocd-helm":
+        return (
+            f"an ArgoCD Application with spec.source.chart: {target.chart} and repoURL: {ROOK_CHARTS}, "
+            "applied with kubectl apply -n argocd -f APPLICATION.yaml"
+        )
+    return f"kubectl apply -n {remedies.ROOK_NAMESPACE} -f the {target.title}'s manifests (no chart)"
+
+
 #: Which install rule each check reads, by the words of its step.
 CHECKS = {
     "rook operator deployment was installed": "install.rook_operator",
@@ -43,11 +58,13 @@ def installed_as_prescribed(cluster_state: ClusterState, rules: Rules, what: str
         app = install_method.application_for_chart(cluster_state, target.chart)
         if app is None:
             raise CheckFailed(
-                f"no {target.title} found ({target.key}) and no ArgoCD Application for chart {target.chart}"
+                f"no {target.title} found ({target.key}) and no ArgoCD Application for chart {target.chart}",
+                remedy=_install(target, want),
             )
         if want != "argocd-helm":
             raise CheckFailed(
-                f"{target.title}: {kube.ref(app, 'Application')} renders chart {target.chart}; want {want}"
+                f"{target.title}: {kube.ref(app, 'Application')} renders chart {target.chart}; want {want}",
+                remedy=f"{_install(target, want)}, and remove {kube.ref(app, 'Application')}",
             )
         return
     problems = []
@@ -58,4 +75,4 @@ def installed_as_prescribed(cluster_state: ClusterState, rules: Rules, what: str
                 f"{kube.ref(obj, obj.get('kind'))}: installed by {evidence.method} ({evidence.because}); "
                 f"the profile wants {want}"
             )
-    fail_on(problems)
+    fail_on(problems, remedy=f"install the {target.title} the way the profile says ({want}): {_install(target, want)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, then
 
+from ukic import remedies
 from ukic.hosts import bird, probes
 from ukic.hosts.pool import HostPool, RemoteHost
 from ukic.hosts.verdict import conclude, gather
@@ -55,7 +56,13 @@ def router_views(host_pool: HostPool, router_hosts: list[RemoteHost]) -> RouterV
 def sessions_established(router_views: RouterViews, cluster_state: ClusterState) -> None:
     views, gaps = router_views
     nodes, unknown = cluster_nodes(cluster_state)
-    conclude([p for v in views for p in bird.session_problems(v.host.name, v.protocols, nodes)], [*gaps, *unknown])
+    conclude(
+        [p for v in views for p in bird.session_problems(v.host.name, v.protocols, nodes)],
+        [*gaps, *unknown],
+        remedy="every node peers with the router through a BGPPeer (peerIP: the router, asNumber: its AS): "
+        + remedies.calicoctl_set("the BGPPeer")
+        + "; on the router, a BIRD protocol per node (birdc show protocols lists them)",
+    )
 
 
 @then("each node's pod block is routed via that node's own address, not via a node that relayed it")
@@ -68,7 +75,7 @@ def pod_blocks_via_their_node(router_views: RouterViews, cluster_state: ClusterS
         if not n.pod_blocks
     ]
     problems = [p for v in views for p in bird.next_hop_problems(v.host.name, v.routes, v.protocols, nodes)]
-    conclude(problems, [*gaps, *unknown])
+    conclude(problems, [*gaps, *unknown], remedy=remedies.calicoctl_set("keepOriginalNextHop: true in every BGPPeer"))
 
 
 @then("each router has a route for the service network, learned from the nodes")
@@ -77,5 +84,7 @@ def service_network_announced(router_views: RouterViews, cluster_state: ClusterS
     nodes, _ = cluster_nodes(cluster_state)  # a route from any node with an address will do
     networks = service_networks(cluster_state)
     conclude(
-        [p for v in views for p in bird.service_problems(v.host.name, v.routes, v.protocols, nodes, networks)], gaps
+        [p for v in views for p in bird.service_problems(v.host.name, v.routes, v.protocols, nodes, networks)],
+        gaps,
+        remedy=remedies.announce_services(networks),
     )

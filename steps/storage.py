@@ -6,8 +6,7 @@ from typing import Any
 
 from pytest_bdd import given, then
 
-from ukic import kube
-from ukic.drift import osd
+from ukic import kube, remedies
 from ukic.outcome import CheckFailed, fail_on
 from ukic.profiles.model import StorageClassRule
 from ukic.profiles.rules import Rules
@@ -21,10 +20,16 @@ STORAGE_CLASSES = "storageclasses.storage.k8s.io"
 def the_ceph_cluster(cluster_state: ClusterState) -> dict[str, Any]:
     clusters = cluster_state.list(CEPH_CLUSTERS)
     if not clusters:
-        raise CheckFailed("no CephCluster: rook provides no persistent storage")
+        raise CheckFailed(
+            "no CephCluster: rook provides no persistent storage",
+            remedy="apply the cluster's CephCluster manifest: kubectl apply -n rook-ceph -f cluster.yaml",
+        )
     if len(clusters) > 1:
         names = ", ".join(kube.ref(c, "CephCluster") for c in clusters)
-        raise CheckFailed(f"{len(clusters)} CephClusters ({names}); the manual runs one per cluster")
+        raise CheckFailed(
+            f"{len(clusters)} CephClusters ({names}); the manual runs one per cluster",
+            remedy="keep one CephCluster: kubectl -n NAMESPACE delete cephcluster NAME for the others",
+        )
     return clusters[0]
 
 
@@ -38,7 +43,11 @@ def operator_running(cluster_state: ClusterState, ceph_cluster: dict[str, Any]) 
     pods = cluster_state.labelled("pods", {"app": "rook-ceph-operator"}, namespace=namespace)
     if not any(kube.pod_running(p) for p in pods):
         states = ", ".join(f"{kube.ref(p, 'Pod')} {kube.pod_state(p)}" for p in pods) or "none found"
-        raise CheckFailed(f"no running rook-ceph-operator pod in namespace {namespace} ({states})")
+        raise CheckFailed(
+            f"no running rook-ceph-operator pod in namespace {namespace} ({states})",
+            remedy=f"restart it: {remedies.rook_rescan(namespace)}; if there is no operator, install it the way the "
+            f"version prescribes (v4 on: {remedies.helm_upgrade('rook-ceph', 'rook-release/rook-ceph', namespace)})",
+        )
 
 
 @then("its monitor count equals the cluster type's storage monitors")
@@ -49,7 +58,9 @@ def mon_count_matches_type(rules: Rules, ceph_cluster: dict[str, Any]) -> None:
     if have != want:
         raise CheckFailed(
             f"{kube.ref(ceph_cluster, 'CephCluster')}: spec.mon.count is {have}; "
-            f"a {rules.owner(key)} cluster runs {want} storage monitors"
+            f"a {rules.owner(key)} cluster runs {want} storage monitors",
+            remedy=f"set spec.mon.count: {want} in {kube.ref(ceph_cluster, 'CephCluster')} (its manifest), "
+            f"then kubectl apply it",
         )
 
 
@@ -62,7 +73,8 @@ def mon_pods_running(cluster_state: ClusterState, ceph_cluster: dict[str, Any]) 
         stuck = "; ".join(f"{kube.ref(p, 'Pod')} is {kube.pod_state(p)}" for p in pods if not kube.pod_running(p))
         raise CheckFailed(
             f"{len(running)} of {want} monitor pods running in {kube.namespace_of(ceph_cluster)}"
-            + (f": {stuck}" if stuck else "")
+            + (f": {stuck}" if stuck else ""),
+            remedy="let the operator reconcile the monitors: " + remedies.rook_rescan(kube.namespace_of(ceph_cluster)),
         )
 
 
@@ -82,14 +94,22 @@ def ceph_up(ceph_cluster: dict[str, Any]) -> None:
         problems.append(f"{name}: reports no ceph health")
     elif health == "HEALTH_ERR":
         problems.append(f"{name}: ceph health HEALTH_ERR")
-    fail_on(problems)
+    fail_on(
+        problems,
+        remedy=f"kubectl -n {kube.namespace_of(ceph_cluster)} describe cephcluster {kube.name_of(ceph_cluster)} "
+        f"names the cause; then let the operator reconcile: {remedies.rook_rescan(kube.namespace_of(ceph_cluster))}",
+    )
 
 
 @then("it reports HEALTH_OK")
 def ceph_health_ok(ceph_cluster: dict[str, Any]) -> None:
     _, health = _ceph_status(ceph_cluster)
     if health != "HEALTH_OK":
-        raise CheckFailed(f"{kube.ref(ceph_cluster, 'CephCluster')}: ceph health {health or 'unreported'}")
+        raise CheckFailed(
+            f"{kube.ref(ceph_cluster, 'CephCluster')}: ceph health {health or 'unreported'}",
+            remedy=f"ceph health detail (in the rook-ceph toolbox) names the warnings; kubectl -n "
+            f"{kube.namespace_of(ceph_cluster)} describe cephcluster {kube.name_of(ceph_cluster)} shows them too",
+        )
 
 
 @then("a StorageClass uses that provisioner")
@@ -99,37 +119,7 @@ def storage_class_present(cluster_state: ClusterState, storage_rule: StorageClas
         present = ", ".join(f"{kube.name_of(c)} ({c.get('provisioner')})" for c in classes) or "none"
         raise CheckFailed(
             f"no StorageClass on provisioner {storage_rule.provisioner} for {storage_rule.access_mode} "
-            f"{storage_rule.purpose} volumes; present: {present}"
-        )
-
-
-# -- OSDs ------------------------------------------------------------------------------------------
-def _health(pod: dict[str, Any]) -> tuple[bool, str]:
-    return kube.pod_ready(pod), kube.pod_state(pod)
-
-
-@then("no rook-ceph-osd-prepare pod has failed or is crash-looping")
-def osd_prepare_ok(cluster_state: ClusterState, ceph_cluster: dict[str, Any]) -> None:
-    namespace = kube.namespace_of(ceph_cluster)
-    pods = cluster_state.labelled("pods", {"app": osd.PREPARE_APP}, namespace=namespace)
-    failed = osd.failed_prepares(pods, _health)
-    fail_on((f.describe() for f in failed), remedy=osd.prepare_remedy(failed) if failed else "")
-
-
-@then("as many OSDs run as devices were prepared")
-def prepared_osds_run(cluster_state: ClusterState, ceph_cluster: dict[str, Any]) -> None:
-    namespace = kube.namespace_of(ceph_cluster)
-    deployments = cluster_state.labelled("deployments.apps", {"app": osd.OSD_APP}, namespace=namespace)
-    if not deployments:
-        raise CheckFailed(
-            f"no OSD Deployment (app={osd.OSD_APP}) in namespace {namespace}: no device was prepared",
-            remedy=f"`{osd.LIST_PREPARE.format(namespace=namespace)}`, then `kubectl -n {namespace} logs -f POD` "
-            f"of each; `{osd.RESCAN.format(namespace=namespace)}` re-scans for devices",
-        )
-    count = osd.count_osds(deployments, cluster_state.labelled("pods", {"app": osd.OSD_APP}, namespace), _health)
-    if count.down:
-        raise CheckFailed(
-            count.describe(),
-            remedy=f"look at the OSD pods (`kubectl -n {namespace} get pods -l app={osd.OSD_APP}`) and their "
-            f"logs; the prepare logs of their nodes: `{osd.LIST_PREPARE.format(namespace=namespace)}`",
+            f"{storage_rule.purpose} volumes; present: {present}",
+            remedy=f"kubectl apply a StorageClass with provisioner: {storage_rule.provisioner} and parameters "
+            f"clusterID: rook-ceph (rook's example for {storage_rule.purpose})",
         )

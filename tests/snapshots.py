@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +17,9 @@ def write_snapshot(folder: Path, resources: dict[str, list[dict[str, Any]]], nam
     return folder
 
 
-def kubectl_json(doc: Any) -> bytes:
-    """How `kubectl get -A -o json` lays a List out: four-space indentation."""
-    return (json.dumps(doc, indent=4, ensure_ascii=False) + "\n").encode()
-
-
 def as_json_snapshot(sample: Path, target: Path) -> Path:
     """The snapshot with every file written as kubectl's JSON instead of YAML (cluster.yaml stays)."""
+    from ukic.jsonlist import kubectl_json
     from ukic.yamlio import load_text
 
     target.mkdir(parents=True)

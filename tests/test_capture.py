@@ -12,6 +12,7 @@ from tests.fakeapi import FakeKubeAPI
 from tests.fakeapi.objects import SECRET_VALUE
 from ukic import capture as capture_module
 from ukic.cli import main
+from ukic.jsonlist import read_list
 from ukic.resources import CATALOG
 from ukic.sources.live import LiveSource
 from ukic.sources.snapshot import SnapshotSource
@@ -32,15 +33,17 @@ def test_capture_folder_has_one_kubectl_list_per_resource_and_cluster_yaml(
     assert capsys.readouterr().out == (
         f"captured {len(CATALOG)} resources (9 objects) from {fake.url} (context fake-admin@fake) to {out}\n"
     )
-    assert sorted(p.name for p in out.iterdir()) == sorted([f"{r.key}.yaml" for r in CATALOG] + ["cluster.yaml"])
-    nodes = load(out / "nodes.yaml")
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{r.key}.json" for r in CATALOG] + ["cluster.yaml"])
+    nodes = load(out / "nodes.json")
+    with (out / "nodes.json").open("rb") as handle:
+        assert read_list(handle) == nodes  # laid out as kubectl does: read in pieces
     assert (nodes["apiVersion"], nodes["kind"]) == ("v1", "List")
     assert [(n["apiVersion"], n["kind"], n["metadata"]["name"]) for n in nodes["items"]] == [
         ("v1", "Node", "server1"),
         ("v1", "Node", "server2"),
     ]
     assert "managedFields" not in nodes["items"][0]["metadata"]
-    assert load(out / "daemonsets.apps.yaml")["items"] == []  # not served by this cluster: none exist
+    assert load(out / "daemonsets.apps.json")["items"] == []  # not served by this cluster: none exist
     cluster = load(out / "cluster.yaml")
     assert set(cluster) == {"name", "capturedAt", "serverVersion", "context"}
     assert (cluster["name"], cluster["serverVersion"], cluster["context"]) == ("fake", "v1.30.2", "fake-admin@fake")
@@ -54,7 +57,7 @@ def test_capture_holds_no_secret_data_and_no_credentials(
     written = "".join(p.read_text() for p in out.iterdir())
     assert SECRET_VALUE not in written
     assert "fake-token" not in written
-    (secret,) = load(out / "secrets.yaml")["items"]
+    (secret,) = load(out / "secrets.json")["items"]
     assert set(secret) == {"apiVersion", "kind", "metadata"}
     assert "annotations" not in secret["metadata"]
 
@@ -79,12 +82,12 @@ def test_capture_refuses_to_overwrite(
 ) -> None:
     out = tmp_path / "snap"
     out.mkdir()
-    (out / "nodes.yaml").write_text("precious")
+    (out / "nodes.json").write_text("precious")
     assert main(["capture", "--kubeconfig", str(kubeconfig), "-o", str(out)]) == 4
     assert (
         capsys.readouterr().err == f"ukic: capture output {out} already exists; choose a new name or remove it first\n"
     )
-    assert (out / "nodes.yaml").read_text() == "precious"
+    assert (out / "nodes.json").read_text() == "precious"
     assert fake.requests == []
 
 
@@ -94,7 +97,7 @@ def test_capture_into_an_empty_folder_is_fine(
     out = tmp_path / "snap"
     out.mkdir()
     assert main(["capture", "--kubeconfig", str(kubeconfig), "-o", str(out)]) == 0
-    assert (out / "nodes.yaml").is_file()
+    assert (out / "nodes.json").is_file()
 
 
 @pytest.mark.parametrize("name", ["snap", "snap.tar.gz"])

@@ -15,10 +15,10 @@ import pytest
 
 from tests.fakeapi import FakeKubeAPI, write_kubeconfig
 from ukic import ledger, paths
-from ukic.audit import UNUSED_SILENT, AuditJob, verify_cluster
 from ukic.errors import UsageError
 from ukic.inventory import Cluster, load_inventory
 from ukic.outcome import Outcome
+from ukic.workers import UNUSED_SILENT, VerifyJob, verify_cluster
 
 SAMPLE = paths.samples_dir() / "v5-production"
 COLUMNS = "cluster_table.declared-columns"
@@ -36,7 +36,7 @@ def cluster(source: dict[str, Any], **declared: Any) -> Cluster:
 
 
 def table_outcomes(entry: Cluster, tmp_path: Path) -> dict[str, tuple[str, str]]:
-    outcome = verify_cluster(AuditJob(entry, tmp_path / "reports"))
+    outcome = verify_cluster(VerifyJob.of_cluster(entry, tmp_path / "reports"))
     assert outcome.summary is not None, outcome.error
     return {s["id"]: (s["outcome"], s["reason"]) for s in outcome.summary["scenarios"] if s["id"].startswith("cluster")}
 
@@ -85,10 +85,10 @@ def test_an_unused_cluster_that_does_not_answer_is_as_declared(tmp_path: Path) -
         port = s.getsockname()[1]  # closed again: nothing listens there
     config = write_kubeconfig(tmp_path / "kubeconfig", f"https://[::1]:{port}")
     entry = cluster({"kubeconfig": str(config)}, unused=True)
-    outcome = verify_cluster(AuditJob(entry, tmp_path / "reports"))
+    outcome = verify_cluster(VerifyJob.of_cluster(entry, tmp_path / "reports"))
     assert (outcome.exit_code, outcome.verdict) == (0, UNUSED_SILENT)
     assert outcome.error  # why it does not answer is kept
-    used = verify_cluster(AuditJob(cluster({"kubeconfig": str(config)}), tmp_path / "reports"))
+    used = verify_cluster(VerifyJob.of_cluster(cluster({"kubeconfig": str(config)}), tmp_path / "reports"))
     assert (used.exit_code, used.verdict) == (2, "could not verify")
 
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from tests.snapshots import as_json_snapshot, kubectl_json
+from tests.snapshots import as_json_snapshot
 from ukic import jsonlist, paths
 from ukic.errors import SourceError
-from ukic.jsonlist import NotLaidOut, read_list
+from ukic.jsonlist import NotLaidOut, kubectl_json, read_list
 from ukic.projection import PROJECTIONS, Pod
 from ukic.resources import CATALOG
 from ukic.sources.base import ResourceUnavailable
@@ -30,7 +30,7 @@ def test_every_sample_reads_the_same_from_kubectl_json(
     monkeypatch.setattr(jsonlist, "PIECE", 2048)  # many pieces, so cuts fall everywhere
     calls: list[int] = []
     real = jsonlist._decode
-    monkeypatch.setattr(jsonlist, "_decode", lambda d, b: calls.append(1) or real(d, b))
+    monkeypatch.setattr(jsonlist, "_decode", lambda *args: calls.append(1) or real(*args))
     from_yaml, from_json = SnapshotSource(sample), SnapshotSource(as_json_snapshot(sample, tmp_path / "json"))
     for key in (r.key for r in CATALOG):
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from ukic import cluster_table, ledger
 from ukic.cli import main
 from ukic.errors import UsageError
 from ukic.inventory import load_inventory
+from ukic.metrics import verified_by_coverage
 from ukic.outcome import Outcome
 from ukic.result import RunResult
 from ukic.sources.snapshot import SnapshotSource
@@ -187,22 +187,6 @@ def test_markdown_table_takes_facts_from_runs_and_rest_from_inventory(tmp_path: 
     assert lines[5] == "| elsewhere |  |  | ? | ? | ? | ? | 2026-05-01 |"  # only in the ledger
 
 
-def test_prometheus_textfile(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.json"
-    ledger.record(path, run('we"ird', GOOD), None)
-    ledger.record(path, run("p6", BAD), None)
-    text = ledger.render_prometheus(ledger.load_ledger(path))
-    assert "# TYPE ukic_last_verified_timestamp_seconds gauge" in text
-    assert "# HELP ukic_scenarios " in text
-    assert f'ukic_last_verified_timestamp_seconds{{cluster="we\\"ird"}} {T0.timestamp():.0f}' in text
-    assert 'ukic_last_verified_timestamp_seconds{cluster="p6"} 0' in text
-    assert 'ukic_scenarios{cluster="p6",outcome="failed"} 1' in text
-    assert 'ukic_scenarios{cluster="p6",outcome="not applicable"} 0' in text
-    assert f'ukic_last_run_timestamp_seconds{{cluster="p6"}} {T0.timestamp():.0f}' in text
-    samples = [line for line in text.splitlines() if not line.startswith("#")]
-    assert all(re.fullmatch(r'[a-z_]+\{cluster="(?:[^"\\]|\\.)*"(,outcome="[a-z ]+")?\} \d+', s) for s in samples)
-
-
 def test_ledger_command_md_json_and_prometheus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     reports = tmp_path / "reports"
     ledger.record(ledger.ledger_path(reports), run("p7", GOOD, facts=FACTS), reports / "p7" / "2026-05-01T100000Z")
@@ -217,7 +201,7 @@ def test_ledger_command_md_json_and_prometheus(tmp_path: Path, capsys: pytest.Ca
     metrics = tmp_path / "textfile" / "ukic.prom"
     metrics.parent.mkdir()
     assert main(["ledger", "--report-dir", str(reports), "--prometheus", str(metrics)]) == 0
-    assert 'ukic_scenarios{cluster="p7",outcome="passed"} 2' in metrics.read_text()
+    assert 'ukic_scenarios{cluster="p7",outcome="passed"} 2.0' in metrics.read_text()
 
 
 def test_ledger_command_without_runs_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -252,9 +236,7 @@ def test_a_failed_full_run_does_not_count_as_full_verification(tmp_path: Path) -
     assert entry["last_run"]["checked"] == ["api", "nodes", "routers"]
     assert entry["last_verified"] == "2026-05-01" and entry["last_verified_checked"] == ["api"]
     assert entry["last_fully_verified"] is None
-    assert 'ukic_last_fully_verified_timestamp_seconds{cluster="p6"} 0' in ledger.render_prometheus(
-        ledger.load_ledger(path)
-    )
+    assert verified_by_coverage(entry) == {"any": T0.timestamp(), "full": 0.0}
 
 
 @pytest.mark.parametrize(

@@ -192,8 +192,8 @@ def test_403_on_one_resource_capture_warns_and_leaves_it_uncaptured(
         "(RBAC: needs get/list on bgppeers in group crd.projectcalico.org)\n"
     )
     assert out.endswith("; 1 not captured (see warnings)\n")
-    assert not (tmp_path / "snap" / f"{PEERS}.yaml").exists()
-    assert (tmp_path / "snap" / "ippools.crd.projectcalico.org.yaml").exists()
+    assert not (tmp_path / "snap" / f"{PEERS}.json").exists()
+    assert (tmp_path / "snap" / "ippools.crd.projectcalico.org.json").exists()
 
 
 def test_403_on_one_resource_verify_is_unverifiable_naming_the_permission(
@@ -215,7 +215,7 @@ def test_404_group_means_none_exist(
     fake.unserve_group("crd.projectcalico.org")
     code, _, err = run(capture_args(kubeconfig, tmp_path), capsys)
     assert (code, err) == (0, "")
-    assert "items: []" in (tmp_path / "snap" / f"{PEERS}.yaml").read_text()
+    assert '"items": []' in (tmp_path / "snap" / f"{PEERS}.json").read_text()
     code, out, err = run(verify_args(kubeconfig, "-m", "bgp"), capsys)
     assert (code, err) == (1, "")
     assert "FAILED        Upstream peers keep the original next hop" in out
@@ -252,7 +252,7 @@ def test_transient_faults_are_retried_and_change_nothing(
     assert outcomes(faulty) == outcomes(clean)
     inject(fake)
     assert run(capture_args(kubeconfig, tmp_path), capsys)[::2] == (0, "")
-    assert len(list((tmp_path / "snap").glob("*.yaml"))) == len(CATALOG) + 1  # + cluster.yaml
+    assert len(list((tmp_path / "snap").glob("*.json"))) == len(CATALOG)  # and cluster.yaml
 
 
 def test_kubeconfig_env_naming_only_missing_files(tmp_path: Path, monkeypatch, capsys) -> None:

@@ -80,6 +80,6 @@ def test_capture_keeps_a_malformed_object_as_served(
         {"metadata": {"name": "s", "namespace": "a", "annotations": ["x"]}, "data": {"k": "dg=="}}
     ]
     assert main(["capture", "--kubeconfig", str(kubeconfig), "-o", str(tmp_path / "snap")]) == 0
-    assert "addresses: 10.0.0.1" in (tmp_path / "snap" / "nodes.yaml").read_text()
-    assert "dg==" not in (tmp_path / "snap" / "secrets.yaml").read_text()
+    assert '"addresses": "10.0.0.1"' in (tmp_path / "snap" / "nodes.json").read_text()
+    assert "dg==" not in (tmp_path / "snap" / "secrets.json").read_text()
     capsys.readouterr()

@@ -426,10 +426,12 @@ def test_component_catalogue_errors(folder: Path) -> None:
         "profiles/components.yaml: flux.resources: ukic does not read resource 'buckets.source.toolkit.fluxcd.io'"
     )
     edit(folder / "components.yaml", lambda d: d["flux"].pop("resources"))
-    edit(folder / "components.yaml", lambda d: d.update(certbot={"title": "certbot"}))
+    edit(folder / "components.yaml", lambda d: d.update(certbot={"title": "certbot", "install": "i", "remove": "r"}))
     assert usage_error(load_components, folder) == (
         "profiles/components.yaml: certbot: a component needs workloads or images, else it can never be seen running"
     )
+    edit(folder / "components.yaml", lambda d: d.update(certbot={"title": "certbot", "images": ["x"], "remove": "r"}))
+    assert usage_error(load_components, folder) == "profiles/components.yaml: missing key 'certbot.install'"
 
 
 def test_cluster_type_errors(folder: Path) -> None:

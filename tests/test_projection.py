@@ -1,5 +1,5 @@
-"""Reading Pods projected (as large snapshots need), from YAML or decoded straight from kubectl's JSON,
-changes no outcome and no reason on any sample."""
+"""Reading Pods, Nodes and workloads projected (as large snapshots need), from YAML or decoded
+straight from kubectl's JSON, changes no outcome and no reason on any sample."""
 
 from __future__ import annotations
 
@@ -14,16 +14,20 @@ from ukic.sources.base import Obj
 from ukic.sources.snapshot import SnapshotSource
 from ukic.yamlio import load_text
 
-SAMPLES = [
-    ("v1-development", "v1", "development"),
-    ("v3-production", "v3", "production"),
-    ("v5-production", "v5", "production"),
-    ("broken-mon-pod-down", "v5", "production"),
-    ("broken-calico-node-missing", "v5", "production"),
-    ("broken-no-calicoctl", "v5", "production"),
-    ("broken-etcd-on-worker", "v5", "production"),
-    ("warn-pod-stuck-terminating", "v5", "production"),  # deletionTimestamp and grace period are kept
-    ("broken-osd-prepare-crash-loop", "v5", "production"),
+
+def _profile_of(sample: str) -> tuple[str, str]:
+    """The version and type a sample is verified against: its name for the conforming ones, v5
+    production for the broken-*, warn-* and missing-* variants of the v5 production sample."""
+    version, _, cluster_type = sample.partition("-")
+    return (version, cluster_type) if cluster_type in ("development", "production") else ("v5", "production")
+
+
+#: Every bundled sample: projection must change no outcome and no reason on any of them.
+SAMPLES = [(p.name, *_profile_of(p.name)) for p in sorted(paths.samples_dir().iterdir()) if p.is_dir()]
+#: Decoding kubectl's JSON is checked against the full objects on a spread of them (tests/test_jsonlist.py
+#: shows the objects read from JSON equal those read from YAML on every sample).
+JSON_SAMPLES = [
+    s for s in SAMPLES if s[0] in {"v1-development", "v3-production", "v5-production", "broken-mon-pod-down"}
 ]
 
 
@@ -48,7 +52,7 @@ def test_projection_changes_nothing(sample: str, version: str, cluster_type: str
     ]
 
 
-@pytest.mark.parametrize(("sample", "version", "cluster_type"), SAMPLES)
+@pytest.mark.parametrize(("sample", "version", "cluster_type"), JSON_SAMPLES)
 def test_kubectl_json_decoded_into_shape_changes_nothing(
     sample: str, version: str, cluster_type: str, tmp_path: Path
 ) -> None:
@@ -65,3 +69,9 @@ def test_projection_drops_what_no_check_reads() -> None:
     pod = next(p for p in pods if p["spec"].get("containers"))
     assert set(pod["spec"]) <= {"nodeName", "hostNetwork", "containers", "initContainers"}
     assert all(set(c) <= {"name", "image"} for c in pod["spec"]["containers"])
+    source = SnapshotSource(paths.samples_dir() / "v5-production")
+    for node in source.list("nodes"):
+        assert set(node["status"]) <= {"addresses", "conditions", "nodeInfo"}
+    for deployment in source.list("deployments.apps"):
+        template = deployment["spec"]["template"]["spec"]
+        assert all(set(c) <= {"name", "image"} for c in template["containers"])

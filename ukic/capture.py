@@ -1,6 +1,7 @@
 """Write a snapshot of a cluster in the format the snapshot source reads (see DESIGN.md).
 
-One kubectl ``List`` per catalogued resource, ``<plural>[.<group>].yaml``, items carrying
+One kubectl ``List`` per catalogued resource, ``<plural>[.<group>].json`` as `kubectl get -A -o json`
+lays it out (the layout ukic.jsonlist reads fastest), items carrying
 ``apiVersion``/``kind``; a resource the server does not serve is an empty List (none
 exist); one that cannot be read (forbidden) gets no file, so it reads as "not captured".
 ``cluster.yaml`` records name, capture time, server version and context, never credentials.
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ukic.errors import SourceError, UsageError
+from ukic.jsonlist import kubectl_json
 from ukic.redact import strip_secret_payload
 from ukic.resources import BY_KEY, CATALOG
 from ukic.sources.base import Obj, ResourceUnavailable, Source
@@ -75,7 +77,7 @@ def capture(
                 summary.not_captured[key] = value.reason
                 warn(f"not captured: {key}: {value.reason}")
                 continue
-            _write(folder / f"{key}.yaml", kubectl_list([_clean(key, item) for item in value]))
+            _write(folder / f"{key}.json", kubectl_list([_clean(key, item) for item in value]))
             summary.resources += 1
             summary.objects += len(value)
         cluster = {
@@ -105,8 +107,8 @@ def capture(
 
 
 def kubectl_list(items: list[Obj]) -> dict[str, Any]:
-    """The document `kubectl get <resource> -A -o yaml` prints."""
-    return {"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": items}
+    """The document `kubectl get <resource> -A -o json` prints, members in its order."""
+    return {"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}}
 
 
 def _clean(key: str, item: Obj) -> Obj:
@@ -127,7 +129,11 @@ def _folder_name(archive: Path) -> str:
 
 
 def _write(path: Path, data: Any) -> None:
+    """JSON in kubectl's layout for the resource Lists, YAML for cluster.yaml."""
     try:
+        if path.suffix == ".json":
+            path.write_bytes(kubectl_json(data))
+            return
         text = dump(data)
     except RecursionError:
         raise SourceError(f"capture: an object of {path.stem} is nested too deeply to write") from None

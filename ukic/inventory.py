@@ -26,7 +26,7 @@ problem is a UsageError naming the file, the cluster and the field. The declared
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -35,6 +35,9 @@ from ukic.hosts.spec import HostsSpec
 from ukic.profiles.validate import describe
 from ukic.sources.base import Source
 from ukic.yamlio import read_user_file
+
+if TYPE_CHECKING:
+    from ukic.sources.factory import SourceOptions
 
 SOURCE_KINDS = ("snapshot", "kubeconfig", "manifests")
 
@@ -154,10 +157,15 @@ def load_inventory(path: str | Path) -> Inventory:
 
 def open_cluster_source(cluster: Cluster) -> Source:
     """Open the cluster's source (live and manifests sources are imported only when used)."""
-    from ukic.sources.factory import open_source_from_options
+    return source_options(cluster).open()
+
+
+def source_options(cluster: Cluster) -> SourceOptions:
+    """The cluster's source as the options `ukic verify` would be given."""
+    from ukic.sources.factory import SourceOptions
 
     spec = cluster.source
-    return open_source_from_options(
+    return SourceOptions(
         snapshot=_text(spec.snapshot),
         kubeconfig=_text(spec.kubeconfig),
         context=spec.context,

@@ -10,12 +10,13 @@ that happens to look alike, or a broken file) gives up, and the caller reads the
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, BinaryIO
 
 import msgspec
 
-PIECE = 8 << 20  # bytes read at a time
+PIECE = 1 << 20  # bytes read at a time
 HEADER_LIMIT = 64 << 10  # a List's members before its items take far less
 HEADER = re.compile(rb'\A\{\n((?:    "[A-Za-z]+": [^\n]*,\n)*)    "items": \[\n(?=        \{\n)')
 ITEM_END = b"\n        },\n"  # an item that another follows
@@ -38,15 +39,17 @@ def read_list(handle: BinaryIO, item_type: Any = Any) -> dict[str, Any]:
     if header is None:
         raise NotLaidOut
     doc: dict[str, Any] = _members(header.group(1).rstrip(b",\n"))
-    items_type = list[item_type]  # type: ignore[valid-type]
-    decoder = msgspec.json.Decoder(items_type)
+    decoder = msgspec.json.Decoder(list[item_type])  # type: ignore[valid-type]
     items: list[Any] = []
-    buffer = first[header.end() :]
+    # buffer[0] is a spare byte (the line break before an item); buffer[1:] starts with an item. A run
+    # of items is decoded in place: the spare byte becomes "[" and the comma after the last one "]".
+    buffer = bytearray(first[header.end() - 1 :])
     while True:
         cut = buffer.rfind(ITEM_END)
         if cut >= 0:
-            items += _decode(decoder, buffer[: cut + len(ITEM_END) - 2])
-            buffer = buffer[cut + len(ITEM_END) :]
+            closing = cut + len(ITEM_END) - 2  # the comma after the item's "}"
+            items += _decode(decoder, buffer, closing)
+            del buffer[: closing + 1]
         more = handle.read(PIECE)
         if not more:
             break
@@ -54,8 +57,9 @@ def read_list(handle: BinaryIO, item_type: Any = Any) -> dict[str, Any]:
     last = buffer.find(LAST_ITEM_END)
     if last < 0:
         raise NotLaidOut
-    items += _decode(decoder, buffer[: last + len(LAST_ITEM_END) - 6])
-    trailer = buffer[last + len(LAST_ITEM_END) :].strip()
+    closing = last + len(ITEM_END) - 2  # the line break after the last item's "}"
+    items += _decode(decoder, buffer, closing)
+    trailer = bytes(buffer[last + len(LAST_ITEM_END) :]).strip()
     if not trailer.startswith((b",", b"}")):
         raise NotLaidOut
     doc["items"] = items
@@ -63,9 +67,20 @@ def read_list(handle: BinaryIO, item_type: Any = Any) -> dict[str, Any]:
     return doc
 
 
-def _decode(decoder: msgspec.json.Decoder, items: bytes) -> list[Any]:
+def kubectl_json(doc: Any) -> bytes:
+    """A document as `kubectl get -o json` writes it: four-space indentation (the layout read above)."""
     try:
-        return decoder.decode(b"[" + items + b"]")
+        return msgspec.json.format(msgspec.json.encode(doc), indent=4) + b"\n"
+    except UnicodeEncodeError:  # a string that is no text (a lone surrogate): the same layout, the character replaced
+        return (json.dumps(doc, indent=4, ensure_ascii=False) + "\n").encode("utf-8", "replace")
+
+
+def _decode(decoder: msgspec.json.Decoder, buffer: bytearray, closing: int) -> list[Any]:
+    """The items in buffer[1:closing], decoded without copying them."""
+    buffer[0], buffer[closing] = ord("["), ord("]")
+    try:
+        with memoryview(buffer) as view:
+            return decoder.decode(view[: closing + 1])
     except (msgspec.DecodeError, msgspec.ValidationError):
         raise NotLaidOut from None
 

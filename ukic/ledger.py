@@ -118,7 +118,20 @@ def record_failure(
 ) -> None:
     """Add a run that could not verify the cluster at all (unreachable, unreadable; for an UNUSED cluster that
     is as declared: ``verdict`` says so). It never counts as a verification."""
-    entry = {
+    entry = failure_entry(version, cluster_type, error, exit_code, when, verdict)
+    _add(ledger_file, cluster, entry, conformant=False)
+
+
+def failure_entry(
+    version: str,
+    cluster_type: str,
+    error: str,
+    exit_code: int,
+    when: datetime | None = None,
+    verdict: str = "could not verify",
+) -> dict[str, Any]:
+    """The run entry of a run that could not verify its cluster at all."""
+    return {
         "time": _rfc3339(when or datetime.now(UTC)),
         "version": version,
         "type": cluster_type,
@@ -132,7 +145,6 @@ def record_failure(
         "checked": [],
         "facts": {},
     }
-    _add(ledger_file, cluster, entry, conformant=False)
 
 
 def run_entry(result: RunResult, report_path: str | Path | None, ledger_dir: Path) -> dict[str, Any]:
@@ -320,22 +332,26 @@ def render_markdown(rows: Iterable[Mapping[str, Any]]) -> str:
 
     lines = ["| " + " | ".join(TABLE_HEADERS) + " |", "|" + "|".join("---" for _ in TABLE_HEADERS) + "|"]
     for row in rows:
-        purpose = " ".join(str(row[k]) for k in ("purpose", "setup") if row.get(k))
-        if row.get("unused"):
-            purpose += " (UNUSED)"
-        masters = row.get("masters")
-        cells = [
-            row["cluster"],
-            purpose,
-            row.get("maintainer") or "",
-            "?" if masters is None else " ".join(masters),
-            _mark(row.get("argo")),
-            _mark(row.get("rook")),
-            _mark(row.get("v4_proxy")),
-            verified_cell(row),
-        ]
-        lines.append("| " + " | ".join(markdown_text(c) for c in cells) + " |")
+        lines.append("| " + " | ".join(markdown_text(c) for c in table_cells(row)) + " |")
     return "\n".join(lines) + "\n"
+
+
+def table_cells(row: Mapping[str, Any]) -> list[str]:
+    """The texts of one row of the manual's table, in TABLE_HEADERS order (Markdown and `ukic serve` alike)."""
+    purpose = " ".join(str(row[k]) for k in ("purpose", "setup") if row.get(k))
+    if row.get("unused"):
+        purpose += " (UNUSED)"
+    masters = row.get("masters")
+    return [
+        row["cluster"],
+        purpose,
+        row.get("maintainer") or "",
+        "?" if masters is None else " ".join(masters),
+        _mark(row.get("argo")),
+        _mark(row.get("rook")),
+        _mark(row.get("v4_proxy")),
+        verified_cell(row),
+    ]
 
 
 def verified_cell(row: Mapping[str, Any]) -> str:
@@ -347,42 +363,6 @@ def verified_cell(row: Mapping[str, Any]) -> str:
     return f"{date} {covered}" if covered else str(date)
 
 
-def render_prometheus(ledger: Mapping[str, Any]) -> str:
-    """A node-exporter textfile: last verified and last run times, scenario counts by outcome."""
-    clusters = ledger.get("clusters", {})
-    verified, fully, runs, scenarios = [], [], [], []
-    for name in sorted(clusters):
-        state = clusters[name]
-        label = f'cluster="{_escape(name)}"'
-        verified_at = _epoch(state.get("last_verified_at"))
-        verified.append(f"ukic_last_verified_timestamp_seconds{{{label}}} {verified_at}")
-        fully_at = _epoch(state.get("last_fully_verified_at"))
-        fully.append(f"ukic_last_fully_verified_timestamp_seconds{{{label}}} {fully_at}")
-        last = state.get("last_run") or {}
-        if last.get("time"):
-            runs.append(f"ukic_last_run_timestamp_seconds{{{label}}} {_epoch(last['time'])}")
-        for outcome, count in (last.get("counts") or {}).items():
-            scenarios.append(f'ukic_scenarios{{{label},outcome="{_escape(outcome)}"}} {count}')
-    blocks = [
-        (
-            "ukic_last_verified_timestamp_seconds",
-            "Unix time of the last run that found the cluster conformant (0: never).",
-            verified,
-        ),
-        (
-            "ukic_last_fully_verified_timestamp_seconds",
-            "Unix time of the last conformant run that also checked the nodes and routers over SSH (0: never).",
-            fully,
-        ),
-        ("ukic_last_run_timestamp_seconds", "Unix time the cluster's last run finished.", runs),
-        ("ukic_scenarios", "Scenarios of the cluster's last run, by outcome.", scenarios),
-    ]
-    lines = []
-    for metric, help_text, samples in blocks:
-        lines += [f"# HELP {metric} {help_text}", f"# TYPE {metric} gauge", *samples]
-    return "\n".join(lines) + "\n"
-
-
 def _report_page(report: str | None, ledger_dir: Path | None) -> str | None:
     if not report:
         return None
@@ -391,16 +371,6 @@ def _report_page(report: str | None, ledger_dir: Path | None) -> str | None:
 
 def _mark(value: bool | None) -> str:
     return "?" if value is None else ("x" if value else "")
-
-
-def _escape(value: str) -> str:
-    return str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def _epoch(stamp: str | None) -> str:
-    if not stamp:
-        return "0"
-    return f"{_parse_time(stamp).timestamp():.0f}"
 
 
 def _parse_time(stamp: str | None) -> datetime:

@@ -41,7 +41,7 @@ class CheckFailed(AssertionError):
     or else the field and value to set.
     """
 
-    def __init__(self, message: str, *, remedy: str = "") -> None:
+    def __init__(self, message: str, *, remedy: str) -> None:
         super().__init__(message)
         self.remedy = remedy
 
@@ -64,7 +64,7 @@ class NotApplicable(Exception):
 MAX_PROBLEMS_SHOWN = 5
 
 
-def fail_on(problems: Iterable[str], remedy: str = "") -> None:
+def fail_on(problems: Iterable[str], remedy: str) -> None:
     """Raise CheckFailed listing the problems (at most a few, with a count), if there are any."""
     found = list(problems)
     if not found:

@@ -1,8 +1,9 @@
 """What ukic keeps of the bulkiest objects while reading them, so large clusters fit in memory.
 
-A Pod carries far more than any check reads (env, volumes, probes, resources...). The shape below
-names what is kept; a JSON snapshot is decoded straight into it (msgspec skips everything else
-without building it), and an object that is already a dict (YAML, live pages) is reduced to it.
+A Pod, and a workload's pod template, carry far more than any check reads (env, volumes, probes,
+resources...). The shapes below name what is kept; a JSON snapshot is decoded straight into them
+(msgspec skips everything else without building it), and an object that is already a dict (YAML,
+live pages) is reduced to them.
 Every field a step or fact reads must be listed here; tests/test_projection.py proves that
 verifying with and without projection gives the same result on every bundled sample.
 """
@@ -21,9 +22,6 @@ class _Metadata(TypedDict, total=False):
     namespace: Any
     labels: Any
     annotations: Any
-    # pods hanging in Terminating (ukic.drift.terminating)
-    deletionTimestamp: Any
-    deletionGracePeriodSeconds: Any
 
 
 class _Container(TypedDict, total=False):
@@ -72,6 +70,48 @@ class Pod(TypedDict, total=False):
     status: _PodStatus | None
 
 
+class _PodTemplateMetadata(TypedDict, total=False):
+    labels: Any
+    annotations: Any
+
+
+class _PodTemplate(TypedDict, total=False):
+    metadata: _PodTemplateMetadata | None
+    spec: _PodSpec | None
+
+
+class _WorkloadSpec(TypedDict, total=False):
+    replicas: Any
+    selector: Any
+    template: _PodTemplate | None
+
+
+class Workload(TypedDict, total=False):
+    """A Deployment, DaemonSet or StatefulSet reduced to identity, size, pod template images and status."""
+
+    apiVersion: Any
+    kind: Any
+    metadata: _Metadata | None
+    spec: _WorkloadSpec | None
+    status: Any
+
+
+class _NodeStatus(TypedDict, total=False):
+    addresses: Any
+    conditions: Any
+    nodeInfo: Any
+
+
+class Node(TypedDict, total=False):
+    """A Node without the bulk of its status (images, capacity, allocatable, volumes, endpoints)."""
+
+    apiVersion: Any
+    kind: Any
+    metadata: _Metadata | None
+    spec: Any
+    status: _NodeStatus | None
+
+
 class Projection:
     """Keeps the fields of ``shape`` (a TypedDict) of each object; ValueError names what does not fit."""
 
@@ -90,4 +130,8 @@ class ShapeError(ValueError):
 
 
 #: Resource key -> what is kept of each object as it is read.
-PROJECTIONS: dict[str, Projection] = {"pods": Projection(Pod)}
+PROJECTIONS: dict[str, Projection] = {
+    "nodes": Projection(Node),
+    "pods": Projection(Pod),
+    **{key: Projection(Workload) for key in ("deployments.apps", "daemonsets.apps", "statefulsets.apps")},
+}

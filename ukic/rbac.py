@@ -7,7 +7,7 @@ prints it); a test keeps the committed file equal to it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ukic.resources import CATALOG, Resource
@@ -17,6 +17,7 @@ NAMESPACE = "ukic"
 SERVICE_ACCOUNT = "ukic"
 CLUSTER_ROLE = "ukic-reader"
 VERBS = ("get", "list")
+WATCH_VERBS = ("get", "list", "watch")  # `ukic serve --watch` also watches what it lists
 #: Discovery and /version: what ukic reads besides resources (granted to every
 #: authenticated user by default; named here so the role stands on its own).
 DISCOVERY_URLS = ("/api", "/api/*", "/apis", "/apis/*", "/version")
@@ -32,18 +33,18 @@ HEADER = (
 )
 
 
-def rules(catalog: Iterable[Resource] = CATALOG) -> list[dict[str, Any]]:
-    """ClusterRole rules: one per API group (core first), resources sorted, get/list only."""
+def rules(catalog: Iterable[Resource] = CATALOG, verbs: Sequence[str] = VERBS) -> list[dict[str, Any]]:
+    """ClusterRole rules: one per API group (core first), resources sorted, get/list (and watch) only."""
     by_group: dict[str, set[str]] = defaultdict(set)
     for resource in catalog:
         by_group[resource.group].add(resource.plural)
     resource_rules = [
-        {"apiGroups": [group], "resources": sorted(by_group[group]), "verbs": list(VERBS)} for group in sorted(by_group)
+        {"apiGroups": [group], "resources": sorted(by_group[group]), "verbs": list(verbs)} for group in sorted(by_group)
     ]
     return [*resource_rules, {"nonResourceURLs": list(DISCOVERY_URLS), "verbs": ["get"]}]
 
 
-def documents(catalog: Iterable[Resource] = CATALOG) -> list[dict[str, Any]]:
+def documents(catalog: Iterable[Resource] = CATALOG, verbs: Sequence[str] = VERBS) -> list[dict[str, Any]]:
     """Namespace, ServiceAccount, ClusterRole and ClusterRoleBinding."""
     labels = {"app.kubernetes.io/name": "ukic"}
     return [
@@ -57,7 +58,7 @@ def documents(catalog: Iterable[Resource] = CATALOG) -> list[dict[str, Any]]:
             "apiVersion": "rbac.authorization.k8s.io/v1",
             "kind": "ClusterRole",
             "metadata": {"name": CLUSTER_ROLE, "labels": labels},
-            "rules": rules(catalog),
+            "rules": rules(catalog, verbs),
         },
         {
             "apiVersion": "rbac.authorization.k8s.io/v1",
@@ -69,6 +70,9 @@ def documents(catalog: Iterable[Resource] = CATALOG) -> list[dict[str, Any]]:
     ]
 
 
-def render(catalog: Iterable[Resource] = CATALOG) -> str:
-    """The multi-document YAML of deploy/rbac.yaml."""
-    return HEADER + "".join(f"---\n{dump(doc)}" for doc in documents(catalog))
+def render(catalog: Iterable[Resource] = CATALOG, verbs: Sequence[str] = VERBS) -> str:
+    """The multi-document YAML of deploy/rbac.yaml (with ``WATCH_VERBS``: what `ukic serve --watch` needs)."""
+    header = HEADER
+    if tuple(verbs) == WATCH_VERBS:
+        header = header.replace("get/list on", "get/list/watch on", 1).replace("`ukic rbac`", "`ukic rbac --watch`", 1)
+    return header + "".join(f"---\n{dump(doc)}" for doc in documents(catalog, verbs))

@@ -100,7 +100,6 @@ AREA_READS: dict[str, tuple[str, ...]] = {
         "secrets",
     ),
     "calico_operator": ("installations.operator.tigera.io", "deployments.apps", "pods"),
-    "operations": ("nodes", "pods", "configmaps", "secrets", "deployments.apps", "applications.argoproj.io"),
     "nodes": ("nodes", "pods"),
     "routers": ("nodes", "configmaps", "bgpconfigurations.crd.projectcalico.org"),
 }
@@ -112,6 +111,12 @@ def lookup(key: str) -> Resource:
         return BY_KEY[key]
     except KeyError:
         raise KeyError(f"ukic does not read resource {key!r}") from None
+
+
+def early_reads(marker: str | None) -> set[str]:
+    """What a run can start reading before its scenarios are collected: everything any area reads
+    when all scenarios run; nothing yet when a -m expression picks some (discovery still starts)."""
+    return set() if marker else {key for keys in AREA_READS.values() for key in keys}
 
 
 def reads_for_tags(tags: Iterable[str]) -> set[str]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ukic import paths
 from ukic.binding import BINDING_MODULE
 from ukic.errors import UsageError
-from ukic.resources import AREA_READS
+from ukic.resources import early_reads
 from ukic.result import RunResult
 from ukic.run_context import UkicRun
 from ukic.run_handover import Provider
@@ -43,6 +43,8 @@ class VerifyRequest:
 
 def verify(request: VerifyRequest) -> RunResult:
     """Verify one source against one profile; raise UkicError when it cannot run at all."""
+    # A live cluster answers while pytest starts: discovery always, and every list when all scenarios run.
+    request.source.start_prefetch(early_reads(request.marker))
     import pytest
 
     from ukic.profiles import select
@@ -59,8 +61,6 @@ def verify(request: VerifyRequest) -> RunResult:
         hosts=request.hosts,
         inventory_entry=request.inventory_entry,
     )
-    # A live cluster answers while pytest starts: discovery always, and every list when all scenarios run.
-    request.source.start_prefetch(() if request.marker else {k for keys in AREA_READS.values() for k in keys})
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     code = pytest.main(_pytest_args(request), plugins=[Provider(run)])

@@ -14,7 +14,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "capture",
         help="save a live cluster as a snapshot (folder or .tar.gz), read-only",
         description="List every resource ukic can check (GET only) and write them in the snapshot format: "
-        "one `kubectl get -A -o yaml` List per resource plus cluster.yaml. Secrets are kept as metadata only; "
+        "one `kubectl get -A -o json` List per resource plus cluster.yaml. Secrets are kept as metadata only; "
         "no credentials are written. The output appears whole or not at all.",
         epilog="Exit codes: 0 captured (warnings name anything not captured), 2 the cluster could not be read, "
         "3 interrupted, 4 usage error.",

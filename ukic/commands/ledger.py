@@ -29,20 +29,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ukic.errors import UsageError
-    from ukic.ledger import (
-        atomic_write_text,
-        ledger_path,
-        load_ledger,
-        render_markdown,
-        render_prometheus,
-        table_rows,
-    )
+    from ukic.ledger import atomic_write_text, ledger_path, load_ledger, render_markdown, table_rows
 
     path = ledger_path(args.report_dir)
     ledger = load_ledger(path)
     if args.prometheus is not None:
+        from ukic.metrics import render_text, statuses_from_ledger
+
         try:
-            atomic_write_text(args.prometheus, render_prometheus(ledger))
+            atomic_write_text(args.prometheus, render_text(statuses_from_ledger(ledger, path.parent)))
         except OSError as exc:
             raise UsageError(f"--prometheus {args.prometheus}: {exc.strerror or exc}") from None
         return 0

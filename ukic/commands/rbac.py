@@ -12,11 +12,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Print deploy/rbac.yaml: a ClusterRole with get/list on exactly the resources ukic reads, "
         "a ServiceAccount ukic in namespace ukic, and the binding. Apply it with kubectl apply -f -.",
     )
+    parser.add_argument("--watch", action="store_true", help="also grant watch (for ukic serve --watch)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ukic.rbac import render
+    from ukic.rbac import VERBS, WATCH_VERBS, render
 
-    print(render(), end="")
+    print(render(verbs=WATCH_VERBS if args.watch else VERBS), end="")
     return 0

@@ -51,11 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ukic.errors import UsageError
-    from ukic.ledger import ledger_path, record
-    from ukic.profiles import select
-    from ukic.report.terminal import render_terminal
-    from ukic.run import VerifyRequest, verify
-    from ukic.run_result import write_reports
+    from ukic.resources import early_reads
     from ukic.sources.factory import open_source
 
     if args.base:
@@ -64,9 +60,25 @@ def run(args: argparse.Namespace) -> int:
         from ukic.gate import run_gate
 
         return run_gate(args)
-    select(args.version, args.type, args.profiles_dir)  # bad version or type: fail before touching a cluster
-    hosts = hosts_options.spec_from_args(args)
-    source = open_source(args)
+    source = None
+    if not args.kind:  # reading starts at once (GET only), while the profiles load: a live cluster answers meanwhile
+        source = open_source(args)
+        source.start_prefetch(early_reads(args.marker))
+    try:
+        from ukic.profiles import select
+
+        select(args.version, args.type, args.profiles_dir)  # bad version or type: fail before building a kind cluster
+        hosts = hosts_options.spec_from_args(args)
+    except BaseException:
+        if source is not None:
+            source.close()
+        raise
+    source = source or open_source(args)
+    from ukic.ledger import ledger_path, record
+    from ukic.report.terminal import render_terminal
+    from ukic.run import VerifyRequest, verify
+    from ukic.run_result import write_reports
+
     try:
         result = verify(
             VerifyRequest(

@@ -13,25 +13,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-#: The manual's commands ("How to fix etcd does not start when rejoining a kubernetes cluster as a control plane"),
-#: run through a working etcd pod (kubeadm names it etcd-<node>).
-REMOVE = (
-    "kubectl exec -n kube-system -ti {pod} -- etcdctl --endpoints '[::1]:2379' "
-    "--cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt "
-    "--key /etc/kubernetes/pki/etcd/server.key member remove {id}"
-)
-FIND_PODS = "kubectl -n kube-system get pods -l component=etcd,tier=control-plane"
+from ukic import remedies
+
 STALE = "stale — remove it"
-DOWN = "down — check before removing (its node is a current control-plane node)"
+DOWN = "down — check before removing: its node is a current control-plane node"
+#: How to look at a silent member of a current control-plane node (the manual's etcd pod listing).
+LOOK = "kubectl -n kube-system get pods -l component=etcd,tier=control-plane, then that node's etcd pod logs"
 
 
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong with the membership, and the manual's way to put it right."""
+class Finding(NamedTuple):
+    """One way the membership differs from the control plane, and what to do about it."""
 
-    text: str
-    remedy: str = ""
+    problem: str
+    remedy: str
 
 
 @dataclass(frozen=True)
@@ -125,7 +121,7 @@ def membership_problems(
     control_plane: Sequence[str],
     health: Mapping[str, EndpointHealth],
     etcd_pod: str = "ETCDPODNAME",
-) -> list[Problem]:
+) -> list[Finding]:
     """What makes the membership differ from "exactly the control-plane nodes, all started and answering".
 
     ``etcd_pod`` is the working etcd pod the manual's remove command runs in (the one that answered).
@@ -134,23 +130,20 @@ def membership_problems(
     names = {m.name for m in members if m.name}
     for node in control_plane:
         if node not in names:
-            problems.append(Problem(f"control-plane node {node} is not an etcd member"))
+            problems.append(Finding(f"control-plane node {node} is not an etcd member", remedies.join_control_plane(1)))
     wanted = set(control_plane)
     for member in members:
-        remove = f"`{REMOVE.format(pod=etcd_pod, id=member.id_hex)}`"
+        remove = remedies.etcd_member_remove(etcd_pod, member.id_hex)
         if not member.started:
             text = f"{member.describe()} was added but never started (no name or client URLs): {STALE}"
-            problems.append(Problem(text, remove))
+            problems.append(Finding(text, remove))
             continue
         if member.name not in wanted:
-            problems.append(Problem(f"{member.describe()} is not a current control-plane node: {STALE}", remove))
+            problems.append(Finding(f"{member.describe()} is not a current control-plane node: {STALE}", remove))
             continue
         answers = [health[url] for url in member.client_urls if url in health]
         if not any(h.healthy for h in answers):
             why = next((h.error for h in answers if h.error), "no answer")
             text = f"{member.describe()} does not answer on {', '.join(member.client_urls)} ({why}): {DOWN}"
-            check = (
-                f"`{FIND_PODS}`, then `kubectl -n kube-system logs etcd-{member.name}` and the kubelet on {member.name}"
-            )
-            problems.append(Problem(text, check))
+            problems.append(Finding(text, LOOK))
     return problems

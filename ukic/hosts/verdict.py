@@ -26,9 +26,9 @@ def gather(
     return answers, gaps
 
 
-def conclude(problems: Sequence[str], gaps: Sequence[Unverifiable]) -> None:
+def conclude(problems: Sequence[str], gaps: Sequence[Unverifiable], remedy: str) -> None:
     """Fail on any problem (also naming hosts that could not be checked); else unverifiable on any gap."""
     if problems:
-        fail_on([*problems, *(f"not checked: {gap}" for gap in gaps)])
+        fail_on([*problems, *(f"not checked: {gap}" for gap in gaps)], remedy=remedy)
     if gaps:
         raise Unverifiable("; ".join(str(gap) for gap in gaps))

@@ -24,8 +24,24 @@ def list_all(
     each: Callable[[Any], Any] | None = None,
     max_pages: int = MAX_PAGES,
 ) -> list[Any]:
-    """Every item of the collection at ``path``, across pages; ``each`` (if given) maps every item
-    as its page arrives, so only one raw page is held at a time.
+    """Every item of the collection at ``path``, across pages (see :func:`list_collection`)."""
+    return list_collection(
+        client, path, metadata_only=metadata_only, page_size=page_size, each=each, max_pages=max_pages
+    )[0]
+
+
+def list_collection(
+    client: ApiClient,
+    path: str,
+    *,
+    metadata_only: bool = False,
+    page_size: int = PAGE_SIZE,
+    each: Callable[[Any], Any] | None = None,
+    max_pages: int = MAX_PAGES,
+) -> tuple[list[Any], str | None]:
+    """Every item of the collection at ``path``, across pages, and the list's resourceVersion (a
+    watch resumes from it); ``each`` (if given) maps every item as its page arrives, so only one
+    raw page is held at a time.
 
     A continue token that expired mid-way (410 Gone) restarts the listing once from the top,
     so the result is one consistent snapshot rather than two halves of different ones. A server
@@ -37,6 +53,7 @@ def list_all(
         items: list[Any] = []
         token: str | None = None
         seen: set[str] = set()
+        version: str | None = None
         try:
             while True:
                 if len(seen) >= max_pages:
@@ -54,9 +71,12 @@ def list_all(
                     raise SourceError(f"malformed answer from {client.url(path)}: 'items' is not a list")
                 items.extend(batch if each is None else map(each, batch))
                 metadata = page.get("metadata")
-                token = metadata.get("continue") if isinstance(metadata, dict) else None
+                metadata = metadata if isinstance(metadata, dict) else {}
+                if version is None and isinstance(metadata.get("resourceVersion"), str):
+                    version = metadata["resourceVersion"] or None  # every page of one list shares it
+                token = metadata.get("continue")
                 if not token:
-                    return items
+                    return items, version
                 if not isinstance(token, str):
                     raise SourceError(f"malformed answer from {client.url(path)}: 'metadata.continue' is not a string")
                 if token in seen:

@@ -14,13 +14,14 @@ class ResourceUnavailable(Exception):
     """A resource's objects cannot be had: not captured, forbidden, not served by this kind of source.
 
     The reason is one line naming the resource and why; it becomes the scenario's
-    *unverifiable* reason. Absence of data is never read as "none exist".
+    *unverifiable* reason (and ``remedy`` its remedy). Absence of data is never read as "none exist".
     """
 
-    def __init__(self, key: str, reason: str) -> None:
+    def __init__(self, key: str, reason: str, remedy: str = "") -> None:
         super().__init__(f"{key}: {reason}")
         self.key = key
         self.reason = reason
+        self.remedy = remedy  # how to make it readable, where the source knows
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ukic import paths
@@ -54,7 +55,38 @@ def open_source(args: argparse.Namespace) -> Source:
             args.kind_image,
             profiles_dir=getattr(args, "profiles_dir", None),
         )
-    return open_source_from_options(
+    return source_options(args).open()
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """A source named by options, kept as data (it travels to worker processes); see open_source_from_options."""
+
+    snapshot: str | None = None
+    kubeconfig: str | None = None
+    context: str | None = None
+    manifests: str | None = None
+    live: bool = False
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    exec_timeout: float = 30.0
+
+    @property
+    def kind(self) -> str:
+        """snapshot | manifests | live | sample (the bundled default)."""
+        if self.snapshot:
+            return "snapshot"
+        if self.manifests:
+            return "manifests"
+        return "live" if self.kubeconfig or self.context or self.live else "sample"
+
+    def open(self) -> Source:
+        return open_source_from_options(**asdict(self))
+
+
+def source_options(args: argparse.Namespace) -> SourceOptions:
+    """The source options of parsed arguments (see add_source_arguments)."""
+    return SourceOptions(
         snapshot=args.snapshot,
         kubeconfig=args.kubeconfig,
         context=args.context,

@@ -69,7 +69,11 @@ class SnapshotSource(Source):
     def list(self, key: str) -> list[Obj]:
         name = self._files.get(key)
         if name is None:
-            raise ResourceUnavailable(key, f"not captured in snapshot {self.path} (no {key}.yaml)")
+            raise ResourceUnavailable(
+                key,
+                f"not captured in snapshot {self.path} (no {key}.yaml)",
+                remedy=f"capture it: kubectl get {key} -A -o yaml > {self.path}/{key}.yaml (or ukic capture)",
+            )
         try:
             doc = self._parse(name, PROJECTIONS.get(key))
         except ShapeError as exc:  # one malformed object: this resource cannot be read, the others can

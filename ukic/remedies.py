@@ -1,0 +1,102 @@
+"""How to put a failure right: the manual's own commands with the objects filled in.
+
+Each function returns one line for a scenario's ``remedy``. Where the manual has a command it is
+used as the manual writes it (quoted sections below); otherwise the line names the concrete
+field and value to set. Checks pass the objects they found, so the line can be pasted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+#: "Calico configuration": "the last step of the installation is usually: calicoctl create -f - < ..."
+BGP_CONFIG_FILE = "bgp-config-this-cluster.yaml"
+#: "Calico Installation": the Helm release of the tigera-operator chart, at the manual's version.
+CALICO_HELM = "helm upgrade --install calico projectcalico/tigera-operator --version v3.20.2"
+#: "How to fix etcd does not start ...": etcdctl inside a working etcd pod, with the kubeadm certificates.
+ETCDCTL = (
+    "etcdctl --endpoints '[::1]:2379' --cacert /etc/kubernetes/pki/etcd/ca.crt "
+    "--cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key"
+)
+ROOK_NAMESPACE = "rook-ceph"
+#: "Installing a new k8s cluster", the typical init procedure.
+KUBEADM_INIT = "set the cluster up as the manual does: kubeadm init --config bootstrap/XXX/kubeadm.yaml"
+
+
+def names(items: Iterable[str]) -> str:
+    return " ".join(items)
+
+
+def calicoctl_create() -> str:
+    """The manual's last step of a Calico installation, for a BGP configuration that is missing."""
+    return f"calicoctl create -f - < {BGP_CONFIG_FILE}"
+
+
+def calicoctl_set(what: str) -> str:
+    """A change to the cluster's BGP file, applied with calicoctl (create refuses objects that exist)."""
+    return f"set {what} in {BGP_CONFIG_FILE}, then calicoctl apply -f - < {BGP_CONFIG_FILE}"
+
+
+def announce_services(cidrs: Iterable[str], configuration: str = "BGPConfiguration default") -> str:
+    """Announce the service network over BGP: serviceClusterIPs in the BGP configuration."""
+    listed = ", ".join(f"{{cidr: {cidr}}}" for cidr in cidrs) or "{cidr: SERVICESUBNET}"
+    return calicoctl_set(f"serviceClusterIPs: [{listed}] in {configuration}")
+
+
+def calico_helm(values: str = "") -> str:
+    """The manual's Helm installation of Calico, optionally with values to set."""
+    return f"{CALICO_HELM} {values}".strip()
+
+
+def uncordon(nodes: Iterable[str]) -> str:
+    """ "Readding a node after draining": kubectl uncordon serverXX."""
+    return "; ".join(f"kubectl uncordon {node}" for node in nodes)
+
+
+def force_delete_pod(name: str, namespace: str) -> str:
+    """ "Deleting a pod that is hanging in terminating state"."""
+    return f"kubectl delete pod {name} --grace-period=0 --force --namespace {namespace}"
+
+
+def drain(node: str) -> str:
+    """ "Removing / draining a node", the aggressive form."""
+    return f"kubectl drain --delete-emptydir-data --ignore-daemonsets {node}"
+
+
+def etcd_member_remove(etcd_pod: str, member_id: str) -> str:
+    """The manual's fix for a control-plane node whose old etcd member blocks its re-join."""
+    return f"kubectl exec -n kube-system -ti {etcd_pod} -- {ETCDCTL} member remove {member_id}"
+
+
+def etcd_member_list(etcd_pod: str) -> str:
+    return f"kubectl exec -n kube-system -ti {etcd_pod} -- {ETCDCTL} member list"
+
+
+def join_workers(count: int) -> str:
+    """ "(Re-)joining worker nodes": a fresh join command from a control-plane node."""
+    nodes = "node" if count == 1 else f"{count} nodes"
+    return f"join {nodes}: kubeadm token create --print-join-command (on a control-plane node), then run it on each"
+
+
+def join_control_plane(count: int) -> str:
+    """ "(Re-)joining control plane nodes": token, uploaded certificates, --control-plane."""
+    nodes = "a control-plane node" if count == 1 else f"{count} control-plane nodes"
+    return (
+        f"join {nodes}: kubeadm token create --print-join-command and kubeadm init phase upload-certs "
+        "--upload-certs (on a control-plane node), then on each: JOINCOMMAND --control-plane --certificate-key CERTKEY"
+    )
+
+
+def rook_rescan(namespace: str = ROOK_NAMESPACE) -> str:
+    """ "Triggering server prepare": restarting the operator makes it reconcile (and re-scan) everything."""
+    return f"kubectl -n {namespace} delete pods -l app=rook-ceph-operator"
+
+
+def helm_upgrade(release: str, chart: str, namespace: str) -> str:
+    """ "Installing a helm chart": the upgrade --install form, which also repairs an existing release."""
+    return f"helm upgrade --install {release} {chart} --namespace {namespace}"
+
+
+def taint_control_plane(nodes: Iterable[str]) -> str:
+    """Keep ordinary pods off control-plane nodes (the taint kubeadm sets; 1.20-1.23 name it master)."""
+    return "; ".join(f"kubectl taint nodes {node} node-role.kubernetes.io/master=:NoSchedule" for node in nodes)
