@@ -5,7 +5,8 @@ It speaks enough of the real API for ukic and for the official kubernetes client
 ``/apis/<g>/<v>``, with or without a trailing slash; ``/api`` and ``/apis`` also aggregated,
 ``apidiscovery.k8s.io`` v2 and v2beta1, when the Accept header asks for it), LIST and GET of core and custom
 resources (cluster-wide and per namespace) with label and field selectors and
-``limit``/``continue`` paging, metadata-only lists (PartialObjectMetadataList), bearer
+``limit``/``continue`` paging, metadata-only lists (PartialObjectMetadataList), watch streams
+with bookmarks and 410 Gone (tests/fakeapi/watch.py; change objects with put/delete), bearer
 tokens, optional TLS, optional RBAC enforcement from ClusterRole rules, added latency and
 fault injection. Every request is recorded as (method, path, query, Accept).
 
@@ -24,9 +25,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from email.utils import format_datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,7 @@ from werkzeug import Request, Response
 
 from tests.fakeapi.selectors import SelectorError, field_selector, label_selector
 from tests.fakeapi.tls import TLSFiles
+from tests.fakeapi.watch import WatchHistory, WatchRequest, stream
 from ukic.resources import BY_KEY, CATALOG, Resource
 from ukic.sources.base import ResourceUnavailable
 from ukic.sources.snapshot import SnapshotSource
@@ -48,6 +48,7 @@ DECOY_GROUPS = {
 }
 PARTIAL = "as=PartialObjectMetadataList"
 AGGREGATED_MEDIA = re.compile(r"g=apidiscovery\.k8s\.io;\s*v=(\w+);\s*as=APIGroupDiscoveryList")
+WATCH_PARTIAL = "as=PartialObjectMetadata;"
 LIST_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
 
 
@@ -59,13 +60,14 @@ class Recorded:
     path: str
     query: str
     accept: str
+    at: float = field(default=0.0, compare=False)  # time.perf_counter() on arrival
 
 
 @dataclass
 class Fault:
     """Something to go wrong on requests for one resource key or one exact path."""
 
-    kind: str  # status | hang | malformed | drop | expire | trickle | endless | redirect | body
+    kind: str  # status | hang | malformed | drop | expire | trickle | endless | redirect | body | gone
     status: int = 500
     times: int | None = None  # None: every matching request
     retry_after: str | None = None
@@ -117,6 +119,7 @@ class FakeKubeAPI:
                 raise ValueError(f"fake API: {key} is not a catalogued resource")
         self.not_captured = set(not_captured)
         self.server_version = server_version
+        self._initial_version = server_version
         self.tls = tls
         self.latency = latency
         self.token = token
@@ -127,7 +130,8 @@ class FakeKubeAPI:
         self.stale_groups: set[str] = set()
         self.aggregated_discovery = tuple(aggregated_discovery)
         self.rbac_rules: list[dict[str, Any]] | None = None
-        self.clock: datetime | None = None  # what the server's Date header says (None: the real time)
+        self.history = WatchHistory()
+        self.bookmark_interval = 1.0  # seconds without events before a watch gets a BOOKMARK
         self._record_lock = threading.Lock()
         self._fault_lock = threading.Lock()
         self._stopping = threading.Event()
@@ -156,9 +160,6 @@ class FakeKubeAPI:
         self.reset(objects)
         self.not_captured = missing
         self.server_version = snapshot.info().server_version or self.server_version
-        captured = snapshot.info().captured_at
-        # a replayed snapshot answers as the cluster did then: its Date header is the capture time
-        self.clock = datetime.fromisoformat(captured.replace("Z", "+00:00")) if captured else None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -166,7 +167,6 @@ class FakeKubeAPI:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._stopping.clear()
         self._server.start()
-        self._server.server.RequestHandlerClass = _clocked(self._server.server.RequestHandlerClass, self)
         return self
 
     def stop(self) -> None:
@@ -232,6 +232,10 @@ class FakeKubeAPI:
         """The first request carrying a continue token for ``key`` gets 410 Gone."""
         self.faults[key] = Fault("expire", times=1)
 
+    def gone(self, key: str) -> None:
+        """The next watch of ``key`` is answered with HTTP 410 Gone instead of a stream."""
+        self.faults[key] = Fault("gone", times=1)
+
     def enforce_rbac(self, rules: list[dict[str, Any]]) -> None:
         """Allow only what these ClusterRole rules grant; everything else is 403."""
         self.rbac_rules = rules
@@ -241,13 +245,40 @@ class FakeKubeAPI:
         if objects is not None:
             self.objects = {key: [copy.deepcopy(o) for o in items] for key, items in objects.items()}
             self.not_captured = set()
-            self.clock = None
+            self.server_version = self._initial_version  # serve_snapshot may have changed it
+            self.history.compact()  # watches from before the reset must relist
         self.faults.clear()
         self.unserved_groups.clear()
         self.stale_groups.clear()
         self.rbac_rules = None
         self.latency = 0.0
         self.clear_log()
+
+    # -- changing objects (seen by watches) ------------------------------------------------------
+
+    def put(self, key: str, obj: dict[str, Any]) -> None:
+        """Create or replace (by namespace and name) an object; watchers get ADDED or MODIFIED."""
+        if key not in BY_KEY:
+            raise ValueError(f"fake API: {key} is not a catalogued resource")
+        stored = copy.deepcopy(obj)
+        items = self.objects.setdefault(key, [])
+        for index, old in enumerate(items):
+            if _identity(old) == _identity(stored):
+                items[index] = stored
+                self.history.record(key, "MODIFIED", stored)
+                return
+        items.append(stored)
+        self.history.record(key, "ADDED", stored)
+
+    def delete(self, key: str, name: str, namespace: str | None = None) -> None:
+        """Remove an object; watchers get DELETED."""
+        items = self.objects.get(key, [])
+        for index, old in enumerate(items):
+            if _identity(old) == (namespace, name):
+                del items[index]
+                self.history.record(key, "DELETED", old)
+                return
+        raise KeyError(f"fake API: no {key} {namespace}/{name}")
 
     def clear_log(self) -> None:
         with self._record_lock:
@@ -259,7 +290,13 @@ class FakeKubeAPI:
         path = "/" + request.path.strip("/")
         with self._record_lock:
             self.requests.append(
-                Recorded(request.method, path, request.query_string.decode(), request.headers.get("Accept", ""))
+                Recorded(
+                    request.method,
+                    path,
+                    request.query_string.decode(),
+                    request.headers.get("Accept", ""),
+                    time.perf_counter(),
+                )
             )
         if self.latency:
             time.sleep(self.latency)
@@ -269,7 +306,7 @@ class FakeKubeAPI:
         if self.token is not None and (scheme.lower() != "bearer" or presented != self.token):
             return _status(401, "Unauthorized", "Unauthorized")
         route = self._route(path)
-        denied = self._rbac_denial(route, path)
+        denied = self._rbac_denial(route, path, request)
         if denied is not None:
             return denied
         fault = self._take_fault(path, route, request)
@@ -494,18 +531,24 @@ class FakeKubeAPI:
             fields = field_selector(request.args.get("fieldSelector"))
         except SelectorError as exc:
             return _status(400, "BadRequest", str(exc))
-        items = [o for o in self._objects(route.key) if route.namespace in (None, _meta(o).get("namespace"))]
-        items = [o for o in items if labels(o) and fields(o)]
+
+        def matches(obj: dict[str, Any]) -> bool:
+            return route.namespace in (None, _meta(obj).get("namespace")) and labels(obj) and fields(obj)
+
+        if _watching(request):
+            return self._watch(route, request, matches)
+        items = [o for o in self._objects(route.key) if matches(o)]
         try:
-            start = _decode_continue(request.args.get("continue"))
+            start, snapshot = _decode_continue(request.args.get("continue"))
             limit = int(request.args.get("limit") or 0)
         except ValueError:
             return _status(400, "BadRequest", "invalid limit or continue token")
-        metadata: dict[str, Any] = {"resourceVersion": "4242"}
+        resource_version = snapshot or str(self.history.current)
+        metadata: dict[str, Any] = {"resourceVersion": resource_version}
         page = items[start : start + limit] if limit > 0 else items[start:]
         rest = len(items) - start - len(page)
         if limit > 0 and rest > 0:
-            metadata["continue"] = _encode_continue(start + len(page))
+            metadata["continue"] = _encode_continue(start + len(page), resource_version)
             metadata["remainingItemCount"] = rest
         group_version = f"{resource.group}/{route.version}" if resource.group else route.version
         if PARTIAL in request.headers.get("Accept", ""):
@@ -524,6 +567,41 @@ class FakeKubeAPI:
         else:
             page = [{"apiVersion": group_version, "kind": resource.kind, **o} for o in page]
         return _json({"kind": f"{resource.kind}List", "apiVersion": group_version, "metadata": metadata, "items": page})
+
+    def _watch(self, route: _Route, request: Request, matches: Any) -> Response:
+        assert route.key is not None
+        resource = BY_KEY[route.key]
+        accept = request.headers.get("Accept", "")
+        if PARTIAL in accept:
+            return _status(406, "NotAcceptable", "a watch streams PartialObjectMetadata, not PartialObjectMetadataList")
+        try:
+            asked = request.args.get("resourceVersion") or "0"
+            start = None if asked == "0" else int(asked)
+            timeout = float(request.args["timeoutSeconds"]) if "timeoutSeconds" in request.args else None
+        except ValueError:
+            return _status(400, "BadRequest", "invalid resourceVersion or timeoutSeconds")
+        group_version = f"{resource.group}/{route.version}" if resource.group else route.version
+        typed = {"apiVersion": group_version, "kind": resource.kind}
+        metadata_only = WATCH_PARTIAL in accept
+
+        def render(obj: dict[str, Any]) -> dict[str, Any]:
+            if metadata_only:
+                return {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": _meta(obj)}
+            return {**obj, **typed}
+
+        watch = WatchRequest(
+            key=route.key,
+            resource_version=start,
+            timeout=timeout,
+            bookmarks=request.args.get("allowWatchBookmarks", "").lower() == "true",
+            matches=matches,
+            render=render,
+            bookmark_object={"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1"}
+            if metadata_only
+            else dict(typed),
+        )
+        lines = stream(self.history, watch, lambda: self._objects(route.key), self._stopping, self.bookmark_interval)
+        return Response(lines, 200, content_type="application/json", direct_passthrough=True)
 
     def _get(self, route: _Route) -> Response:
         assert route.key is not None
@@ -549,6 +627,8 @@ class FakeKubeAPI:
                     continue
                 if fault.kind == "expire" and not request.args.get("continue"):
                     continue
+                if fault.kind == "gone" and not _watching(request):
+                    continue
                 if fault.times is not None and fault.hits >= fault.times:
                     continue
                 fault.hits += 1
@@ -568,6 +648,8 @@ class FakeKubeAPI:
             return _status(
                 410, "Expired", "The provided continue parameter is too old to display a consistent list result."
             )
+        if fault.kind == "gone":
+            return _status(410, "Gone", "too old resource version")
         if fault.kind == "malformed":
             return Response('{"kind": "NodeList", "items": [', 200, content_type="application/json")
         if fault.kind == "hang":
@@ -608,12 +690,12 @@ class FakeKubeAPI:
         )
         return _status(403, "Forbidden", text, details={"group": group, "kind": plural})
 
-    def _rbac_denial(self, route: _Route, path: str) -> Response | None:
+    def _rbac_denial(self, route: _Route, path: str, request: Request) -> Response | None:
         if self.rbac_rules is None:
             return None
         if route.kind in ("list", "get"):
             resource = BY_KEY[route.key] if route.key else None
-            verb = route.kind
+            verb = "watch" if route.kind == "list" and _watching(request) else route.kind
             allowed = resource is not None and any(
                 _matches(rule.get("apiGroups"), resource.group)
                 and _matches(rule.get("resources"), resource.plural)
@@ -645,36 +727,35 @@ def _meta(obj: dict[str, Any]) -> dict[str, Any]:
     return obj.get("metadata") or {}
 
 
-def _encode_continue(start: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"rv": "4242", "start": start}).encode()).decode()
+def _encode_continue(start: int, resource_version: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"rv": resource_version, "start": start}).encode()).decode()
 
 
-def _decode_continue(token: str | None) -> int:
+def _decode_continue(token: str | None) -> tuple[int, str | None]:
+    """(first item, the list's resourceVersion) of a continue token; (0, None) without one."""
     if not token:
-        return 0
+        return 0, None
     try:
-        start = json.loads(base64.urlsafe_b64decode(token.encode()))["start"]
+        decoded = json.loads(base64.urlsafe_b64decode(token.encode()))
+        start, rv = decoded["start"], decoded["rv"]
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError("bad continue token") from exc
-    if not isinstance(start, int) or start < 0:
+    if not isinstance(start, int) or start < 0 or not isinstance(rv, str):
         raise ValueError("bad continue token")
-    return start
+    return start, rv
+
+
+def _watching(request: Request) -> bool:
+    return request.args.get("watch", "").lower() in ("1", "true")
+
+
+def _identity(obj: dict[str, Any]) -> tuple[str | None, str | None]:
+    meta = _meta(obj)
+    return meta.get("namespace"), meta.get("name")
 
 
 def _json(body: Any, status: int = 200) -> Response:
     return Response(json.dumps(body), status, content_type="application/json")
-
-
-def _clocked(handler: type, api: FakeKubeAPI) -> type:
-    """The server's request handler, with the Date header of every answer from ``api.clock`` when set."""
-
-    class Clocked(handler):  # type: ignore[misc,valid-type]
-        def date_time_string(self, timestamp: float | None = None) -> str:
-            if api.clock is not None:
-                return format_datetime(api.clock, usegmt=True)
-            return super().date_time_string(timestamp)
-
-    return Clocked
 
 
 def _status(code: int, reason: str, message: str, details: dict[str, Any] | None = None) -> Response:

@@ -16,7 +16,8 @@ import http.client
 import json
 import ssl
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -146,20 +147,10 @@ class ApiClient:
         url = self.server + "/" + path.lstrip("/")
         return f"{url}?{urlencode(query)}" if query else url
 
-    def get_json(
-        self,
-        path: str,
-        *,
-        query: Mapping[str, Any] | None = None,
-        accept: str = JSON,
-        headers_out: dict[str, str] | None = None,
-    ) -> dict[str, Any]:
-        """GET ``path`` and return the decoded JSON object (its response headers into ``headers_out``);
-        raise ApiStatusError or SourceError."""
+    def get_json(self, path: str, *, query: Mapping[str, Any] | None = None, accept: str = JSON) -> dict[str, Any]:
+        """GET ``path`` and return the decoded JSON object; raise ApiStatusError or SourceError."""
         url = self.url(path, query)
         response = self.request("GET", url, headers={"Accept": accept})
-        if headers_out is not None:
-            headers_out.update(response.headers)
         try:
             data = json.loads(response.data)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -172,10 +163,7 @@ class ApiClient:
 
     def request(self, method: str, url: str, *, headers: Mapping[str, str] | None = None) -> Reply:
         """Send one request (GET only) with retries; return the whole 2xx answer."""
-        if method.upper() != ALLOWED_METHOD:
-            raise ReadOnlyViolation(f"ukic is read-only: refused to send {method} {url} (only GET is ever sent)")
-        if not url.startswith(self.server + "/"):
-            raise ReadOnlyViolation(f"ukic only talks to {self.server}: refused to send a request to {url}")
+        self._allowed(method, url)
         attempt = 0
         while True:
             if self._aborted.is_set():
@@ -208,6 +196,52 @@ class ApiClient:
                     retry_after = _retry_after(reply.headers.get("Retry-After"))
             self._sleep(self._retry.wait(attempt, retry_after))
             attempt += 1
+
+    @contextmanager
+    def stream(self, method: str, url: str, *, headers: Mapping[str, str], seconds: float) -> Iterator[Iterator[bytes]]:
+        """Send one request (GET only, no retry) whose answer streams (a watch); yields its body's chunks
+        as they arrive. The request ends after ``seconds`` at most, or at once on abort()/close(): the
+        chunks then just stop. A non-2xx answer raises ApiStatusError (401: SourceError)."""
+        self._allowed(method, url)
+        if self._aborted.is_set():
+            raise SourceError(f"GET {_path(url)} at {self.server}: stopped (interrupted)")
+        with flying(seconds, self._flights, self._flights_lock) as flight:
+            try:
+                response = self._pool.request(
+                    ALLOWED_METHOD,
+                    url,
+                    headers=self._headers(headers),
+                    timeout=urllib3.Timeout(connect=self._connect_timeout, read=seconds),
+                    retries=False,
+                    redirect=False,
+                    preload_content=False,
+                )
+            except (ProtocolError, http.client.HTTPException, HTTPError, OSError) as exc:
+                if flight.cut_because is not None:
+                    raise self._cut_error(flight, url) from None
+                if isinstance(exc, HTTPError):
+                    raise self._transport_error(exc, url) from None
+                raise SourceError(f"cannot talk to {self.server} (GET {_path(url)}): {_short(exc)}") from None
+            flight.attach(_StreamSocket(response))  # a cut (deadline, abort) now ends the stream at once
+            try:
+                if not 200 <= response.status < 300:
+                    reply = Reply(response.status, response.reason or "", dict(response.headers), response.read(CHUNK))
+                    if reply.status == 401:
+                        raise SourceError(
+                            f"unauthorized (401) at {self.server}: the credentials of {self.endpoint.origin} "
+                            "were rejected"
+                        )
+                    raise ApiStatusError(reply.status, url, _status_message(reply))
+                yield _streamed(response, flight, url, self.server)
+            finally:
+                response.close()
+
+    def _allowed(self, method: str, url: str) -> None:
+        """Refuse, before anything is sent, every method but GET and every other server."""
+        if method.upper() != ALLOWED_METHOD:
+            raise ReadOnlyViolation(f"ukic is read-only: refused to send {method} {url} (only GET is ever sent)")
+        if not url.startswith(self.server + "/"):
+            raise ReadOnlyViolation(f"ukic only talks to {self.server}: refused to send a request to {url}")
 
     def _attempt(self, url: str, headers: Mapping[str, str] | None) -> Reply:
         """One GET, its body read in chunks up to the size limit."""
@@ -273,6 +307,33 @@ class ApiClient:
                 f"timed out after {self._read_timeout:g} s waiting for {where}{_path(url)} (see --read-timeout)"
             )
         return SourceError(f"cannot talk to {where} (GET {_path(url)}): {_short(exc)}")
+
+
+class _StreamSocket:
+    """What a Flight shuts to cut a streaming answer: the answer's own socket, which urllib3 keeps even
+    when the connection has handed it over (``Connection: close``). urllib3 < 2.3 cannot: such a stream
+    then ends with its own timeout."""
+
+    def __init__(self, response: Any) -> None:
+        self.sock = self
+        self._response = response
+
+    def shutdown(self, _how: int) -> None:
+        with suppress(Exception):
+            self._response.shutdown()
+
+
+def _streamed(response: Any, flight: Flight, url: str, server: str) -> Iterator[bytes]:
+    """A streaming body's chunks until it ends or its flight is cut (then it just stops)."""
+    try:
+        if getattr(response, "chunked", False) and response.supports_chunked_reads():
+            yield from response.read_chunked(decode_content=True)  # the API server streams watches chunked
+        else:
+            while chunk := response.read1(CHUNK):
+                yield chunk
+    except (ProtocolError, http.client.HTTPException, HTTPError, OSError, ValueError) as exc:
+        if flight.cut_because is None:
+            raise SourceError(f"stream from {server}{_path(url)} broke off: {_short(exc)}") from None
 
 
 def _pool_manager(endpoint: Endpoint, pool_size: int) -> urllib3.PoolManager:

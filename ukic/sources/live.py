@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from ukic.heap import collector_paused
@@ -23,11 +23,19 @@ from ukic.kubeapi.credentials import EXEC_TIMEOUT
 from ukic.kubeapi.discovery import Discovery, GroupUnavailable, Served
 from ukic.kubeapi.http import ApiClient, ApiStatusError, RetryPolicy
 from ukic.kubeapi.kubeconfig import load_target
-from ukic.kubeapi.paging import list_all
+from ukic.kubeapi.paging import list_collection
 from ukic.projection import PROJECTIONS, ShapeError
 from ukic.redact import strip_secret_payload
 from ukic.resources import CATALOG, Resource, lookup
 from ukic.sources.base import Obj, ResourceUnavailable, Source, SourceInfo
+
+
+@dataclass(frozen=True)
+class WatchPoint:
+    """A collection a run listed: its path and the list's resourceVersion (a watch resumes there)."""
+
+    path: str
+    resource_version: str
 
 
 class LiveSource(Source):
@@ -60,12 +68,13 @@ class LiveSource(Source):
         )
         self._discovery = Discovery(self._client, CATALOG, workers=self._concurrency)
         self._cache: dict[str, list[Obj] | ResourceUnavailable] = {}
+        self._started: set[str] = set()  # keys a background prefetch was started for ("" for discovery)
+        self._listed: dict[str, WatchPoint] = {}
         self._key_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
         self._info: SourceInfo | None = None
         self._version: str | None = None
         self._version_asked = False
-        self._date: datetime | None = None
         self._version_lock = threading.Lock()
 
     @property
@@ -85,7 +94,7 @@ class LiveSource(Source):
                 kind="live",
                 location=f"{self._client.server}{where}",
                 cluster_name=target.cluster_name,
-                captured_at=self._server_clock(),
+                captured_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 server_version=self._server_version(),
                 context=target.context,
             )
@@ -102,7 +111,7 @@ class LiveSource(Source):
                     cached = gap
                 self._cache[key] = cached
         if isinstance(cached, ResourceUnavailable):
-            raise ResourceUnavailable(cached.key, cached.reason)
+            raise ResourceUnavailable(cached.key, cached.reason, cached.remedy)
         return cached
 
     def prefetch(self, keys: Iterable[str]) -> dict[str, list[Obj] | ResourceUnavailable]:
@@ -128,13 +137,22 @@ class LiveSource(Source):
         return results
 
     def start_prefetch(self, keys: Iterable[str]) -> None:
-        wanted = list(keys)
+        wanted = [key for key in keys if key not in self._started]
+        if self._started and not wanted:
+            return  # under way already
+        self._started.update(wanted)
+        self._started.add("")  # discovery
         threading.Thread(target=self._prefetch_quietly, args=(wanted,), name="ukic-early-fetch", daemon=True).start()
 
     def _prefetch_quietly(self, keys: list[str]) -> None:
         """A head start only: whatever goes wrong is met again (and reported) by the real prefetch."""
         with contextlib.suppress(Exception), collector_paused():
             self.prefetch(keys)
+
+    def watch_points(self) -> dict[str, WatchPoint]:
+        """Where and from which resourceVersion each resource read so far can be watched."""
+        with self._lock:
+            return dict(self._listed)
 
     def close(self) -> None:
         self._client.close()
@@ -144,24 +162,16 @@ class LiveSource(Source):
             return self._key_locks.setdefault(key, threading.Lock())
 
     def _server_version(self) -> str | None:
-        """gitVersion from /version, asked once (its Date header is the cluster's clock)."""
+        """gitVersion from /version, asked once."""
         with self._version_lock:
             if not self._version_asked:
-                headers: dict[str, str] = {}
                 try:
-                    text = self._client.get_json("/version", headers_out=headers).get("gitVersion")
+                    text = self._client.get_json("/version").get("gitVersion")
                 except ApiStatusError:
                     text = None  # /version is public on every cluster we know; its absence is not fatal
                 self._version = text if isinstance(text, str) else None
-                self._date = _http_date(headers)
                 self._version_asked = True
         return self._version
-
-    def _server_clock(self) -> str:
-        """When the facts were read, by the API server's own clock (the clock its timestamps use, e.g. a pod's
-        deletionTimestamp); this machine's clock when the server sent no Date header."""
-        self._server_version()
-        return (self._date or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def _fetch(self, resource: Resource) -> list[Obj]:
         try:
@@ -178,37 +188,35 @@ class LiveSource(Source):
             return keep(typed) if keep and isinstance(typed, dict) else typed
 
         try:
-            return list_all(self._client, served.list_path, metadata_only=resource.metadata_only, each=each)
+            items, version = list_collection(
+                self._client, served.list_path, metadata_only=resource.metadata_only, each=each
+            )
         except ShapeError as exc:
             raise ResourceUnavailable(resource.key, f"malformed answer from {where}: an item is {exc}") from None
         except ApiStatusError as exc:
             if exc.status == 404:
                 return []
             if exc.status == 403:
-                raise ResourceUnavailable(resource.key, forbidden_reason(resource)) from None
+                raise ResourceUnavailable(resource.key, forbidden_reason(resource), remedy=RBAC_REMEDY) from None
             tries = f" after {exc.attempts} attempts" if exc.attempts > 1 else ""
             raise ResourceUnavailable(
                 resource.key,
                 f"cannot list {resource.key}: {self._client.server} answered {exc.status} {exc.message}{tries}",
             ) from None
+        if version is not None:
+            with self._lock:
+                self._listed[resource.key] = WatchPoint(served.list_path, version)
+        return items
+
+
+#: ukic's own least-privilege account grants get/list on everything it reads (README, "Live clusters").
+RBAC_REMEDY = "ukic rbac | kubectl apply -f - (then use the ukic ServiceAccount's kubeconfig)"
 
 
 def forbidden_reason(resource: Resource) -> str:
     """Why a 403 leaves a resource unverifiable, naming the RBAC permission that is missing."""
     group = f"group {resource.group}" if resource.group else 'the core API group ("")'
     return f"forbidden: cannot list {resource.key} (RBAC: needs get/list on {resource.plural} in {group})"
-
-
-def _http_date(headers: Mapping[str, str]) -> datetime | None:
-    """The HTTP Date header (RFC 9110 IMF-fixdate) as a UTC time; None when absent or unreadable."""
-    text = next((v for k, v in headers.items() if k.lower() == "date"), None)
-    if not text:
-        return None
-    try:
-        parsed = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _typed(item: object, served: Served) -> Obj:
