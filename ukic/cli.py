@@ -60,10 +60,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if out.failed is not None and code != ExitCode.INTERRUPTED:
             print(error_line(f"cannot write the output: {out.failed.strerror or out.failed}"), file=sys.stderr)
             code = max(code, int(ExitCode.UNVERIFIABLE))
-    if argv is None and code == ExitCode.INTERRUPTED:
+            _silence_stdout()  # what is still buffered must not fail again at exit
+    if argv is None and code == ExitCode.INTERRUPTED and _stuck_threads():
         sys.stderr.flush()
-        os._exit(code)
+        os._exit(code)  # a thread stuck in a system call must not hold the exit
     return code
+
+
+def _stuck_threads() -> bool:
+    """Threads the interpreter would wait for at exit (the main thread aside)."""
+    import threading
+
+    return any(t.is_alive() and not t.daemon and t is not threading.main_thread() for t in threading.enumerate())
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -96,6 +104,7 @@ def _silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.__stdout__.fileno())
+        sys.__stdout__.flush()
     except (OSError, AttributeError, ValueError):
         pass
 

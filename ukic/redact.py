@@ -47,7 +47,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), REDACTED),  # a JWT
     (
         re.compile(
-            r"(?i)(\b(?:password|passwd|token|client-key-data|client-key|api[-_]?key)['\"]?\s*[:=]\s*['\"]?)"
+            r"(?i)((?<![\w./-])(?:password|passwd|token|client-key-data|client-key|api[-_]?key)['\"]?\s*[:=]\s*['\"]?)"
             r"(?!<redacted>)[^\s'\",}]+"
         ),
         rf"\1{REDACTED}",

@@ -35,28 +35,28 @@ class Flight:
     def __init__(self, deadline: float) -> None:
         self.deadline = deadline  # time.monotonic() seconds
         self.connection: Any = None
+        self.sock: socket.socket | None = None  # kept: http.client lets go of a connection's socket mid-answer
         self.cut_because: str | None = None
         self._lock = threading.Lock()
 
     def attach(self, connection: Any) -> None:
         with self._lock:
             self.connection = connection
+            self.sock = getattr(connection, "sock", None) or self.sock
             cut = self.cut_because is not None
         if cut:
-            _shutdown(connection)
+            _shutdown(self.sock)
 
     def cut(self, because: str) -> None:
         """Stop the request now: its socket is shut, the thread reading it gets an error at once."""
         with self._lock:
             if self.cut_because is None:
                 self.cut_because = because
-            connection = self.connection
-        if connection is not None:
-            _shutdown(connection)
+            sock = self.sock
+        _shutdown(sock)
 
 
-def _shutdown(connection: Any) -> None:
-    sock = getattr(connection, "sock", None)
+def _shutdown(sock: socket.socket | None) -> None:
     if sock is not None:
         with suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
@@ -109,7 +109,7 @@ def flying(deadline_seconds: float, active: set[Flight], lock: threading.Lock) -
         yield flight
     finally:
         flight.deadline = float("inf")  # done: a late watchdog tick must not cut a pooled connection
-        flight.connection = None
+        flight.connection = flight.sock = None
         _current.flight = None
         with lock:
             active.discard(flight)

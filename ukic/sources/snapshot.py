@@ -30,8 +30,8 @@ from ukic.yamlio import ParseError, load_text
 SUFFIXES = (".yaml", ".yml", ".json")
 CLUSTER_FILE = "cluster"
 CLUSTER_KEYS = {"name", "capturedAt", "serverVersion", "context"}
-MAX_FILE = 512 << 20  # bytes of one snapshot file (30,000 pods as YAML are about 100 MB)
-MAX_ARCHIVE = 1 << 30  # decompressed bytes of a whole archive
+MAX_FILE = 256 << 20  # bytes of one snapshot file (30,000 pods as YAML are about 100 MB)
+MAX_ARCHIVE = 512 << 20  # decompressed bytes of a whole archive
 #: First bytes of the compressions an archive may have, and how to undo them.
 _COMPRESSIONS: tuple[tuple[bytes, Callable[[BinaryIO], BinaryIO]], ...] = (
     (b"\x1f\x8b", lambda raw: gzip.GzipFile(fileobj=raw)),  # type: ignore[arg-type, return-value]
