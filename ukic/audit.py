@@ -9,13 +9,11 @@ in place.
 from __future__ import annotations
 
 import signal
-import threading
 from collections import deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ukic.errors import ExitCode, UkicError, UsageError
 from ukic.inventory import Inventory
@@ -76,22 +74,14 @@ class AuditRunner:
         if self.signal_received is not None:
             raise Interrupted(signal.Signals(self.signal_received).name)
 
-    @contextmanager
-    def _signals_handled(self) -> Iterator[None]:
+    def _signals_handled(self) -> AbstractContextManager[None]:
         """Turn SIGINT/SIGTERM into a flag the loop checks between steps (never mid-ledger-write)."""
+        from ukic import interrupts
 
-        def note(signum: int, _frame: Any) -> None:
+        def note(signum: int) -> None:
             self.signal_received = signum
 
-        if threading.current_thread() is not threading.main_thread():
-            yield  # signals are delivered to the main thread only; its owner handles them
-            return
-        previous = {sig: signal.signal(sig, note) for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
+        return interrupts.handled(on_signal=note)
 
 
 # -- the audit as a whole ---------------------------------------------------------------------

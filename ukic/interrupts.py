@@ -45,13 +45,19 @@ def abort_all() -> None:
 
 
 @contextmanager
-def handled() -> Iterator[None]:
-    """Turn SIGINT and SIGTERM into Interrupted for the block (main thread only; elsewhere a no-op)."""
+def handled(on_signal: Callable[[int], None] | None = None) -> Iterator[None]:
+    """Turn SIGINT and SIGTERM into Interrupted for the block (main thread only; elsewhere a no-op).
+
+    With ``on_signal``, a signal only calls it (with the signal number): its owner stops when it can.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def interrupt(signum: int, _frame: Any) -> None:
+        if on_signal is not None:
+            on_signal(signum)
+            return
         abort_all()
         raise Interrupted(signal.Signals(signum).name)
 

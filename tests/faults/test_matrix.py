@@ -227,6 +227,13 @@ def audit_interrupted(c: Ctx) -> Run:
     return run
 
 
+def audit_with_a_client_key(c: Ctx) -> Run:
+    inventory = c.world.inputs / "clusters.yaml"
+    source = {"kubeconfig": str(c.mtls_kubeconfig())}
+    inventory.write_text(yaml.safe_dump({"clusters": [_cluster("c1", source)]}, sort_keys=False))
+    return Run(["audit", str(inventory)], 1, r"audit: c1: not conformant: ", audit=True)
+
+
 def _within(seconds: float) -> Callable[[Observed], None]:
     def check(seen: Observed) -> None:
         assert seen.seconds < seconds, f"took {seen.seconds:.2f} s after the signal"
@@ -418,13 +425,24 @@ def markup_in_cluster_name(c: Ctx) -> Run:
     return Run(["audit", str(inventory), "--parallel", "1"], 0, r"audit: .*: conformant", audit=True, check=inert)
 
 
-def reports_on_a_full_disk(c: Ctx) -> Run:
-    mount = c.world.work / "full"
+EMPTY_LEDGER = json.dumps({"format": "ukic-ledger/1", "updated_at": None, "clusters": {}})
+
+
+def small_disk(c: Ctx, size: str) -> Path:
+    """A tmpfs of ``size`` under the work folder holding an empty ledger (unmounted after the case)."""
+    mount = c.world.work / "disk"
     mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(mount)], capture_output=True).returncode:
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True
+    ).returncode:
         pytest.skip("needs root and tmpfs to make a small disk")
     c.world.root.joinpath("mounted").write_text(str(mount))
-    (mount / "ledger.json").write_text(json.dumps({"format": "ukic-ledger/1", "updated_at": None, "clusters": {}}))
+    (mount / "ledger.json").write_text(EMPTY_LEDGER)
+    return mount
+
+
+def reports_on_a_full_disk(c: Ctx) -> Run:
+    mount = small_disk(c, "96k")
     (mount / "filler").write_bytes(b"x" * (80 << 10))
 
     def kept(seen: Observed) -> None:
@@ -441,13 +459,8 @@ def reports_on_a_full_disk(c: Ctx) -> Run:
 
 
 def ledger_on_a_read_only_disk(c: Ctx) -> Run:
-    mount = c.world.work / "ro"
-    mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True).returncode:
-        pytest.skip("needs root and tmpfs to make a read-only disk")
-    c.world.root.joinpath("mounted").write_text(str(mount))
-    ledger = json.dumps({"format": "ukic-ledger/1", "updated_at": None, "clusters": {}})
-    (mount / "ledger.json").write_text(ledger)
+    mount = small_disk(c, "1m")
+    ledger = EMPTY_LEDGER
     subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
 
     def kept(seen: Observed) -> None:
@@ -512,6 +525,7 @@ CASES: dict[str, tuple[Callable[[Ctx], Run], str]] = {
     "SIGTERM mid-request: capture": (interrupted("capture", signal.SIGTERM), "3 within 2 s, no snapshot"),
     "SIGINT mid-request: detect": (interrupted("detect", signal.SIGINT), "3 within 2 s"),
     "SIGTERM mid-request: audit": (audit_interrupted, "3 within 2 s"),
+    "audit worker with a client key": (audit_with_a_client_key, "1, key never on disk"),
     "tar.gz decompression bomb": (archive_bomb, "2 within seconds"),
     "tar.gz cut inside its first header": (archive_truncated, "2, one line"),
     "git tree with '..' (--base)": (git_tree_escaping, "4, nothing written outside"),

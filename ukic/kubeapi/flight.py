@@ -121,24 +121,24 @@ def _attach(connection: Any) -> None:
         flight.attach(connection)
 
 
-class _TrackedHTTPConnection(HTTPConnection):
+class _Tracked:
+    """Attaches a connection to the flight of the thread that connects it or sends on it."""
+
     def connect(self) -> None:
-        super().connect()
+        super().connect()  # type: ignore[misc]
         _attach(self)
 
-    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> None:
         _attach(self)
-        super().request(*args, **kwargs)
+        super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class _TrackedHTTPSConnection(HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        _attach(self)
+class _TrackedHTTPConnection(_Tracked, HTTPConnection):  # type: ignore[misc]
+    pass
 
-    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        _attach(self)
-        super().request(*args, **kwargs)
+
+class _TrackedHTTPSConnection(_Tracked, HTTPSConnection):  # type: ignore[misc]
+    pass
 
 
 class _HTTPPool(HTTPConnectionPool):
