@@ -93,10 +93,22 @@ def _run(argv: Sequence[str] | None) -> int:
         _silence_stdout()
         return int(ExitCode.CONFORMANT)
     except Exception as exc:  # a bug in ukic: one line, no traceback unless asked for
+        if _caused_by_interrupt(exc):  # e.g. a signal mid-import arrives wrapped in a RuntimeError
+            print(error_line("interrupted"), file=sys.stderr)
+            return int(ExitCode.INTERRUPTED)
         print(error_line(f"internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
         if os.environ.get(DEBUG_ENV):
             print(traceback.format_exc(), file=sys.stderr)
         return int(ExitCode.UNVERIFIABLE)
+
+
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _silence_stdout() -> None:

@@ -111,7 +111,8 @@ def run_ukic(
 
 
 def search_secrets(world: World, observed: Observed, secrets: list[bytes]) -> None:
-    """Record every planted secret found in stdout, stderr or any file outside the inputs, and what TMPDIR kept."""
+    """Record every planted secret found in stdout, stderr or any file outside the inputs, and what TMPDIR
+    and HOME kept (both must stay empty)."""
     places = [("stdout", observed.stdout.encode()), ("stderr", observed.stderr.encode())]
     for folder in (world.work, world.tmp, world.home):
         for path in sorted(folder.rglob("*")):
@@ -121,7 +122,7 @@ def search_secrets(world: World, observed: Observed, secrets: list[bytes]) -> No
         for secret in secrets:
             if secret and secret in data:
                 observed.secrets_found.append(f"{secret[:12]!r}... in {where}")
-    observed.tmp_left = sorted(str(p.relative_to(world.tmp)) for p in world.tmp.rglob("*"))
+    observed.tmp_left = sorted(str(p.relative_to(world.root)) for p in (*world.tmp.rglob("*"), *world.home.rglob("*")))
 
 
 SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM}
