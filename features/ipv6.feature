@@ -13,7 +13,7 @@ Feature: IPv6-only networking
   Scenario: Node pod networks are IPv6 only
     Given the profile rule "network.ip_family" is "IPv6"
     And the cluster's nodes
-    Then every node has a pod CIDR and all of them are IPv6
+    Then every pod CIDR a node carries is IPv6
 
   @id:ipv6.kubeadm-subnets
   Scenario: kubeadm assigns IPv6 pod and service subnets

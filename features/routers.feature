@@ -3,8 +3,10 @@ Feature: What the upstream routers see
   The manual: "By default our k8s clusters BGP peer with an upstream router to propagate
   podcidr and servicecidr", and "We keep the original next hop so that only the server with
   the pod is announcing it (instead of ecmp)". The routers' BIRD shows whether that works:
-  a session with every node, each node's pod block reached through that node itself (even
-  when another node relays the announcement), and the service network announced. These
+  a session with every node, each pod address block (Calico IPAM's blocks, announced by the
+  node they are affine to; not the node's podCIDR, which Calico IPAM does not use) reached
+  through that node itself (even when another node relays the announcement), and the service
+  network announced. These
   checks run birdc on the routers over SSH; without routers they are not applicable.
 
   @id:routers.sessions-with-every-node

@@ -6,7 +6,7 @@ from typing import Any
 
 from pytest_bdd import parsers, then
 
-from ukic import kube, remedies
+from ukic import calico_pools, install_method, kube, remedies
 from ukic.outcome import CheckFailed, fail_on
 from ukic.state import ClusterState
 
@@ -36,22 +36,21 @@ def installation_bgp(cluster_state: ClusterState, name: str) -> dict[str, Any]:
 
 
 @then("every IP pool of the Installation uses no encapsulation")
-def installation_no_encapsulation(installation: dict[str, Any]) -> None:
+def installation_no_encapsulation(cluster_state: ClusterState, installation: dict[str, Any]) -> None:
+    """The pools as the operator computes them (ukic.calico_pools): written back in status.computed, or
+    the spec with the operator's defaults (an unset ipPools: kubeadm's podSubnet; an IPv6 pool: None)."""
     name = kube.ref(installation, "Installation")
-    pools = ((installation.get("spec") or {}).get("calicoNetwork") or {}).get("ipPools") or []
+    kubeadm = cluster_state.kubeadm_cluster_configuration()
+    pools = calico_pools.installation_pools(installation, kubeadm.networking("podSubnet") if kubeadm else None)
     if not pools:
         raise CheckFailed(
-            f"{name}: calicoNetwork.ipPools is empty (the operator would pick its own encapsulation)",
+            f"{name}: calicoNetwork.ipPools is empty: the operator creates no IP pool (NO_DEFAULT_POOLS)",
             remedy="give the chart an IPv6 pool with installation.calicoNetwork.ipPools[0].encapsulation=None: "
             + remedies.calico_helm("--values values.yaml"),
         )
     wrong = [i for i, p in enumerate(pools) if p.get("encapsulation") != "None"]
     fail_on(
-        (
-            f"{name}: ipPool {pools[i].get('cidr', '?')} encapsulation "
-            f"{pools[i].get('encapsulation', 'unset (operator default)')}"
-            for i in wrong
-        ),
+        (f"{name}: ipPool {pools[i].get('cidr', '?')} encapsulation {pools[i].get('encapsulation')}" for i in wrong),
         remedy=remedies.calico_helm(
             " ".join(f"--set installation.calicoNetwork.ipPools[{i}].encapsulation=None" for i in wrong)
         ),
@@ -63,8 +62,9 @@ def deployment_from_helm(cluster_state: ClusterState, namespace: str, name: str)
     deployment = cluster_state.get("deployments.apps", namespace, name)
     if deployment is None:
         raise CheckFailed(f"Deployment {namespace}/{name} does not exist", remedy=remedies.calico_helm())
-    if not kube.annotations(deployment).get(kube.HELM_RELEASE_ANNOTATION):
+    evidence = install_method.classify(cluster_state, deployment)
+    if not evidence.satisfies("helm"):
         raise CheckFailed(
-            f"Deployment {namespace}/{name} has no {kube.HELM_RELEASE_ANNOTATION} annotation: not installed with Helm",
+            f"Deployment {namespace}/{name}: not installed with Helm ({evidence.because})",
             remedy=f"replace the manifest install with the manual's Helm release: {remedies.calico_helm()}",
         )

@@ -8,6 +8,7 @@ from pytest_bdd import then
 
 from ukic import kube, remedies
 from ukic.outcome import fail_on
+from ukic.pod_health import pod_health
 from ukic.state import ClusterState, NodeView
 
 ETCD_SELECTOR = {"component": "etcd", "tier": "control-plane"}
@@ -28,8 +29,9 @@ def etcd_on_control_plane(cluster_state: ClusterState, nodes: list[NodeView]) ->
         pods = by_node.get(node.name, [])
         if not pods:
             problems.append(f"control-plane node {node.name}: no etcd pod (kube-system/etcd-{node.name})")
-        elif not any(kube.pod_running(p) for p in pods):
-            problems.append(f"control-plane node {node.name}: {kube.ref(pods[0], 'Pod')} is {kube.pod_state(pods[0])}")
+        elif not any(pod_health(p).up for p in pods):
+            health = pod_health(pods[0])
+            problems.append(f"control-plane node {node.name}: {kube.ref(pods[0], 'Pod')} is {health.describe()}")
         else:
             continue
         lacking.append(node.name)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from pytest_bdd import given, then
 
-from ukic import kube, remedies
+from ukic import kube, remedies, rook
 from ukic.hosts import ceph, probes
 from ukic.hosts.etcd import membership_problems
 from ukic.hosts.pool import HostPool, RemoteHost
 from ukic.hosts.spec import NO_NODE_HOSTS
 from ukic.hosts.verdict import conclude, gather
 from ukic.outcome import NotApplicable, Unverifiable, fail_on
+from ukic.pod_health import pod_health
 from ukic.profiles.rules import Rules
 from ukic.state import ClusterState, NodeView
 
 NodeHosts = list[tuple[NodeView, RemoteHost | Unverifiable]]
 #: Rook's monitor pods (rook v1.7 CephDaemonAppLabels: app=rook-ceph-mon, mon=<id>; canaries carry mon_canary).
-MON_SELECTOR = {"app": "rook-ceph-mon"}
 
 
 @given("etcd's member list, read on a control-plane node", target_fixture="etcd_membership")
@@ -84,13 +84,13 @@ def admin_conf_present(host_pool: HostPool, reached_nodes: NodeHosts) -> None:
 def monitor_pods(cluster_state: ClusterState) -> list[probes.MonitorPod]:
     """Rook's running monitors as the API shows them (none when pods were not read)."""
     try:
-        pods = cluster_state.labelled("pods", MON_SELECTOR)
+        pods = rook.monitor_pods(cluster_state, None)  # canaries left out
     except Unverifiable:
         return []
     return [
         probes.MonitorPod(kube.namespace_of(p) or "", kube.name_of(p), spec.get("nodeName", ""), labels["mon"])
         for p in pods
-        if (labels := kube.labels(p)).get("mon") and "mon_canary" not in labels and kube.pod_running(p)
+        if (labels := kube.labels(p)).get("mon") and pod_health(p).up
         for spec in [p.get("spec") or {}]
     ]
 

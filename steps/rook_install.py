@@ -61,7 +61,7 @@ def installed_as_prescribed(cluster_state: ClusterState, rules: Rules, what: str
                 f"no {target.title} found ({target.key}) and no ArgoCD Application for chart {target.chart}",
                 remedy=_install(target, want),
             )
-        if want != "argocd-helm":
+        if not install_method.Evidence("argocd-helm", "").satisfies(want):
             raise CheckFailed(
                 f"{target.title}: {kube.ref(app, 'Application')} renders chart {target.chart}; want {want}",
                 remedy=f"{_install(target, want)}, and remove {kube.ref(app, 'Application')}",
@@ -70,7 +70,7 @@ def installed_as_prescribed(cluster_state: ClusterState, rules: Rules, what: str
     problems = []
     for obj in objects:
         evidence = install_method.classify(cluster_state, obj)
-        if evidence.method != want:
+        if not evidence.satisfies(want):
             problems.append(
                 f"{kube.ref(obj, obj.get('kind'))}: installed by {evidence.method} ({evidence.because}); "
                 f"the profile wants {want}"

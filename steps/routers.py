@@ -1,10 +1,10 @@
-"""Router checks over SSH: BIRD sessions with every node, pod blocks via their own node, service network."""
+"""Router checks over SSH: BIRD sessions with every node, IPAM blocks via their affine node, service network."""
 
 from __future__ import annotations
 
 from pytest_bdd import given, then
 
-from ukic import remedies
+from ukic import calico_ipam, remedies
 from ukic.hosts import bird, probes
 from ukic.hosts.pool import HostPool, RemoteHost
 from ukic.hosts.verdict import conclude, gather
@@ -15,12 +15,16 @@ BGP_CONFIGURATIONS = "bgpconfigurations.crd.projectcalico.org"
 RouterViews = tuple[list[probes.RouterView], list[Unverifiable]]
 
 
-def cluster_nodes(cluster_state: ClusterState) -> tuple[list[bird.ClusterNode], list[Unverifiable]]:
-    """The nodes as the routers should know them (addresses, pod blocks), and the nodes without an address."""
+def cluster_nodes(
+    cluster_state: ClusterState, blocks: dict[str, list[str]] | None = None
+) -> tuple[list[bird.ClusterNode], list[Unverifiable]]:
+    """The nodes as the routers should know them (addresses, the IPAM blocks they announce), and the
+    nodes without an address."""
     nodes = cluster_state.nodes()
     if not nodes:
         raise Unverifiable("the cluster has no Node objects: nothing to compare the routers with")
-    known = [bird.ClusterNode(n.name, n.internal_ips, n.pod_cidrs) for n in nodes if n.internal_ips]
+    blocks = blocks or {}
+    known = [bird.ClusterNode(n.name, n.internal_ips, tuple(blocks.get(n.name, ()))) for n in nodes if n.internal_ips]
     gaps = [
         Unverifiable(f"node {n.name} has no InternalIP: its peering is not known") for n in nodes if not n.internal_ips
     ]
@@ -68,11 +72,12 @@ def sessions_established(router_views: RouterViews, cluster_state: ClusterState)
 @then("each node's pod block is routed via that node's own address, not via a node that relayed it")
 def pod_blocks_via_their_node(router_views: RouterViews, cluster_state: ClusterState) -> None:
     views, gaps = router_views
-    nodes, unknown = cluster_nodes(cluster_state)
+    # Calico IPAM blocks, not the nodes' podCIDRs; blocks affine to a name that is no node are announced by no one
+    blocks = calico_ipam.node_blocks(cluster_state)
+    nodes, unknown = cluster_nodes(cluster_state, blocks)
+    strangers = sorted(set(blocks) - {n.name for n in cluster_state.nodes()})
     unknown += [
-        Unverifiable(f"node {n.name} has no spec.podCIDRs: its pod block is not known")
-        for n in nodes
-        if not n.pod_blocks
+        Unverifiable(f"IPAM blocks are affine to {name}, which is not a node of the cluster") for name in strangers
     ]
     problems = [p for v in views for p in bird.next_hop_problems(v.host.name, v.routes, v.protocols, nodes)]
     conclude(problems, [*gaps, *unknown], remedy=remedies.calicoctl_set("keepOriginalNextHop: true in every BGPPeer"))

@@ -6,8 +6,9 @@ from typing import Any
 
 from pytest_bdd import given, then
 
-from ukic import kube, remedies
-from ukic.outcome import CheckFailed, fail_on
+from ukic import kube, remedies, rook
+from ukic.outcome import CheckFailed, CheckWarning, fail_on
+from ukic.pod_health import pod_health
 from ukic.profiles.model import StorageClassRule
 from ukic.profiles.rules import Rules
 from ukic.state import ClusterState
@@ -34,15 +35,15 @@ def the_ceph_cluster(cluster_state: ClusterState) -> dict[str, Any]:
 
 
 def _mon_count(ceph_cluster: dict[str, Any]) -> int:
-    return int(((ceph_cluster.get("spec") or {}).get("mon") or {}).get("count", 0))
+    return rook.mon_count(ceph_cluster)
 
 
 @then("a rook operator pod is running")
 def operator_running(cluster_state: ClusterState, ceph_cluster: dict[str, Any]) -> None:
     namespace = kube.namespace_of(ceph_cluster)
     pods = cluster_state.labelled("pods", {"app": "rook-ceph-operator"}, namespace=namespace)
-    if not any(kube.pod_running(p) for p in pods):
-        states = ", ".join(f"{kube.ref(p, 'Pod')} {kube.pod_state(p)}" for p in pods) or "none found"
+    if not any(pod_health(p).up for p in pods):
+        states = ", ".join(f"{kube.ref(p, 'Pod')} {pod_health(p).describe()}" for p in pods) or "none found"
         raise CheckFailed(
             f"no running rook-ceph-operator pod in namespace {namespace} ({states})",
             remedy=f"restart it: {remedies.rook_rescan(namespace)}; if there is no operator, install it the way the "
@@ -66,11 +67,11 @@ def mon_count_matches_type(rules: Rules, ceph_cluster: dict[str, Any]) -> None:
 
 @then("as many monitor pods are running as its monitor count")
 def mon_pods_running(cluster_state: ClusterState, ceph_cluster: dict[str, Any]) -> None:
-    pods = cluster_state.labelled("pods", {"app": "rook-ceph-mon"}, namespace=kube.namespace_of(ceph_cluster))
-    running = [p for p in pods if kube.pod_running(p)]
+    pods = rook.monitor_pods(cluster_state, kube.namespace_of(ceph_cluster))
+    running = [p for p in pods if pod_health(p).up]
     want = _mon_count(ceph_cluster)
     if len(running) != want:
-        stuck = "; ".join(f"{kube.ref(p, 'Pod')} is {kube.pod_state(p)}" for p in pods if not kube.pod_running(p))
+        stuck = "; ".join(f"{kube.ref(p, 'Pod')} is {pod_health(p).describe()}" for p in pods if not pod_health(p).up)
         raise CheckFailed(
             f"{len(running)} of {want} monitor pods running in {kube.namespace_of(ceph_cluster)}"
             + (f": {stuck}" if stuck else ""),
@@ -78,35 +79,25 @@ def mon_pods_running(cluster_state: ClusterState, ceph_cluster: dict[str, Any]) 
         )
 
 
-def _ceph_status(ceph_cluster: dict[str, Any]) -> tuple[str | None, str | None]:
-    status = ceph_cluster.get("status") or {}
-    return status.get("phase"), (status.get("ceph") or {}).get("health")
-
-
 @then("it is ready and reports a health that is not HEALTH_ERR")
 def ceph_up(ceph_cluster: dict[str, Any]) -> None:
-    phase, health = _ceph_status(ceph_cluster)
-    name = kube.ref(ceph_cluster, "CephCluster")
-    problems = []
-    if phase != "Ready":
-        problems.append(f"{name}: phase {phase or 'unset'}, not Ready")
-    if health is None:
-        problems.append(f"{name}: reports no ceph health")
-    elif health == "HEALTH_ERR":
-        problems.append(f"{name}: ceph health HEALTH_ERR")
-    fail_on(
-        problems,
-        remedy=f"kubectl -n {kube.namespace_of(ceph_cluster)} describe cephcluster {kube.name_of(ceph_cluster)} "
-        f"names the cause; then let the operator reconcile: {remedies.rook_rescan(kube.namespace_of(ceph_cluster))}",
+    verdict = rook.cluster_verdict(ceph_cluster)
+    remedy = (
+        f"kubectl -n {kube.namespace_of(ceph_cluster)} describe cephcluster {kube.name_of(ceph_cluster)} "
+        f"names the cause; then let the operator reconcile: {remedies.rook_rescan(kube.namespace_of(ceph_cluster))}"
     )
+    if verdict.failures:
+        fail_on(verdict.failures, remedy=remedy)
+    if verdict.warnings:
+        raise CheckWarning("; ".join(verdict.warnings), remedy="verify again once the operator has reconciled")
 
 
 @then("it reports HEALTH_OK")
 def ceph_health_ok(ceph_cluster: dict[str, Any]) -> None:
-    _, health = _ceph_status(ceph_cluster)
-    if health != "HEALTH_OK":
+    health = rook.ceph_health(ceph_cluster)
+    if health.health != "HEALTH_OK":
         raise CheckFailed(
-            f"{kube.ref(ceph_cluster, 'CephCluster')}: ceph health {health or 'unreported'}",
+            f"{kube.ref(ceph_cluster, 'CephCluster')}: {health.describe()}",
             remedy=f"ceph health detail (in the rook-ceph toolbox) names the warnings; kubectl -n "
             f"{kube.namespace_of(ceph_cluster)} describe cephcluster {kube.name_of(ceph_cluster)} shows them too",
         )

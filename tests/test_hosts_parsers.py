@@ -11,7 +11,13 @@ from ukic.hosts import bird, ceph, etcd
 
 CAPTURED = Path(__file__).parent / "lab" / "captured"
 CONTROL_PLANE = ["node1", "node2", "node3"]
-NODES = [bird.ClusterNode(f"node{i}", (f"fd00:5eed::1{i}",), (f"fd00:10:244:0:{i}::/80",)) for i in (1, 2, 3)]
+#: The lab's Calico IPAM blocks (/122) per node, as its BIRD announces them (tests/lab/site.py IPAM_BLOCKS).
+BLOCKS = {
+    "node1": ("fd00:10:244::e2c0/122", "fd00:10:244::1:8f40/122"),
+    "node2": ("fd00:10:244::4d80/122",),
+    "node3": ("fd00:10:244::b300/122",),
+}
+NODES = [bird.ClusterNode(f"node{i}", (f"fd00:5eed::1{i}",), BLOCKS[f"node{i}"]) for i in (1, 2, 3)]
 
 
 def captured(name: str) -> str:
@@ -147,10 +153,10 @@ def test_a_node_without_any_session_is_named() -> None:
 
 def test_routes_carry_best_mark_gateway_and_relaying_peer() -> None:
     routes = bird.parse_routes(captured("bird-router-routes.txt"))
-    assert len(routes) == 12  # 3 pod blocks and the service network, each from 3 nodes
-    relayed = [r for r in routes if r.prefix == "fd00:10:244:0:2::/80" and r.protocol == "node1"]
-    assert relayed == [
-        bird.Route("fd00:10:244:0:2::/80", "unicast", "node1", True, ("fd00:5eed::12",), "fd00:5eed::11")
+    assert len(routes) == 15  # 4 IPAM blocks and the service network, each from 3 nodes
+    relayed = [r for r in routes if r.prefix == "fd00:10:244::4d80/122" and r.protocol == "node1"]
+    assert [(r.prefix, r.protocol, r.gateways, r.learned_from) for r in relayed] == [
+        ("fd00:10:244::4d80/122", "node1", ("fd00:5eed::12",), "fd00:5eed::11")
     ]
     assert relayed[0].attributes["BGP.as_path"] == "65534"
 
@@ -167,7 +173,7 @@ def test_next_hop_self_is_named_with_the_route_and_the_wrong_next_hop() -> None:
     protocols = bird.parse_protocols(captured("bird-router-protocols.txt"))
     routes = bird.parse_routes(captured("bird-router-routes-nexthopself.txt"))
     assert bird.next_hop_problems("router1", routes, protocols, NODES) == [
-        f"router router1: pod block fd00:10:244:0:{i}::/80 of node node{i} is routed via fd00:5eed::11 "
+        f"router router1: pod block {BLOCKS[f'node{i}'][0]} of node node{i} is routed via fd00:5eed::11 "
         f"from node node1 (best route), not via node{i}'s own fd00:5eed::1{i}: the original next hop was not kept"
         for i in (2, 3)
     ]
@@ -177,7 +183,7 @@ def test_a_block_the_router_lacks_and_a_service_network_it_lacks() -> None:
     protocols = bird.parse_protocols(captured("bird-router-protocols-node2-down.txt"))
     routes = bird.parse_routes(captured("bird-router-routes-node2-down.txt"))
     assert bird.next_hop_problems("router1", routes, protocols, NODES) == [
-        "router router1 has no route for pod block fd00:10:244:0:2::/80 of node node2"
+        "router router1 has no route for pod block fd00:10:244::4d80/122 of node node2"
     ]
     assert bird.service_problems("router1", routes, protocols, NODES, ["fd00:10:97::/108"]) == [
         "router router1 has no route for the service network fd00:10:97::/108 announced by a node"

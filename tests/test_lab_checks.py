@@ -133,9 +133,10 @@ def test_next_hop_self_fails_naming_the_route_and_the_wrong_next_hop(healthy_lab
     reason = results[NEXT_HOP].reason
     assert results[NEXT_HOP].outcome is Outcome.FAILED
     for owner in ("node2", "node3"):
-        block = healthy_lab.machines[owner].pod_block
+        (block,) = healthy_lab.machines[owner].pod_blocks
         assert f"pod block {block} of node {owner} is routed via {relay.address} from node node1 (best route)" in reason
-    assert "pod block fd00:10:244:0:1::/80" not in reason  # node1's own block is announced right
+    for block in relay.pod_blocks:
+        assert f"pod block {block} " not in reason  # node1's own blocks are announced right
     assert results[SESSIONS].outcome is Outcome.PASSED
     assert results[SERVICES].outcome is Outcome.PASSED
 
@@ -194,10 +195,26 @@ def test_missing_service_route_and_unknown_pod_blocks(healthy_lab: Lab, verify_l
     snapshot = write_snapshot(tmp_path / "snapshot", healthy_lab.nodes)
     config = (snapshot / "configmaps.yaml").read_text()
     (snapshot / "configmaps.yaml").write_text(config.replace(SERVICE_SUBNET, "fd00:10:97::/108"))
-    nodes = (snapshot / "nodes.yaml").read_text()
-    (snapshot / "nodes.yaml").write_text(nodes.replace("fd00:10:244:0:3::/80", "fd00:10:244:0:9::/80"))
+    # node3 took a new IPAM block that its BIRD does not announce (yet)
+    affinities = snapshot / "blockaffinities.crd.projectcalico.org.yaml"
+    affinities.write_text(affinities.read_text().replace("fd00:10:244::b300/122", "fd00:10:244::9c0/122"))
     results = verify_lab("routers", snapshot=snapshot)
     assert results[SERVICES].outcome is Outcome.FAILED
     assert "no route for the service network fd00:10:97::/108" in results[SERVICES].reason
     assert results[NEXT_HOP].outcome is Outcome.FAILED
-    assert "router router1 has no route for pod block fd00:10:244:0:9::/80 of node node3" in results[NEXT_HOP].reason
+    assert "router router1 has no route for pod block fd00:10:244::9c0/122 of node node3" in results[NEXT_HOP].reason
+
+
+def test_next_hops_are_judged_per_ipam_block_not_per_node_podcidr(
+    healthy_lab: Lab, verify_lab: VerifyLab, tmp_path
+) -> None:
+    """Only node1 has a podCIDR (the whole /64, as kube-controller-manager leaves it); the router learns
+    the /122 blocks, and with node1 relaying without keepOriginalNextHop each wrong block is named."""
+    snapshot = write_snapshot(tmp_path / "snapshot", healthy_lab.nodes)
+    assert "podCIDR" not in (snapshot / "nodes.yaml").read_text().split("name: node2")[1]
+    assert verify_lab("routers", snapshot=snapshot)[NEXT_HOP].outcome is Outcome.PASSED
+    with healthy_lab.next_hop_self("node1"):
+        results = verify_lab("routers", snapshot=snapshot)
+    reason = results[NEXT_HOP].reason
+    assert results[NEXT_HOP].outcome is Outcome.FAILED
+    assert reason.count("the original next hop was not kept") == 2  # node2's and node3's one block each

@@ -234,7 +234,7 @@ def test_helm_templates_and_charts_are_ignored_but_argo_templating_is_read(tmp_p
     assert source.list("deployments.apps") == [] and source.list("configmaps") == []
     assert [origin(j) for j in source.list("jobs.batch")] == ["workflows/build.yaml#1"]
     notes = "\n".join(source.ignored)
-    assert "charts/web/templates/sc.yaml: part of the Helm chart in charts/web/" in notes
+    assert "charts/web/: 1 template and CRD file(s) of a Helm chart, not read as manifests" in notes
     assert "loose/deploy.yaml: Helm template" in notes
     assert "loose/quoted.yaml: Helm template" in notes
 
@@ -297,7 +297,7 @@ def test_rook_chart_defaults_when_values_are_elsewhere(tmp_path: Path) -> None:
     source = ManifestsSource(tmp_path)
     [cluster] = source.list("cephclusters.ceph.rook.io")
     assert (cluster["metadata"]["namespace"], cluster["spec"]["mon"]["count"]) == ("storage", 3)
-    assert any("helm valueFiles not read; chart defaults and inline values used" in n for n in source.notes)
+    assert any("helm valueFiles values-prod.yaml not read (not in this repository)" in n for n in source.notes)
     provisioners = sorted(c["provisioner"] for c in source.list("storageclasses.storage.k8s.io"))
     assert provisioners == ["rook-ceph.cephfs.csi.ceph.com", "rook-ceph.rbd.csi.ceph.com"]
 

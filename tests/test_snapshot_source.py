@@ -70,7 +70,9 @@ def test_secret_payload_is_dropped_on_read(tmp_path: Path) -> None:
     [
         ({"nodes.yaml": "items: [\n"}, SourceError, r"nodes.yaml: not valid YAML \(line 2"),
         ({"nodes.json": "{oops"}, SourceError, r"nodes.json: not valid JSON \(line 1"),
-        ({"nodes.yaml": "kind: Node\nmetadata: {name: a}\n"}, SourceError, r"nodes.yaml: expected a List .*Node"),
+        # a single object is what `kubectl get node a -o yaml` writes; another kind in nodes.yaml is not
+        ({"nodes.yaml": "kind: Pod\nmetadata: {name: a}\n"}, SourceError, r"nodes.yaml: expected a List .*found Pod"),
+        ({"nodes.yaml": "- 1\n"}, SourceError, r"nodes.yaml: document 1 is a list, not a kubectl List"),
         ({"cluster.yaml": "nme: x\n"}, SourceError, r"cluster.yaml: unknown key 'nme'"),
         ({"nodes.yaml": NODES, "nodes.json": "{}"}, UsageError, r"both nodes.json and nodes.yaml hold nodes"),
     ],
@@ -89,3 +91,43 @@ def test_missing_path_and_plain_file_are_usage_errors(tmp_path: Path) -> None:
     plain.write_text("hello")
     with pytest.raises(UsageError, match=r"neither a folder nor a \.tar\.gz archive"):
         SnapshotSource(plain)
+
+
+def test_kubectl_file_shapes_all_read_as_the_resources_objects(tmp_path: Path) -> None:
+    """Several appended `kubectl get` outputs in one file, a single object, a typed list without item kinds,
+    and a file named by kubectl's short name all read as Node objects (ukic.sources.kubectl_output)."""
+    _write(
+        tmp_path,
+        "no.yaml",
+        "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Node, metadata: {name: a}}\n---\n"
+        "apiVersion: v1\nkind: Node\nmetadata: {name: b}\n---\n"
+        "kind: NodeList\napiVersion: v1\nitems:\n- metadata: {name: c}\n",
+    )
+    nodes = SnapshotSource(tmp_path).list("nodes")
+    assert [(n["kind"], n["apiVersion"], n["metadata"]["name"]) for n in nodes] == [
+        ("Node", "v1", "a"),
+        ("Node", "v1", "b"),
+        ("Node", "v1", "c"),
+    ]
+
+
+def test_empty_files_mean_none_only_where_kubectl_leaves_one_for_a_missing_type(tmp_path: Path) -> None:
+    _write(tmp_path, "nodes.yaml", "")
+    _write(tmp_path, "kustomizations.kustomize.toolkit.fluxcd.io.yaml", "")
+    source = SnapshotSource(tmp_path)
+    assert source.list("kustomizations.kustomize.toolkit.fluxcd.io") == []  # the type is not served
+    with pytest.raises(ResourceUnavailable, match="kubectl writes a List for a built-in type"):
+        source.list("nodes")
+    # a CRD the capture shows installed: its empty file is a failed capture, and a missing file of a
+    # type whose CRD is absent means none exist
+    _write(
+        tmp_path,
+        "customresourcedefinitions.apiextensions.k8s.io.yaml",
+        "kind: List\nitems:\n- metadata: {name: kustomizations.kustomize.toolkit.fluxcd.io}\n",
+    )
+    source = SnapshotSource(tmp_path)
+    with pytest.raises(ResourceUnavailable, match=r"although CRD .* is installed"):
+        source.list("kustomizations.kustomize.toolkit.fluxcd.io")
+    assert source.list("helmreleases.helm.toolkit.fluxcd.io") == []
+    with pytest.raises(ResourceUnavailable, match="not captured"):
+        source.list("pods")  # built-in: a missing file is never "none"

@@ -28,35 +28,102 @@ CRDS = "customresourcedefinitions.apiextensions.k8s.io"
 
 @dataclass(frozen=True)
 class Finding:
-    """One expected workload and the object found for it (None when missing)."""
+    """One role of a component and the workloads found playing it (none when missing)."""
 
     expected: str
-    obj: Obj | None
+    objects: tuple[Obj, ...]
+    optional: bool = False
+
+    @property
+    def obj(self) -> Obj | None:
+        return self.objects[0] if self.objects else None
 
 
 def _with_kind(obj: Obj, kind: str) -> Obj:
     return obj if obj.get("kind") else {**obj, "kind": kind}
 
 
-def _find_workload(state: ClusterState, ref: WorkloadRef) -> Obj | None:
-    key = WORKLOAD_KEYS[ref.kind]
-    if ref.namespace is not None:
-        found = state.get(key, ref.namespace, ref.name)
-    else:
-        found = next((o for o in state.list(key) if kube.name_of(o) == ref.name), None)
-    return None if found is None else _with_kind(found, ref.kind)
+def _plays(obj: Obj, ref: WorkloadRef) -> bool:
+    if ref.namespace is not None and kube.namespace_of(obj) != ref.namespace:
+        return False
+    if ref.name and kube.name_of(obj) == ref.name:
+        return True
+    if ref.labels and all(kube.labels(obj).get(k) == v for k, v in ref.labels.items()):
+        return True
+    return bool(ref.images) and not _image_names(obj).isdisjoint(ref.images)
+
+
+def _image_names(obj: Obj) -> set[str]:
+    """Every name the object's images answer to (see _index_image_users)."""
+    return {suffix for image in kube.images(obj) for suffix in _suffixes(kube.image_repository(image))}
+
+
+def _role_players(state: ClusterState, ref: WorkloadRef) -> list[Obj]:
+    kinds = [ref.kind] if ref.kind else [k for k in WORKLOAD_KEYS if k != "Pod"]
+    found: list[Obj] = []
+    for kind in kinds:
+        key = WORKLOAD_KEYS[kind]
+        if ref.name and not ref.labels and not ref.images and ref.namespace is not None:
+            obj = state.get(key, ref.namespace, ref.name)  # the common case, through the name index
+            candidates = [obj] if obj is not None else []
+        else:
+            candidates = state.in_namespace(key, ref.namespace)
+        found += [_with_kind(o, kind) for o in candidates if _plays(o, ref)]
+    return found
 
 
 def expected_workloads(state: ClusterState, component: Component) -> list[Finding]:
-    """Each named workload with what was found; for image-named components, any user of the image."""
-    findings = [
-        Finding(f"{ref.kind} {ref.namespace + '/' if ref.namespace else ''}{ref.name}", _find_workload(state, ref))
-        for ref in component.workloads
-    ]
+    """Each role with the workloads playing it; for image-named components, the users of the image."""
+    findings = [Finding(ref.describe(), tuple(_role_players(state, ref)), ref.optional) for ref in component.workloads]
     for repository in component.images:
         users = image_users(state, repository)
-        findings.append(Finding(f"workload using image {repository}", users[0] if users else None))
+        findings.append(Finding(f"workload using image {repository}", tuple(users[:1])))
     return findings
+
+
+def scaled_to_zero(obj: Obj) -> bool:
+    """A Deployment or StatefulSet whose desired replicas are 0: stopped on purpose, not failing."""
+    return obj.get("kind") in ("Deployment", "StatefulSet") and (obj.get("spec") or {}).get("replicas", 1) == 0
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What keeps a component from running, and the command that helps."""
+
+    problem: str
+    fix: str
+
+
+def _describe(obj: Obj) -> str:
+    where = f"-n {kube.namespace_of(obj)} " if kube.namespace_of(obj) else ""
+    return f"kubectl {where}describe {str(obj.get('kind') or '').lower()} {kube.name_of(obj)}"
+
+
+def running_problems(state: ClusterState, component: Component) -> list[Problem]:
+    """What keeps the component from running: a missing role, a workload not ready, one scaled to 0
+    that the component cannot do without. Optional roles may be absent or scaled to 0."""
+    problems = []
+    for finding in expected_workloads(state, component):
+        if not finding.objects:
+            if not finding.optional:
+                problems.append(Problem(f"{component.title}: no {finding.expected}", component.install))
+            continue
+        for obj in finding.objects:
+            if scaled_to_zero(obj):
+                if not finding.optional:
+                    kind, name = str(obj.get("kind")).lower(), kube.name_of(obj)
+                    fix = f"kubectl -n {kube.namespace_of(obj)} scale {kind} {name} --replicas=1"
+                    problems.append(Problem(f"{component.title}: {kube.ref(obj)} is scaled to 0 replicas", fix))
+                continue
+            ready, numbers = kube.workload_ready(obj)
+            if not ready:
+                problems.append(
+                    Problem(
+                        f"{component.title}: {kube.ref(obj)} not running ({numbers})",
+                        f"{_describe(obj)} (why it is not ready)",
+                    )
+                )
+    return problems
 
 
 def image_users(state: ClusterState, repository: str) -> list[Obj]:
@@ -71,7 +138,7 @@ def _index_image_users(state: ClusterState) -> dict[str, list[Obj]]:
     index: dict[str, list[Obj]] = {}
     for key, kind in IMAGE_KEYS.items():
         for obj in state.list(key):
-            names = {suffix for image in kube.images(obj) for suffix in _suffixes(kube.image_repository(image))}
+            names = _image_names(obj)
             if names:
                 typed = _with_kind(obj, kind)
                 for name in names:
@@ -88,7 +155,7 @@ def _suffixes(repository: str) -> Iterator[str]:
 
 def leftovers(state: ClusterState, component: Component) -> list[str]:
     """Everything of a component still present: workloads, users of its images, its CRDs and objects."""
-    found = [kube.ref(f.obj) for f in expected_workloads(state, component) if f.obj is not None]
+    found = [kube.ref(obj) for f in expected_workloads(state, component) for obj in f.objects]
     if component.crd_groups:
         found += [
             kube.ref(crd, "CustomResourceDefinition")

@@ -6,6 +6,8 @@ import ipaddress
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ukic.pod_health import pod_health
+
 Obj = Mapping[str, Any]
 
 CONTROL_PLANE_LABELS = ("node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master")
@@ -69,32 +71,13 @@ def condition(obj: Obj, kind: str) -> Mapping[str, Any] | None:
     return None
 
 
-def pod_running(pod: Obj) -> bool:
-    return (pod.get("status") or {}).get("phase") == "Running"
-
-
-def pod_ready(pod: Obj) -> bool:
-    cond = condition(pod, "Ready")
-    return pod_running(pod) and cond is not None and cond.get("status") == "True"
-
-
-def pod_state(pod: Obj) -> str:
-    """A short description of why a pod is or is not running: phase and waiting reason."""
-    status = pod.get("status") or {}
-    phase = status.get("phase", "unknown phase")
-    for cs in status.get("containerStatuses") or []:
-        waiting = (cs.get("state") or {}).get("waiting")
-        if waiting and waiting.get("reason"):
-            return f"{phase} ({waiting['reason']})"
-    return str(phase)
-
-
 def workload_ready(obj: Obj) -> tuple[bool, str]:
     """Whether a Deployment/StatefulSet/DaemonSet/Pod/Job/CronJob is up, and its numbers as text."""
     kind = obj.get("kind")
     status = obj.get("status") or {}
     if kind == "Pod":
-        return pod_ready(obj), pod_state(obj)
+        health = pod_health(obj)
+        return health.up, health.describe()
     if kind == "DaemonSet":
         want, ready = status.get("desiredNumberScheduled", 0), status.get("numberReady", 0)
         return want > 0 and ready >= want, f"{ready}/{want} ready"

@@ -46,6 +46,11 @@ class CheckFailed(AssertionError):
         self.remedy = remedy
 
 
+class CheckWarning(CheckFailed):
+    """The facts fall short of the manual only for now or only by a SHOULD: a warning, never a failure
+    (e.g. a Ceph cluster still Progressing after the operator restarted, with HEALTH_OK)."""
+
+
 class Unverifiable(Exception):
     """The facts needed for a check could not be read (not captured, forbidden, unreachable).
 

@@ -22,6 +22,7 @@ class Resource:
     kind: str
     namespaced: bool
     metadata_only: bool = False  # Secrets: listed as PartialObjectMetadata, never with data
+    short_names: tuple[str, ...] = ()  # kubectl's short names (`kubectl api-resources`)
 
     @property
     def key(self) -> str:
@@ -31,29 +32,45 @@ class Resource:
     def api_version(self) -> str:
         return f"{self.group}/{self.version}" if self.group else self.version
 
+    @property
+    def builtin(self) -> bool:
+        """Served by every Kubernetes API server (no CustomResourceDefinition needed)."""
+        return self.group in BUILTIN_GROUPS
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name kubectl accepts for it, which is also what a user names its file after."""
+        return (self.key, self.plural, self.kind.lower(), *self.short_names)
+
+
+BUILTIN_GROUPS = frozenset({"", "apps", "batch", "storage.k8s.io", "apiextensions.k8s.io"})
+
 
 CATALOG: tuple[Resource, ...] = (
-    Resource("nodes", "", "v1", "Node", namespaced=False),
-    Resource("pods", "", "v1", "Pod", namespaced=True),
-    Resource("services", "", "v1", "Service", namespaced=True),
-    Resource("configmaps", "", "v1", "ConfigMap", namespaced=True),
+    Resource("nodes", "", "v1", "Node", namespaced=False, short_names=("no",)),
+    Resource("pods", "", "v1", "Pod", namespaced=True, short_names=("po",)),
+    Resource("services", "", "v1", "Service", namespaced=True, short_names=("svc",)),
+    Resource("configmaps", "", "v1", "ConfigMap", namespaced=True, short_names=("cm",)),
     Resource("secrets", "", "v1", "Secret", namespaced=True, metadata_only=True),
-    Resource("deployments", "apps", "v1", "Deployment", namespaced=True),
-    Resource("daemonsets", "apps", "v1", "DaemonSet", namespaced=True),
-    Resource("statefulsets", "apps", "v1", "StatefulSet", namespaced=True),
+    Resource("deployments", "apps", "v1", "Deployment", namespaced=True, short_names=("deploy",)),
+    Resource("daemonsets", "apps", "v1", "DaemonSet", namespaced=True, short_names=("ds",)),
+    Resource("statefulsets", "apps", "v1", "StatefulSet", namespaced=True, short_names=("sts",)),
     Resource("jobs", "batch", "v1", "Job", namespaced=True),
-    Resource("cronjobs", "batch", "v1", "CronJob", namespaced=True),
-    Resource("storageclasses", "storage.k8s.io", "v1", "StorageClass", namespaced=False),
+    Resource("cronjobs", "batch", "v1", "CronJob", namespaced=True, short_names=("cj",)),
+    Resource("storageclasses", "storage.k8s.io", "v1", "StorageClass", namespaced=False, short_names=("sc",)),
     Resource(
         "customresourcedefinitions",
         "apiextensions.k8s.io",
         "v1",
         "CustomResourceDefinition",
         namespaced=False,
+        short_names=("crd", "crds"),
     ),
     Resource("bgpconfigurations", "crd.projectcalico.org", "v1", "BGPConfiguration", namespaced=False),
     Resource("bgppeers", "crd.projectcalico.org", "v1", "BGPPeer", namespaced=False),
     Resource("ippools", "crd.projectcalico.org", "v1", "IPPool", namespaced=False),
+    Resource("blockaffinities", "crd.projectcalico.org", "v1", "BlockAffinity", namespaced=False),
+    Resource("ipamblocks", "crd.projectcalico.org", "v1", "IPAMBlock", namespaced=False),
     Resource("installations", "operator.tigera.io", "v1", "Installation", namespaced=False),
     Resource("cephclusters", "ceph.rook.io", "v1", "CephCluster", namespaced=True),
     Resource("applications", "argoproj.io", "v1alpha1", "Application", namespaced=True),
@@ -63,6 +80,18 @@ CATALOG: tuple[Resource, ...] = (
 )
 
 BY_KEY: dict[str, Resource] = {r.key: r for r in CATALOG}
+
+
+def _by_name() -> dict[str, Resource]:
+    """Every kubectl name of a catalogued resource that names exactly one of them."""
+    seen: dict[str, list[Resource]] = {}
+    for resource in CATALOG:
+        for name in dict.fromkeys(resource.names):
+            seen.setdefault(name, []).append(resource)
+    return {name: found[0] for name, found in seen.items() if len(found) == 1}
+
+
+BY_NAME: dict[str, Resource] = _by_name()
 
 #: Which resources the scenarios of each feature area read (feature-level tag -> keys).
 #: Sources prefetch the union for the selected scenarios in one concurrent pass; anything
@@ -77,6 +106,7 @@ AREA_READS: dict[str, tuple[str, ...]] = {
         "bgpconfigurations.crd.projectcalico.org",
         "bgppeers.crd.projectcalico.org",
         "ippools.crd.projectcalico.org",
+        "installations.operator.tigera.io",
     ),
     "topology": ("nodes",),
     "control_plane": ("nodes", "pods"),
@@ -99,9 +129,21 @@ AREA_READS: dict[str, tuple[str, ...]] = {
         "applications.argoproj.io",
         "secrets",
     ),
-    "calico_operator": ("installations.operator.tigera.io", "deployments.apps", "pods"),
+    "calico_operator": (
+        "installations.operator.tigera.io",
+        "deployments.apps",
+        "pods",
+        "configmaps",
+        "applications.argoproj.io",
+    ),
     "nodes": ("nodes", "pods"),
-    "routers": ("nodes", "configmaps", "bgpconfigurations.crd.projectcalico.org"),
+    "routers": (
+        "nodes",
+        "configmaps",
+        "bgpconfigurations.crd.projectcalico.org",
+        "blockaffinities.crd.projectcalico.org",
+        "ipamblocks.crd.projectcalico.org",
+    ),
 }
 
 

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from pytest_bdd.exceptions import StepDefinitionNotFoundError
 
 from ukic.feature_index import ScenarioSpec
-from ukic.outcome import CheckFailed, NotApplicable, Outcome, Unverifiable
+from ukic.outcome import CheckFailed, CheckWarning, NotApplicable, Outcome, Unverifiable
 from ukic.result import ScenarioResult, StepResult
 
 RECOMMENDED_TAG = "recommended"
@@ -32,6 +32,8 @@ def classify(exc: BaseException | None, tags: set[str] | frozenset[str]) -> Verd
         return Verdict(Outcome.UNVERIFIABLE, _line(exc), remedy)
     if isinstance(exc, StepDefinitionNotFoundError):
         return Verdict(Outcome.UNVERIFIABLE, f"no step definition: {_line(exc).split('. Line')[0]}", "")
+    if isinstance(exc, CheckWarning):
+        return Verdict(Outcome.WARNING, _line(exc), remedy)
     if isinstance(exc, CheckFailed | AssertionError):
         outcome = Outcome.WARNING if RECOMMENDED_TAG in tags else Outcome.FAILED
         return Verdict(outcome, _line(exc) or "assertion failed", remedy)

@@ -62,6 +62,31 @@ def load_text(text: str | bytes | BinaryIO, name: str, keep: Projection | None =
         raise _parse_error(exc, name) from None
 
 
+def load_documents(text: str | bytes | BinaryIO, name: str, keep: Projection | None = None) -> list[Any]:
+    """Every document of a YAML stream (or the one JSON document), empty ones left out: what a file
+    written by `kubectl get ... > file` holds, from nothing at all (an empty file) to several documents."""
+    try:
+        if name.endswith(".json"):
+            if hasattr(text, "read"):
+                if _blank(text):  # type: ignore[arg-type]
+                    return []
+                text.seek(0)  # type: ignore[union-attr]
+            elif not text.strip():  # type: ignore[union-attr]
+                return []
+            return [load_text(text, name, keep)]
+        return [doc for doc in _load_yaml_documents(text, keep) if doc is not None]
+    except yaml.YAMLError as exc:
+        raise ParseError(f"{name}: not valid YAML ({_yaml_where(exc)})") from None
+
+
+def _blank(handle: BinaryIO) -> bool:
+    """Whether an open file holds nothing but white space (read in chunks, at most up to the first text)."""
+    while chunk := handle.read(1 << 16):
+        if chunk.strip():
+            return False
+    return True
+
+
 def load_all_text(text: str | bytes, name: str) -> Iterator[Any]:
     """Parse every document of a multi-document YAML stream."""
     try:
@@ -122,11 +147,30 @@ def _load_yaml(text: str | bytes | BinaryIO, keep: Projection | None) -> Any:
     constructor for the plain YAML kubectl writes); anything unusual takes PyYAML's own path."""
     loader = SafeLoader(text)
     try:
-        return _from_events(loader, keep)
+        root = _from_events(loader, keep)
+        if loader.check_event() and not loader.check_event(StreamEndEvent):
+            raise _Unusual  # several documents: PyYAML says so in its own words
+        return root
     except _Unusual:
         if hasattr(text, "seek"):
             text.seek(0)  # type: ignore[union-attr]
         return yaml.load(text, Loader=SafeLoader)
+    finally:
+        loader.dispose()
+
+
+def _load_yaml_documents(text: str | bytes | BinaryIO, keep: Projection | None) -> list[Any]:
+    """Every document of a stream, each built like :func:`_load_yaml` builds its one."""
+    loader = SafeLoader(text)
+    try:
+        documents = []
+        while loader.check_event() and not loader.check_event(StreamEndEvent):
+            documents.append(_from_events(loader, keep))
+        return documents
+    except _Unusual:
+        if hasattr(text, "seek"):
+            text.seek(0)  # type: ignore[union-attr]
+        return list(yaml.load_all(text, Loader=SafeLoader))
     finally:
         loader.dispose()
 
@@ -161,6 +205,8 @@ def _from_events(loader: Any, keep: Projection | None) -> Any:
     root: Any = None
     while True:
         event = loader.get_event()
+        if event is None:  # past the end of the stream
+            return root
         kind = event.__class__
         if kind is ScalarEvent or kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.anchor is not None:
@@ -191,11 +237,7 @@ def _from_events(loader: Any, keep: Projection | None) -> Any:
                 stack[1][-1] = keep(done)
         elif kind is AliasEvent:
             raise _Unusual
-        elif kind is DocumentEndEvent:
-            if not loader.check_event(StreamEndEvent):
-                raise _Unusual  # several documents: PyYAML says so in its own words
-            return root
-        elif kind is StreamEndEvent:
+        elif kind is DocumentEndEvent or kind is StreamEndEvent:
             return root
 
 

@@ -35,11 +35,10 @@ from werkzeug import Request, Response
 from tests.fakeapi.selectors import SelectorError, field_selector, label_selector
 from tests.fakeapi.tls import TLSFiles
 from tests.fakeapi.watch import WatchHistory, WatchRequest, stream
-from ukic.resources import BY_KEY, CATALOG, Resource
+from ukic.resources import BUILTIN_GROUPS, BY_KEY, CATALOG, Resource
 from ukic.sources.base import ResourceUnavailable
 from ukic.sources.snapshot import SnapshotSource
 
-BUILTIN_GROUPS = frozenset({"", "apps", "batch", "storage.k8s.io", "apiextensions.k8s.io"})
 #: Resources a real server also serves; a client asking only for what it needs never touches them.
 DECOY_CORE = (("namespaces", False, "Namespace"), ("events", True, "Event"), ("pods/log", True, "Pod"))
 DECOY_GROUPS = {

@@ -62,18 +62,22 @@ _BGP_TIMERS = "  connect delay time 1;\n  connect retry time 1;\n  error wait ti
 def bird_node(
     router_id: str,
     address: str,
+    blocks: Sequence[str],
     announced: Sequence[str],
     mesh: Mapping[str, str],
     router_address: str,
     next_hop: str = "keep",
 ) -> str:
-    """A node's BIRD: its own pod block and the service network, the iBGP mesh, eBGP upstream.
+    """A node's BIRD as calico-node's confd writes it: the IPAM blocks affine to this host as blackhole
+    routes ("IP blocks for this host", bird6_aggr.cfg.template), the service network, the iBGP mesh,
+    eBGP upstream.
 
     Towards the router a node exports everything it knows, its mesh-learned blocks
     included, as Calico does for an external peer; ``next_hop`` "keep" is keepOriginalNextHop,
     "self" is what a peer without it announces.
     """
-    routes = "".join(f"  route {prefix} unreachable;\n" for prefix in announced)
+    routes = "".join(f"  route {prefix} blackhole;\n" for prefix in blocks)
+    routes += "".join(f"  route {prefix} unreachable;\n" for prefix in announced)
     peers = "".join(
         f"protocol bgp {_ident(name)} from mesh {{ neighbor {peer} as {NODE_AS}; }}\n" for name, peer in mesh.items()
     )

@@ -25,6 +25,13 @@ from ukic.hosts.spec import HostsSpec
 
 SUBNET_PREFIX = 64
 POD_SUBNET = "fd00:10:244::/64"
+#: Calico IPAM blocks (/122, the IPv6 default blockSize) each node has affinity for. Calico picks a
+#: pool's blocks in a host-seeded random order, so they are scattered, and a busy node holds several.
+IPAM_BLOCKS = {
+    "node1": ("fd00:10:244::e2c0/122", "fd00:10:244::1:8f40/122"),
+    "node2": ("fd00:10:244::4d80/122",),
+    "node3": ("fd00:10:244::b300/122",),
+}
 SERVICE_SUBNET = "fd00:10:96::/108"
 BINARIES = (
     "ip",
@@ -61,11 +68,12 @@ class Machine:
     namespace: str
     address: str
     router_id: str
-    pod_block: str | None = None  # nodes only
+    pod_blocks: tuple[str, ...] = ()  # nodes only: the Calico IPAM blocks affine to it
+    node: bool = False
 
     @property
     def is_node(self) -> bool:
-        return self.pod_block is not None
+        return self.node
 
 
 def lab_prerequisites() -> str | None:
@@ -104,7 +112,8 @@ class Lab:
                 f"ukl-{token}-{name}",
                 f"fd00:5eed::1{index}",
                 f"10.255.0.1{index}",
-                pod_block=f"fd00:10:244:0:{index}::/80",
+                pod_blocks=IPAM_BLOCKS[name],
+                node=True,
             )
         self.machines[self.ROUTER] = Machine(self.ROUTER, f"ukl-{token}-{self.ROUTER}", "fd00:5eed::50", "10.255.0.50")
         self.daemons: dict[str, Daemon] = {}
@@ -328,11 +337,11 @@ class Lab:
         machine = self.machines[name]
         if machine.is_node:
             mesh = {n.name: n.address for n in self.nodes if n.name != name}
-            assert machine.pod_block is not None
             text = configs.bird_node(
                 machine.router_id,
                 machine.address,
-                [machine.pod_block, SERVICE_SUBNET],
+                machine.pod_blocks,
+                [SERVICE_SUBNET],
                 mesh,
                 self.router.address,
                 next_hop=next_hop,
@@ -489,12 +498,12 @@ class Lab:
         return re.findall(r"via (\S+) on ", text)
 
     def routes_converged(self) -> bool:
-        """Every pod block reaches the router from every node, always via the node that owns it."""
+        """Every IPAM block reaches the router from every node, always via the node it is affine to."""
         for node in self.nodes:
-            assert node.pod_block is not None
-            hops = self.next_hops(node.pod_block)
-            if len(hops) != len(self.nodes) or set(hops) != {node.address}:
-                return False
+            for block in node.pod_blocks:
+                hops = self.next_hops(block)
+                if len(hops) != len(self.nodes) or set(hops) != {node.address}:
+                    return False
         return len(self.next_hops(SERVICE_SUBNET)) == len(self.nodes)
 
     def etcd_healthy(self) -> bool:
@@ -580,7 +589,7 @@ class Lab:
     def next_hop_self(self, name: str = "node1") -> Iterator[None]:
         """``name`` announces to the router with `next hop self`, as a peer without keepOriginalNextHop."""
         own = self.machines[name].address
-        others = [n.pod_block for n in self.nodes if n.name != name and n.pod_block]
+        others = [b for n in self.nodes if n.name != name for b in n.pod_blocks]
         self._reconfigure_bird(name, "self")
         try:
             wait_until(

@@ -138,7 +138,7 @@ def parse_routes(text: str) -> list[Route]:
 # -- what the router should see -------------------------------------------------------------------
 @dataclass(frozen=True)
 class ClusterNode:
-    """A node as the router should know it: its addresses and its pod blocks."""
+    """A node as the router should know it: its addresses and the Calico IPAM blocks it announces."""
 
     name: str
     addresses: tuple[str, ...]

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ukic.manifests import calico, kubeadm, rook_chart, tigera
+from ukic import calico_pools
+from ukic.manifests import calico, charts, helm_installs, kubeadm
 from ukic.manifests.reader import Document, Reading
 from ukic.redact import strip_secret_payload
 from ukic.resources import CATALOG, Resource
@@ -18,6 +19,7 @@ SOURCE_ANNOTATION = "ukic.ungleich.ch/source"
 Obj = dict[str, Any]
 _BY_GROUP_KIND: dict[tuple[str, str], Resource] = {(r.group, r.kind): r for r in CATALOG}
 _KUSTOMIZE_GROUP = "kustomize.config.k8s.io"
+_IPPOOLS = "ippools.crd.projectcalico.org"
 
 
 @dataclass
@@ -26,6 +28,7 @@ class RepositoryState:
 
     objects: dict[str, list[Obj]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # files and documents that are no objects and no values
     kubernetes_version: str | None = None
 
 
@@ -43,7 +46,9 @@ def group_of(api_version: str) -> str:
 
 def map_reading(reading: Reading) -> RepositoryState:
     """Translate kubeadm, calicoctl and chart Applications; keep catalogued objects as written."""
-    state = RepositoryState(notes=list(reading.ignored))
+    recognised = {helm_installs.no_kind_note(d) for d in reading.values if charts.model_for_values(d.body)}
+    ignored = [note for note in reading.ignored if note not in recognised]
+    state = RepositoryState(notes=list(ignored), ignored=ignored)
     placed: dict[tuple[str, str, str], str] = {}
     kubeadm_docs: list[Document] = []
 
@@ -60,6 +65,9 @@ def map_reading(reading: Reading) -> RepositoryState:
         placed[identity] = where
         bucket.append(obj)
 
+    installations: list[tuple[Obj, str]] = []
+    node_daemonsets: list[tuple[Obj, str]] = []
+    applications: list[Document] = []
     for doc in reading.documents:
         body, group, kind = doc.body, group_of(doc.body["apiVersion"]), doc.body["kind"]
         if group == kubeadm.GROUP:
@@ -79,31 +87,80 @@ def map_reading(reading: Reading) -> RepositoryState:
         resource = _BY_GROUP_KIND.get((group, kind))
         if resource is None:
             continue  # a Kubernetes object no check reads
+        if resource.key == "applications.argoproj.io":
+            applications.append(doc)
+            body = {
+                **body,
+                "status": {**(body.get("status") or {}), "sourceType": helm_installs.source_type(body, reading)},
+            }
         place(resource, body, doc.origin)
         if resource.key == "installations.operator.tigera.io":
-            for pool in tigera.ip_pools(body):
-                place(_BY_GROUP_KIND[("crd.projectcalico.org", "IPPool")], pool, f"{doc.origin} via tigera-operator")
-        if resource.key == "applications.argoproj.io":
-            for rendered in rook_chart.render(body, doc.origin, state.notes):
-                place(
-                    _BY_GROUP_KIND[(group_of(rendered["apiVersion"]), rendered["kind"])],
-                    rendered,
-                    f"{doc.origin} via chart {rook_chart.CHART}",
-                )
+            installations.append((body, doc.origin))
+        if resource.key == "daemonsets.apps" and (body.get("metadata") or {}).get("name") == "calico-node":
+            node_daemonsets.append((body, doc.origin))
 
-    _place_kubeadm(kubeadm_docs, state, place)
+    referenced = {f.folder for d in applications if (f := helm_installs.chart_folder_of(d.body, reading))}
+    for rendered in [
+        *helm_installs.from_applications(applications, reading, state.notes),
+        *helm_installs.from_helm_installs(referenced, reading, state.notes),
+    ]:
+        obj = rendered.obj
+        place(_BY_GROUP_KIND[(group_of(obj["apiVersion"]), obj["kind"])], obj, rendered.origin)
+        if obj["kind"] == "Installation":
+            installations.append((obj, rendered.origin))
+
+    pod_subnet = _place_kubeadm(kubeadm_docs, state, place)
+    _place_default_pools(state, place, installations, node_daemonsets, pod_subnet)
     return state
 
 
-def _place_kubeadm(docs: Iterable[Document], state: RepositoryState, place: Any) -> None:
+def _place_default_pools(
+    state: RepositoryState,
+    place: Any,
+    installations: list[tuple[Obj, str]],
+    node_daemonsets: list[tuple[Obj, str]],
+    pod_subnet: str | None,
+) -> None:
+    """The IPPools calico-node creates at start for each family the repository declares none of
+    (ukic.calico_pools): from the tigera-operator's Installation, or from calico-node's environment."""
+    declared = {calico_pools.family((p.get("spec") or {}).get("cidr")) for p in state.objects.get(_IPPOOLS, [])}
+    derived: list[tuple[Obj, str]] = []
+    for installation, where in installations:
+        derived += [
+            (p, f"{where} via tigera-operator")
+            for p in calico_pools.ippools_from_installation(installation, pod_subnet)
+        ]
+    for daemonset, where in node_daemonsets:
+        derived += [
+            (p, f"{where} via calico-node") for p in calico_pools.ippools_from_calico_node(_env(daemonset), pod_subnet)
+        ]
+    for pool, where in derived:
+        fam = calico_pools.family(pool["spec"]["cidr"])
+        if fam not in declared or fam is None:
+            place(_BY_GROUP_KIND[("crd.projectcalico.org", "IPPool")], pool, where)
+
+
+def _env(daemonset: Obj) -> dict[str, str]:
+    """The calico-node container's plain environment variables."""
+    spec = ((daemonset.get("spec") or {}).get("template") or {}).get("spec") or {}
+    for container in spec.get("containers") or []:
+        if container.get("name") == "calico-node":
+            return {str(e.get("name")): str(e.get("value", "")) for e in container.get("env") or [] if "value" in e}
+    return {}
+
+
+def _place_kubeadm(docs: Iterable[Document], state: RepositoryState, place: Any) -> str | None:
+    """Place kubeadm's ConfigMap; the podSubnet it declares (None when none)."""
     config = kubeadm.collect(docs, state.notes)
     found = kubeadm.cluster_configuration(config, state.notes)
     if found is None:
-        return
+        return None
     cluster_config, where = found
     version = cluster_config.get("kubernetesVersion")
     state.kubernetes_version = str(version) if version is not None else None
     place(_BY_GROUP_KIND[("", "ConfigMap")], kubeadm.kubeadm_config_map(cluster_config), where)
+    subnet = (cluster_config.get("networking") or {}).get("podSubnet")
+    return str(subnet) if subnet else None
 
 
 def _as_served(resource: Resource, body: Obj, where: str) -> Obj:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ukic.errors import SourceError, UsageError
-from ukic.yamlio import ParseError, load_all_text
+from ukic.yamlio import ParseError, load_all_text, load_text
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 MAX_MANIFEST = 64 << 20  # bytes of one manifest file; anything bigger is no hand-kept configuration
@@ -30,13 +30,44 @@ class Document:
         return self.origin.split("#", 1)[0]
 
 
+@dataclass(frozen=True)
+class ChartFolder:
+    """A Helm chart kept in the repository: its Chart.yaml and its values.yaml (None when absent)."""
+
+    folder: str  # relative POSIX path, "." for the root
+    chart: dict[str, Any]
+    values: dict[str, Any] | None
+
+    @property
+    def name(self) -> str:
+        return str(self.chart.get("name") or Path(self.folder).name)
+
+    @property
+    def version(self) -> str:
+        return str(self.chart.get("version") or "")
+
+
 @dataclass
 class Reading:
-    """What a folder holds: objects, and one note per file or document that is not an object."""
+    """What a folder holds: objects, kept charts, values files, and one note per file or document that is
+    not an object."""
 
     documents: list[Document] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     files: int = 0
+    root: Path = Path(".")
+    charts: dict[str, ChartFolder] = field(default_factory=dict)
+    values: list[Document] = field(default_factory=list)  # documents without kind: candidate values files
+
+    def read_yaml(self, rel: str) -> Any:
+        """One YAML file of the repository by relative path (None when missing or not a single document)."""
+        path = self.root / rel
+        if not path.is_file() or not path.resolve().is_relative_to(self.root.resolve()):
+            return None
+        try:
+            return load_text(path.read_bytes(), rel)
+        except (OSError, ParseError):
+            return None
 
 
 def is_manifest_file(name: str) -> bool:
@@ -58,16 +89,29 @@ def read_folder(root: Path) -> Reading:
     """Parse every manifest file under root; a YAML syntax error ends the reading (SourceError)."""
     if not root.is_dir():
         raise UsageError(f"manifests {root}: no such folder")
-    reading = Reading()
+    reading = Reading(root=root)
     files = manifest_files(root)
     charts = _chart_folders(files)
+    for folder in charts:
+        rel = f"{folder}/Chart.yaml" if folder != "." else "Chart.yaml"
+        chart = reading.read_yaml(rel)
+        values = reading.read_yaml(f"{folder}/values.yaml" if folder != "." else "values.yaml")
+        if isinstance(chart, dict):
+            reading.charts[folder] = ChartFolder(folder, chart, values if isinstance(values, dict) else None)
+    in_charts: dict[str, int] = {}
     for rel in files:
         reading.files += 1
         chart = _chart_of(rel, charts)
         if chart is not None:
-            reading.ignored.append(f"{rel}: part of the Helm chart in {chart or '.'}/ (charts are not rendered)")
+            if Path(rel).name not in ("Chart.yaml", "values.yaml"):
+                in_charts[chart or "."] = in_charts.get(chart or ".", 0) + 1
             continue
         _read_file(root, rel, reading)
+    for chart, count in sorted(in_charts.items()):
+        reading.ignored.append(
+            f"{chart}/: {count} template and CRD file(s) of a Helm chart, not read as manifests "
+            "(the charts ukic models are rendered from their values)"
+        )
     return reading
 
 
@@ -105,6 +149,8 @@ def _read_file(root: Path, rel: str, reading: Reading) -> None:
         where = f"{rel}#{number}"
         problem = _not_an_object(doc)
         if problem:
+            if isinstance(doc, dict) and "kind" not in doc:
+                reading.values.append(Document(where, doc))  # maybe a chart's values file; mapping decides
             reading.ignored.append(f"{rel}: document {number} {problem}")
             continue
         objects.extend(_expand(where, doc, reading))

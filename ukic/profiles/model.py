@@ -109,10 +109,41 @@ class ClusterType(Strict):
         return self
 
 
+WorkloadKind = Literal["Deployment", "DaemonSet", "StatefulSet", "Pod"]
+
+
 class WorkloadRef(Strict):
-    kind: Literal["Deployment", "DaemonSet", "StatefulSet", "Pod"]
-    name: str
+    """One role a component's workloads play (its controller, its UI, ...), and how to recognise it.
+
+    A workload plays the role when it matches the name, all of the labels, or one of the images
+    (whichever the catalogue gives): charts prefix names with the release name, so upstream labels
+    and images find what a name alone misses. ``kind`` None: any workload kind.
+    """
+
+    kind: WorkloadKind | None = None
+    name: str | None = None
     namespace: str | None = None  # None: any namespace
+    labels: dict[str, str] = Field(default_factory=dict)
+    images: list[str] = Field(default_factory=list)  # image repositories
+    role: str | None = None  # how messages name a role without a name
+    optional: bool = False  # the component works without it (absent or scaled to 0 on purpose)
+
+    @model_validator(mode="after")
+    def _recognisable(self) -> WorkloadRef:
+        if not (self.name or self.labels or self.images):
+            raise ValueError("a workload needs a name, labels or images to be recognised by")
+        if self.name and self.kind is None:
+            raise ValueError("a workload named by its name needs a kind")
+        return self
+
+    def describe(self) -> str:
+        where = f"{self.namespace}/" if self.namespace else ""
+        if self.name:
+            return f"{self.kind} {where}{self.name}"
+        if self.role:
+            return f"{self.role} ({self.kind or 'workload'} in {self.namespace or 'any namespace'})"
+        shown = ", ".join(f"{k}={v}" for k, v in self.labels.items()) or ", ".join(self.images)
+        return f"{self.kind or 'workload'} {where}({shown})"
 
 
 class Component(Strict):

@@ -38,8 +38,8 @@ class ManifestsSource(Source):
         self._location = location or str(self.path)
         reading = read_folder(self.path)
         self._files = reading.files
-        self.ignored: list[str] = list(reading.ignored)
         self._state: RepositoryState = map_reading(reading)
+        self.ignored: list[str] = list(self._state.ignored)
 
     @property
     def notes(self) -> list[str]:

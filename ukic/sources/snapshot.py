@@ -1,6 +1,12 @@
 """Offline snapshot source: a folder (or .tar.gz) of `kubectl get <resource> -A -o yaml` files.
 
-File present with an empty list means "none exist"; file missing means "not captured".
+A file is named after the resource as kubectl names it (`storageclasses.storage.k8s.io.yaml`,
+`storageclasses.yaml`, `sc.yaml`) and holds what kubectl wrote (see ukic.sources.kubectl_output).
+File present with an empty list means "none exist"; file missing means "not captured", unless the
+captured CustomResourceDefinitions show that the resource's CRD is not installed: then none exist.
+An empty file is what `kubectl get <type the server lacks> > file` leaves: none exist for a custom
+resource whose CRD is not known to be installed; for a built-in resource, or a custom one whose CRD
+is installed, kubectl would have written a List, so the capture failed and the file proves nothing.
 
 Bounded: a snapshot file may hold at most MAX_FILE bytes, an archive is decompressed once,
 as a stream, and at most MAX_ARCHIVE bytes of it; a decompression bomb, a truncated archive
@@ -23,13 +29,15 @@ from typing import BinaryIO
 from ukic.errors import SourceError, UsageError
 from ukic.projection import PROJECTIONS, Projection, ShapeError
 from ukic.redact import strip_secret_payload
-from ukic.resources import BY_KEY
+from ukic.resources import BY_KEY, BY_NAME, lookup
 from ukic.sources.base import Obj, ResourceUnavailable, Source, SourceInfo
-from ukic.yamlio import ParseError, load_text
+from ukic.sources.kubectl_output import items_of
+from ukic.yamlio import ParseError, load_documents, load_text
 
 SUFFIXES = (".yaml", ".yml", ".json")
 CLUSTER_FILE = "cluster"
 CLUSTER_KEYS = {"name", "capturedAt", "serverVersion", "context"}
+CRDS = "customresourcedefinitions.apiextensions.k8s.io"
 MAX_FILE = 256 << 20  # bytes of one snapshot file (30,000 pods as YAML are about 100 MB)
 MAX_ARCHIVE = 512 << 20  # decompressed bytes of a whole archive
 #: First bytes of the compressions an archive may have, and how to undo them.
@@ -54,6 +62,7 @@ class SnapshotSource(Source):
         else:
             raise UsageError(f"snapshot {self.path}: neither a folder nor a .tar.gz archive")
         self._cluster = self._load_cluster_file()
+        self._crds: list[Obj] | None = None
 
     def info(self) -> SourceInfo:
         c = self._cluster
@@ -67,29 +76,73 @@ class SnapshotSource(Source):
         )
 
     def list(self, key: str) -> list[Obj]:
+        if key == CRDS and self._crds is not None:
+            return self._crds  # already read to learn which CRDs are installed
+        return self._read(key)
+
+    def _read(self, key: str) -> list[Obj]:
+        try:
+            resource = lookup(key)
+        except KeyError:
+            raise ResourceUnavailable(key, "not a resource ukic reads") from None
         name = self._files.get(key)
         if name is None:
+            if self._crd_known_absent(key):
+                return []
             raise ResourceUnavailable(
                 key,
                 f"not captured in snapshot {self.path} (no {key}.yaml)",
                 remedy=f"capture it: kubectl get {key} -A -o yaml > {self.path}/{key}.yaml (or ukic capture)",
             )
         try:
-            doc = self._parse(name, PROJECTIONS.get(key))
+            documents = self._parse_all(name, PROJECTIONS.get(key))
         except ShapeError as exc:  # one malformed object: this resource cannot be read, the others can
             raise ResourceUnavailable(key, f"snapshot file {self._where(name)}: an item is {exc}") from None
-        items = _items_of(doc, self._where(name))
+        if not documents:
+            self._empty_file(key, name)
+            return []
+        items = items_of(documents, resource, self._where(name))
         if key == "secrets":
             items = [strip_secret_payload(item) for item in items]
         return items
 
+    def _crd_installed(self, key: str) -> bool | None:
+        """Whether the captured CRDs include the resource's own; None when CRDs were not captured."""
+        if CRDS not in self._files or key == CRDS:
+            return None
+        if self._crds is None:
+            try:
+                self._crds = self._read(CRDS)
+            except ResourceUnavailable:
+                return None
+        return any((crd.get("metadata") or {}).get("name") == key for crd in self._crds)
+
+    def _crd_known_absent(self, key: str) -> bool:
+        return not lookup(key).builtin and self._crd_installed(key) is False
+
+    def _empty_file(self, key: str, name: str) -> None:
+        """An empty file means none exist only where kubectl leaves one for a type the server lacks."""
+        where = self._where(name)
+        if lookup(key).builtin:
+            raise ResourceUnavailable(
+                key, f"{where} is empty: kubectl writes a List for a built-in type, so the capture failed"
+            )
+        if self._crd_installed(key):
+            raise ResourceUnavailable(
+                key, f"{where} is empty although CRD {key} is installed: the capture failed (forbidden or unreachable?)"
+            )
+
+    def _parse_all(self, name: str, keep: Projection | None) -> list[object]:
+        return self._parse(name, keep, load_documents)  # type: ignore[return-value]
+
     def _where(self, name: str) -> str:
         return f"{self.path}/{name}" if self.path.is_dir() else f"{self.path}:{name}"
 
-    def _parse(self, name: str, keep: Projection | None = None) -> object:
+    def _parse(self, name: str, keep: Projection | None = None, reader: Callable[..., object] = load_text) -> object:
+        """``reader`` (load_text: one document; load_documents: all of them) over the streamed file."""
         try:
             with self._open(name) as handle:  # streamed: a large file is never held whole as text
-                return load_text(handle, self._where(name), keep)
+                return reader(handle, self._where(name), keep)
         except ParseError as exc:
             raise SourceError(f"snapshot file {exc}") from None
         except OSError as exc:
@@ -125,11 +178,14 @@ def _key_of(file_name: str) -> str | None:
 
 
 def _index(names: list[str], where: Path) -> dict[str, str]:
+    """Resource key -> file; a file may be named by any name kubectl gives the resource."""
     files: dict[str, str] = {}
     for name in sorted(names):
         key = _key_of(PurePosixPath(name).name)
         if key is None:
             continue
+        resource = BY_NAME.get(key)
+        key = resource.key if resource is not None else key
         if key in files:
             raise UsageError(f"snapshot {where}: both {files[key]} and {name} hold {key}")
         files[key] = name
@@ -183,7 +239,7 @@ class _Capped(io.RawIOBase):
 
 
 #: The files a snapshot source ever reads; an archive's other members are skipped, not kept.
-_READ_KEYS = frozenset(BY_KEY) | {CLUSTER_FILE}
+_READ_KEYS = frozenset(BY_KEY) | frozenset(BY_NAME) | {CLUSTER_FILE}
 
 
 class _TooLarge(Exception):
@@ -229,14 +285,3 @@ def _archive_problem(exc: BaseException) -> str:
     if isinstance(exc, EOFError) or "unexpected end" in text or "truncated" in text:
         return "it ends too early: truncated?"
     return text.splitlines()[0][:200]
-
-
-def _items_of(doc: object, where: str) -> list[Obj]:
-    """The items of a kubectl List; anything else is a clear error naming the file."""
-    if not isinstance(doc, dict) or not isinstance(doc.get("items", None), list):
-        kind = doc.get("kind") if isinstance(doc, dict) else type(doc).__name__
-        raise SourceError(
-            f"snapshot file {where}: expected a List with 'items' (as `kubectl get -A -o yaml` writes), "
-            f"found {kind or 'no kind'}"
-        )
-    return doc["items"]  # an item that is no object is named by ukic.shapes

@@ -1,0 +1,56 @@
+"""python -m tests.realgen [--render]: rebuild fixtures/real/clusters/ with a real kubectl."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.realgen import capture, v5_production
+
+REAL = Path(__file__).resolve().parents[2] / "fixtures" / "real"
+#: (rendered file, release, chart folder under fixtures/real/upstream, namespace) for `helm template`
+CHARTS = (
+    ("argo-workflows-0.7.3.yaml", "workflows", "argo-helm-argo-workflows-0.7.3/argo-workflows", "argo"),
+    (
+        "kubernetes-secret-generator-v3.3.2.yaml",
+        "secret-generator",
+        "kubernetes-secret-generator-v3.3.2/kubernetes-secret-generator",
+        "secret-generator",
+    ),
+    ("rook-ceph-v1.7.8.yaml", "rook-ceph", "rook-v1.7.8/rook-ceph", "rook-ceph"),
+    ("tigera-operator-v3.20.2.yaml", "calico", "calico-v3.20.2/tigera-operator", "default"),
+)
+
+
+def render(helm: str) -> None:
+    for name, release, chart, namespace in CHARTS:
+        done = subprocess.run(
+            [helm, "template", release, str(REAL / "upstream" / chart), "--namespace", namespace],
+            capture_output=True,
+            check=True,
+        )
+        (REAL / "rendered" / name).write_bytes(done.stdout)
+
+
+def main(argv: list[str]) -> int:
+    if "--render" in argv:
+        helm = shutil.which("helm")
+        if helm is None:
+            print("--render needs helm on PATH", file=sys.stderr)
+            return 2
+        render(helm)
+    binary = capture.kubectl()
+    if binary is None:
+        print("needs kubectl on PATH (Debian: kubectl)", file=sys.stderr)
+        return 2
+    folder = REAL / "clusters" / "v5-production"
+    shutil.rmtree(folder, ignore_errors=True)
+    for line in capture.write(v5_production.build(), folder, binary):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
