@@ -77,6 +77,10 @@ def load_documents(text: str | bytes | BinaryIO, name: str, keep: Projection | N
         return [doc for doc in _load_yaml_documents(text, keep) if doc is not None]
     except yaml.YAMLError as exc:
         raise ParseError(f"{name}: not valid YAML ({_yaml_where(exc)})") from None
+    except ParseError:
+        raise
+    except Exception as exc:
+        raise _parse_error(exc, name) from None
 
 
 def _blank(handle: BinaryIO) -> bool:
