@@ -286,3 +286,19 @@ def test_each_scenario_keeps_the_last_date_it_passed(tmp_path: Path, capsys: pyt
         "area.s1": {"last_passed": "2026-05-04", "last_outcome": "passed"},
         "area.s2": {"last_passed": "2026-05-04", "last_outcome": "passed"},
     }
+
+
+def test_merging_ledgers_keeps_every_run_once_and_the_right_dates(tmp_path: Path) -> None:
+    fleet, mine, theirs = tmp_path / "fleet.json", tmp_path / "a.json", tmp_path / "b.json"
+    ledger.record(mine, run("place10", GOOD, T0), None)
+    ledger.record(theirs, run("place10", BAD, T0 + timedelta(days=1)), None)
+    ledger.record(theirs, run("p7", GOOD, T0), None)
+    for source in (mine, theirs, theirs):  # the second merge of the same ledger adds nothing
+        assert ledger.merge_ledger(fleet, ledger.load_ledger(source))
+    merged = ledger.load_ledger(fleet)["clusters"]
+    assert [h["verdict"] for h in merged["place10"]["history"]] == ["conformant", "not conformant"]
+    assert merged["place10"]["last_run"]["verdict"] == "not conformant"
+    assert merged["place10"]["last_verified"] == "2026-05-01"  # the conforming run, a day before
+    assert merged["p7"]["last_run"]["facts"] == {} and merged["p7"]["last_verified"] == "2026-05-01"
+    assert merged["place10"]["scenarios"]["area.s1"]["last_outcome"] == "failed"
+    assert merged["place10"]["scenarios"]["area.s1"]["last_passed"] == "2026-05-01"

@@ -145,9 +145,7 @@ def test_watch_reverifies_within_15_seconds_of_a_change(
         sample_api.put(POOLS, broken_pool())
         served.wait_for(lambda: conformant(served) == 0, WATCH_DEADLINE, "the broken pool on /metrics")
         took = time.monotonic() - changed
-        failing = served.metric(
-            "ukic_scenario_failing", cluster="place10", id="bgp.pools-without-overlay"
-        )
+        failing = served.metric("ukic_scenario_failing", cluster="place10", id="bgp.pools-without-overlay")
         assert failing == 1
         watches = [r for r in sample_api.requests if "watch=1" in r.query]
         assert watches and all(r.method == "GET" for r in sample_api.requests)

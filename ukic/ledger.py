@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -171,6 +171,44 @@ def _add(
     conformant: bool,
     scenarios: Iterable[tuple[str, str]] = (),
 ) -> None:
+    def change(ledger: dict[str, Any]) -> None:
+        _merge(ledger, cluster, entry, conformant=conformant)
+        _merge_scenarios(ledger["clusters"][cluster], entry["time"], scenarios)
+
+    _update(ledger_file, change)
+
+
+def merge_ledger(ledger_file: str | Path, other: Mapping[str, Any]) -> list[str]:
+    """Add every run another ledger recorded (one already here is skipped); returns the clusters it had.
+
+    The runs' report folders must already be beside ``ledger_file`` (`ukic ledger --merge` copies them)."""
+
+    def change(ledger: dict[str, Any]) -> None:
+        for name, theirs in (other.get("clusters") or {}).items():
+            ours = ledger["clusters"].get(name) or {}
+            known = {_run_key(e) for e in ours.get("history") or []}
+            last = theirs.get("last_run")
+            runs = [e for e in theirs.get("history") or [] if not last or _run_key(e) != _run_key(last)]
+            for entry in [*runs, *([last] if last else [])]:  # the last run last: it alone carries facts
+                if _run_key(entry) not in known:
+                    _merge(ledger, name, dict(entry), conformant=entry.get("verdict") == "conformant")
+            cluster_entry = ledger["clusters"].get(name)
+            for scenario_id, seen in (theirs.get("scenarios") or {}).items():
+                if cluster_entry is not None and seen.get("last_seen_at"):
+                    _merge_scenarios(cluster_entry, seen["last_seen_at"], [(scenario_id, seen.get("last_outcome"))])
+                if cluster_entry is not None and seen.get("last_passed_at"):
+                    _merge_scenarios(cluster_entry, seen["last_passed_at"], [(scenario_id, "passed")])
+
+    _update(ledger_file, change)
+    return sorted(other.get("clusters") or {})
+
+
+def _run_key(entry: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(entry.get(k) for k in ("time", "verdict", "digest", "report", "error"))
+
+
+def _update(ledger_file: str | Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """Read, change and write the ledger under its lock (the old file stays whole if writing fails)."""
     path = Path(ledger_file)
     from filelock import FileLock, Timeout  # imported when a run is recorded, not by every command
 
@@ -178,8 +216,7 @@ def _add(
         path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT):
             ledger = load_ledger(path)
-            _merge(ledger, cluster, entry, conformant=conformant)
-            _merge_scenarios(ledger["clusters"][cluster], entry["time"], scenarios)
+            change(ledger)
             ledger["updated_at"] = _rfc3339(datetime.now(UTC))
             atomic_write_text(path, json.dumps(ledger, indent=2, sort_keys=False) + "\n")
     except Timeout:

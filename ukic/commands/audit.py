@@ -40,6 +40,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR", help="default: reports/")
     parser.add_argument("--waivers", type=Path, metavar="FILE", help="waivers.yaml of known, accepted deviations")
     parser.add_argument("--profiles-dir", type=Path, metavar="DIR", help="profiles folder (default: bundled)")
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="print the clusters as a JSON list (name, version, type) and verify none; for Argo Workflows' withParam",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -58,6 +63,11 @@ def run(args: argparse.Namespace) -> int:
     if args.parallel < 1:
         raise UsageError("--parallel: needs a number of workers of at least 1")
     inventory = load_inventory(args.inventory)
+    if args.list:
+        import json
+
+        print(json.dumps([{"name": c.name, "version": c.version, "type": c.type} for c in inventory.clusters]))
+        return 0
     err = Console(stderr=True, highlight=False, emoji=False)
     progress = Progress(err, inventory.names())
     with progress:

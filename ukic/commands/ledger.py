@@ -24,6 +24,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--prometheus", type=Path, metavar="FILE", help="write a node-exporter textfile instead of the table"
     )
+    parser.add_argument(
+        "--merge",
+        nargs="+",
+        type=Path,
+        metavar="DIR",
+        help="merge the ledgers of these report folders (e.g. one per cluster of a fleet workflow), and the "
+        "report folders they name, into --report-dir",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -32,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     from ukic.ledger import atomic_write_text, ledger_path, load_ledger, render_markdown, table_rows
 
     path = ledger_path(args.report_dir)
+    if args.merge:
+        return merge(path, args.merge)
     ledger = load_ledger(path)
     if args.prometheus is not None:
         from ukic.metrics import render_text, statuses_from_ledger
@@ -54,3 +64,49 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(render_markdown(rows), end="")
     return 0
+
+
+def merge(into: Path, sources: list[Path]) -> int:
+    """Copy each source's report folders beside ``into``, then add its runs to that ledger."""
+    from ukic.errors import UsageError
+    from ukic.ledger import ledger_path, load_ledger, merge_ledger
+
+    for source in sources:
+        file = ledger_path(source)
+        if not file.is_file():
+            raise UsageError(f"--merge {source}: no ledger.json there")
+        other = load_ledger(file)
+        copied = _copy_reports(other, source, into.parent)
+        clusters = merge_ledger(into, other)
+        print(f"merged {source}: {', '.join(clusters) or 'no cluster'} ({copied} report folders)")
+    return 0
+
+
+def _copy_reports(ledger: dict, source: Path, target: Path) -> int:
+    """Copy the run folders a ledger names (relative to it) that the target does not have yet."""
+    import shutil
+
+    from ukic.errors import UsageError
+
+    copied = 0
+    for entry in ledger.get("clusters", {}).values():
+        for run in [*(entry.get("history") or []), entry.get("last_run") or {}]:
+            report = run.get("report")
+            if not report:
+                continue
+            relative = Path(report)
+            if relative.is_absolute() or ".." in relative.parts:
+                continue  # a folder outside the source's report folder is not ours to copy
+            there, here = source / relative, target / relative
+            if here.exists() or not there.is_dir():
+                continue
+            partial = here.with_name(f".tmp-merge-{here.name}")  # readers skip dot folders; whole or nothing
+            try:
+                shutil.rmtree(partial, ignore_errors=True)
+                shutil.copytree(there, partial)
+                partial.rename(here)
+            except OSError as exc:
+                shutil.rmtree(partial, ignore_errors=True)
+                raise UsageError(f"--merge {source}: cannot copy {relative}: {exc.strerror or exc}") from None
+            copied += 1
+    return copied

@@ -13,11 +13,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "a ServiceAccount ukic in namespace ukic, and the binding. Apply it with kubectl apply -f -.",
     )
     parser.add_argument("--watch", action="store_true", help="also grant watch (for ukic serve --watch)")
+    parser.add_argument("--rules", action="store_true", help="print only the ClusterRole's rules (the Helm chart's)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ukic.rbac import VERBS, WATCH_VERBS, render
+    from ukic.rbac import VERBS, WATCH_VERBS, render, render_rules
 
-    print(render(verbs=WATCH_VERBS if args.watch else VERBS), end="")
+    verbs = WATCH_VERBS if args.watch else VERBS
+    print(render_rules(verbs) if args.rules else render(verbs=verbs), end="")
     return 0

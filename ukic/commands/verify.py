@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from ukic.hosts import options as hosts_options
 from ukic.sources.factory import add_source_arguments
@@ -44,6 +45,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--base", metavar="GIT_REF", help="with --manifests: report what the change since GIT_REF makes worse"
     )
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="terminal colours")
+    parser.add_argument(
+        "--inventory",
+        type=Path,
+        metavar="clusters.yaml",
+        help="with --cluster NAME: verify that inventory cluster (its version, type, source and hosts)",
+    )
     add_source_arguments(parser)
     hosts_options.add_cli_arguments(parser)
     parser.set_defaults(handler=run)
@@ -60,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         from ukic.gate import run_gate
 
         return run_gate(args)
+    entry = _inventory_entry(args) if args.inventory is not None else None
     source = None
     if not args.kind:  # reading starts at once (GET only), while the profiles load: a live cluster answers meanwhile
         source = open_source(args)
@@ -68,13 +76,14 @@ def run(args: argparse.Namespace) -> int:
         from ukic.profiles import select
 
         select(args.version, args.type, args.profiles_dir)  # bad version or type: fail before building a kind cluster
-        hosts = hosts_options.spec_from_args(args)
+        hosts = _hosts(entry) if entry is not None else hosts_options.spec_from_args(args)
     except BaseException:
         if source is not None:
             source.close()
         raise
     source = source or open_source(args)
-    from ukic.ledger import ledger_path, record
+    from ukic.errors import SourceError
+    from ukic.ledger import ledger_path, record, record_failure
     from ukic.report.terminal import render_terminal
     from ukic.run import VerifyRequest, verify
     from ukic.run_result import write_reports
@@ -90,8 +99,13 @@ def run(args: argparse.Namespace) -> int:
                 hosts=hosts,
                 waivers=args.waivers,
                 profiles_dir=args.profiles_dir,
+                inventory_entry=entry,
             )
         )
+    except SourceError as err:  # the cluster could not be read at all: a named cluster is "could not verify"
+        if args.cluster and not args.no_reports:
+            record_failure(ledger_path(args.report_dir), args.cluster, args.version, args.type, err.message, 2)
+        raise
     finally:
         source.close()
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
@@ -101,3 +115,32 @@ def run(args: argparse.Namespace) -> int:
         record(ledger_path(args.report_dir), result, folder)
         print(f"reports: {folder}")
     return result.exit_code
+
+
+def _inventory_entry(args: argparse.Namespace) -> Any:
+    """The --cluster entry of --inventory; its version, type and source replace the arguments'."""
+    from dataclasses import asdict
+
+    from ukic.errors import UsageError
+    from ukic.inventory import load_inventory, source_options
+
+    given = [f"--{n}" for n in ("snapshot", "kubeconfig", "context", "manifests", "live", "kind") if getattr(args, n)]
+    if given:
+        raise UsageError(f"--inventory names the cluster's source: drop {', '.join(given)}")
+    if not args.cluster:
+        raise UsageError("--inventory needs --cluster NAME: which of its clusters to verify")
+    inventory = load_inventory(args.inventory)
+    entry = inventory.get(args.cluster)
+    if entry is None:
+        raise UsageError(f"{args.inventory}: no cluster {args.cluster!r} (it has {', '.join(inventory.names())})")
+    for option, value in asdict(source_options(entry)).items():
+        if option in ("snapshot", "kubeconfig", "context", "manifests"):
+            setattr(args, option, value)
+    args.version, args.type = entry.version, entry.type
+    return entry
+
+
+def _hosts(entry: Any) -> Any:
+    from ukic.inventory import hosts_spec
+
+    return hosts_spec(entry)
