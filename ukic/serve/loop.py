@@ -10,7 +10,6 @@ becomes "could not verify".
 
 from __future__ import annotations
 
-import signal
 import sys
 import threading
 import time
@@ -183,15 +182,9 @@ def _say(line: str) -> None:
 
 @contextmanager
 def _stop_on_signals() -> Iterator[threading.Event]:
-    """An event set by SIGTERM or SIGINT while the block runs (the previous handlers come back after)."""
+    """An event set by SIGTERM or SIGINT while the block runs (ukic.interrupts holds the handlers)."""
+    from ukic import interrupts
+
     stopped = threading.Event()
-
-    def note(_signum: int, _frame: Any) -> None:
-        stopped.set()
-
-    previous = {sig: signal.signal(sig, note) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
+    with interrupts.handled(on_signal=lambda _signum: stopped.set()):
         yield stopped
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
