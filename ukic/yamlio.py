@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from sys import intern
@@ -255,11 +256,20 @@ def _yaml_where(exc: yaml.YAMLError) -> str:
     return str(problem)
 
 
+#: Bytes of a file the user names (inventory, waivers, kubeconfig, ...): far beyond any real one.
+MAX_USER_FILE = 64 << 20
+
+
 def read_user_file(path: Path, shown: str | None = None) -> Any:
     """Parse a file the user named (inventory, waivers, profile, kubeconfig, summary.json); any problem
     is one UsageError naming it. ``shown`` is how messages name the file (default: the path)."""
     shown = shown or str(path)
     try:
+        info = path.stat()  # before opening: a FIFO would block the open, a device never ends
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(f"{shown}: not a regular file")
+        if info.st_size > MAX_USER_FILE:
+            raise UsageError(f"{shown}: {info.st_size >> 20} MiB, larger than such a file may be")
         text = path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"{shown}: file not found") from None

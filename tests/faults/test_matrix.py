@@ -495,6 +495,11 @@ def damaged_ledger(c: Ctx) -> Run:
     return Run(["ledger"], 4, line)
 
 
+def inventory_is_a_device(c: Ctx) -> Run:
+    (c.world.inputs / "clusters.yaml").symlink_to("/dev/zero")
+    return Run(["audit", str(c.world.inputs / "clusters.yaml")], 4, r"ukic: .*/clusters\.yaml: not a regular file")
+
+
 def waiver_impossible_date(c: Ctx) -> Run:
     waivers = c.world.inputs / "waivers.yaml"
     waivers.write_text(
@@ -543,6 +548,7 @@ CASES: dict[str, tuple[Callable[[Ctx], Run], str]] = {
     "stdout is /dev/full": (stdout_on_a_full_disk, "2, one line"),
     "ledger with an impossible time": (damaged_ledger, "4 naming the field"),
     "waiver expiring 2021-13-45": (waiver_impossible_date, "4 naming file and line"),
+    "inventory -> /dev/zero": (inventory_is_a_device, "4, bounded"),
 }
 
 
