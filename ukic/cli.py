@@ -75,31 +75,41 @@ def _stuck_threads() -> bool:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    received = interrupts.Received()  # a signal counts even where a library turned it into another error
     try:
-        with interrupts.handled():
+        with interrupts.handled(received=received):
             parser = build_parser()
             args = parser.parse_args(argv)
             if args.command is None:
                 parser.print_help()
                 return ExitCode.USAGE
-            return int(args.handler(args))
+            code = int(args.handler(args))
+    except KeyboardInterrupt:
+        return _interrupted()
     except UkicError as err:
+        if received.signal is not None:
+            return _interrupted()
         print(error_line(err.message), file=sys.stderr)
         return int(err.exit_code)
-    except KeyboardInterrupt:
-        print(error_line("interrupted"), file=sys.stderr)
-        return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:  # `ukic ... | head`: the reader has gone, nothing more to say
         _silence_stdout()
         return int(ExitCode.CONFORMANT)
     except Exception as exc:  # a bug in ukic: one line, no traceback unless asked for
-        if _caused_by_interrupt(exc):  # e.g. a signal mid-import arrives wrapped in a RuntimeError
-            print(error_line("interrupted"), file=sys.stderr)
-            return int(ExitCode.INTERRUPTED)
+        if received.signal is not None or _caused_by_interrupt(exc):  # e.g. a signal mid-import
+            return _interrupted()
         print(error_line(f"internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
         if os.environ.get(DEBUG_ENV):
             print(traceback.format_exc(), file=sys.stderr)
         return int(ExitCode.UNVERIFIABLE)
+
+    if received.signal is not None and code != ExitCode.INTERRUPTED:
+        return _interrupted()
+    return code
+
+
+def _interrupted() -> int:
+    print(error_line("interrupted"), file=sys.stderr)
+    return int(ExitCode.INTERRUPTED)
 
 
 def _caused_by_interrupt(exc: BaseException) -> bool:

@@ -24,6 +24,12 @@ class Interrupted(KeyboardInterrupt):
     """SIGINT or SIGTERM arrived; ``args[0]`` names the signal."""
 
 
+class Received:
+    """Which signal arrived while :func:`handled` was active (None: none), even if some code swallowed it."""
+
+    signal: int | None = None
+
+
 def on_interrupt(owner: object, callback: Callable[[Any], None]) -> None:
     """Call ``callback(owner)`` when a signal arrives, for as long as ``owner`` lives."""
     with _lock:
@@ -45,16 +51,19 @@ def abort_all() -> None:
 
 
 @contextmanager
-def handled(on_signal: Callable[[int], None] | None = None) -> Iterator[None]:
+def handled(on_signal: Callable[[int], None] | None = None, received: Received | None = None) -> Iterator[None]:
     """Turn SIGINT and SIGTERM into Interrupted for the block (main thread only; elsewhere a no-op).
 
     With ``on_signal``, a signal only calls it (with the signal number): its owner stops when it can.
+    ``received`` notes the signal, so a caller knows even when a library turned the exception into another.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def interrupt(signum: int, _frame: Any) -> None:
+        if received is not None:
+            received.signal = signum
         if on_signal is not None:
             on_signal(signum)
             return
