@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,16 @@ def test_info_names_server_context_cluster_and_version(fake: FakeKubeAPI, kubeco
     assert info.location == fake.url
     assert (info.cluster_name, info.context, info.server_version) == ("fake", "fake-admin@fake", "v1.30.2")
     assert info.captured_at and info.captured_at.endswith("Z")
+
+
+def test_the_facts_are_dated_by_the_api_servers_clock(fake: FakeKubeAPI, kubeconfig: Path) -> None:
+    # the clock a pod's deletionTimestamp is set by: a replayed 2021 snapshot answers with its capture time
+    fake.clock = datetime(2021, 11, 6, 21, 50, tzinfo=UTC)
+    assert LiveSource(kubeconfig, None).info().captured_at == "2021-11-06T21:50:00Z"
+    fake.clock = None  # the fake's real Date header: now
+    stamp = LiveSource(kubeconfig, None).info().captured_at
+    assert stamp is not None
+    assert abs(datetime.fromisoformat(stamp.replace("Z", "+00:00")) - datetime.now(UTC)) < timedelta(minutes=1)
 
 
 def test_lists_core_and_custom_resources_with_apiversion_and_kind(fake: FakeKubeAPI, kubeconfig: Path) -> None:

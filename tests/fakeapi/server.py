@@ -26,6 +26,8 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +133,7 @@ class FakeKubeAPI:
         self.rbac_rules: list[dict[str, Any]] | None = None
         self.history = WatchHistory()
         self.bookmark_interval = 1.0  # seconds without events before a watch gets a BOOKMARK
+        self.clock: datetime | None = None  # what the server's Date header says (None: the real time)
         self._record_lock = threading.Lock()
         self._fault_lock = threading.Lock()
         self._stopping = threading.Event()
@@ -159,6 +162,9 @@ class FakeKubeAPI:
         self.reset(objects)
         self.not_captured = missing
         self.server_version = snapshot.info().server_version or self.server_version
+        captured = snapshot.info().captured_at
+        # a replayed snapshot answers as the cluster did then: its Date header is the capture time
+        self.clock = datetime.fromisoformat(captured.replace("Z", "+00:00")) if captured else None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -166,6 +172,7 @@ class FakeKubeAPI:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._stopping.clear()
         self._server.start()
+        self._server.server.RequestHandlerClass = _clocked(self._server.server.RequestHandlerClass, self)
         return self
 
     def stop(self) -> None:
@@ -246,6 +253,7 @@ class FakeKubeAPI:
             self.not_captured = set()
             self.server_version = self._initial_version  # serve_snapshot may have changed it
             self.history.compact()  # watches from before the reset must relist
+            self.clock = None
         self.faults.clear()
         self.unserved_groups.clear()
         self.stale_groups.clear()
@@ -755,6 +763,18 @@ def _identity(obj: dict[str, Any]) -> tuple[str | None, str | None]:
 
 def _json(body: Any, status: int = 200) -> Response:
     return Response(json.dumps(body), status, content_type="application/json")
+
+
+def _clocked(handler: type, api: FakeKubeAPI) -> type:
+    """The server's request handler, with the Date header of every answer from ``api.clock`` when set."""
+
+    class Clocked(handler):  # type: ignore[misc,valid-type]
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            if api.clock is not None:
+                return format_datetime(api.clock, usegmt=True)
+            return super().date_time_string(timestamp)
+
+    return Clocked
 
 
 def _status(code: int, reason: str, message: str, details: dict[str, Any] | None = None) -> Response:

@@ -147,10 +147,20 @@ class ApiClient:
         url = self.server + "/" + path.lstrip("/")
         return f"{url}?{urlencode(query)}" if query else url
 
-    def get_json(self, path: str, *, query: Mapping[str, Any] | None = None, accept: str = JSON) -> dict[str, Any]:
-        """GET ``path`` and return the decoded JSON object; raise ApiStatusError or SourceError."""
+    def get_json(
+        self,
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        accept: str = JSON,
+        headers_out: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """GET ``path`` and return the decoded JSON object (its response headers into ``headers_out``);
+        raise ApiStatusError or SourceError."""
         url = self.url(path, query)
         response = self.request("GET", url, headers={"Accept": accept})
+        if headers_out is not None:
+            headers_out.update(response.headers)
         try:
             data = json.loads(response.data)
         except (ValueError, UnicodeDecodeError) as exc:

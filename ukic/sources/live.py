@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from ukic.heap import collector_paused
@@ -75,6 +76,7 @@ class LiveSource(Source):
         self._info: SourceInfo | None = None
         self._version: str | None = None
         self._version_asked = False
+        self._date: datetime | None = None
         self._version_lock = threading.Lock()
 
     @property
@@ -94,7 +96,7 @@ class LiveSource(Source):
                 kind="live",
                 location=f"{self._client.server}{where}",
                 cluster_name=target.cluster_name,
-                captured_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                captured_at=self._server_clock(),
                 server_version=self._server_version(),
                 context=target.context,
             )
@@ -162,16 +164,24 @@ class LiveSource(Source):
             return self._key_locks.setdefault(key, threading.Lock())
 
     def _server_version(self) -> str | None:
-        """gitVersion from /version, asked once."""
+        """gitVersion from /version, asked once (its Date header is the cluster's clock)."""
         with self._version_lock:
             if not self._version_asked:
+                headers: dict[str, str] = {}
                 try:
-                    text = self._client.get_json("/version").get("gitVersion")
+                    text = self._client.get_json("/version", headers_out=headers).get("gitVersion")
                 except ApiStatusError:
                     text = None  # /version is public on every cluster we know; its absence is not fatal
                 self._version = text if isinstance(text, str) else None
+                self._date = _http_date(headers)
                 self._version_asked = True
         return self._version
+
+    def _server_clock(self) -> str:
+        """When the facts were read, by the API server's own clock (the clock its timestamps use, e.g. a pod's
+        deletionTimestamp); this machine's clock when the server sent no Date header."""
+        self._server_version()
+        return (self._date or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def _fetch(self, resource: Resource) -> list[Obj]:
         try:
@@ -217,6 +227,18 @@ def forbidden_reason(resource: Resource) -> str:
     """Why a 403 leaves a resource unverifiable, naming the RBAC permission that is missing."""
     group = f"group {resource.group}" if resource.group else 'the core API group ("")'
     return f"forbidden: cannot list {resource.key} (RBAC: needs get/list on {resource.plural} in {group})"
+
+
+def _http_date(headers: Mapping[str, str]) -> datetime | None:
+    """The HTTP Date header (RFC 9110 IMF-fixdate) as a UTC time; None when absent or unreadable."""
+    text = next((v for k, v in headers.items() if k.lower() == "date"), None)
+    if not text:
+        return None
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _typed(item: object, served: Served) -> Obj:
