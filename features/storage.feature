@@ -3,7 +3,9 @@ Feature: Rook-Ceph persistent storage
   The manual: rook with ceph rbd and cephfs provides persistent storage (required for both
   cluster types): rbd for almost everything (ReadWriteOnce), cephfs for smaller things
   that need multi access (ReadWriteMany). Development clusters run 3 storage monitors,
-  production clusters 5.
+  production clusters 5. New disks become OSDs through the rook-ceph-osd-prepare jobs; when
+  one fails, the manual reads its logs and lets the operator re-scan ("Inspecting the logs of
+  a specific server", "Triggering server prepare / adding new osds").
 
   @runtime @ceph @id:storage.rook-operator-running
   Scenario: The rook operator is running
@@ -30,6 +32,16 @@ Feature: Rook-Ceph persistent storage
   Scenario: Ceph reports HEALTH_OK
     Given the Ceph cluster
     Then it reports HEALTH_OK
+
+  @runtime @ceph @id:storage.osd-prepare-succeeds
+  Scenario: No rook-ceph-osd-prepare pod has failed
+    Given the Ceph cluster
+    Then no rook-ceph-osd-prepare pod has failed or is crash-looping
+
+  @runtime @ceph @id:storage.prepared-osds-run
+  Scenario: Every prepared OSD runs
+    Given the Ceph cluster
+    Then as many OSDs run as devices were prepared
 
   @ceph @id:storage.<purpose>-class
   Scenario Outline: A storage class serves <purpose> volumes

@@ -7,7 +7,9 @@ from typing import Any
 from pytest_bdd import parsers, then
 
 from ukic import calico_pools, install_method, kube, remedies
+from ukic.drift import calico_versions
 from ukic.outcome import CheckFailed, fail_on
+from ukic.profiles.rules import Rules
 from ukic.state import ClusterState
 
 INSTALLATIONS = "installations.operator.tigera.io"
@@ -68,3 +70,13 @@ def deployment_from_helm(cluster_state: ClusterState, namespace: str, name: str)
             f"Deployment {namespace}/{name}: not installed with Helm ({evidence.because})",
             remedy=f"replace the manifest install with the manual's Helm release: {remedies.calico_helm()}",
         )
+
+
+@then("calico-node, calicoctl and the tigera-operator run the images of that release")
+def documented_release(cluster_state: ClusterState, rules: Rules) -> None:
+    wanted = {key: str(rules[key]) for key in ("calico.version", "calico.operator_version")}
+    fail_on(
+        calico_versions.problems(cluster_state.list("pods"), wanted),
+        remedy=f"{remedies.calico_release(wanted['calico.version'])} and re-apply the calicoctl "
+        f'pod of {wanted["calico.version"]} ("Installing calicoctl")',
+    )

@@ -7,6 +7,7 @@ from typing import Any
 from pytest_bdd import given, then
 
 from ukic import kube, remedies, rook
+from ukic.drift import osd
 from ukic.outcome import CheckFailed, CheckWarning, fail_on
 from ukic.pod_health import pod_health
 from ukic.profiles.model import StorageClassRule
@@ -113,4 +114,37 @@ def storage_class_present(cluster_state: ClusterState, storage_rule: StorageClas
             f"{storage_rule.purpose} volumes; present: {present}",
             remedy=f"kubectl apply a StorageClass with provisioner: {storage_rule.provisioner} and parameters "
             f"clusterID: rook-ceph (rook's example for {storage_rule.purpose})",
+        )
+
+
+# -- OSDs ------------------------------------------------------------------------------------------
+def _health(pod: dict[str, Any]) -> tuple[bool, str]:
+    health = pod_health(pod)
+    return health.up, health.describe()
+
+
+@then("no rook-ceph-osd-prepare pod has failed or is crash-looping")
+def osd_prepare_ok(cluster_state: ClusterState, ceph_cluster: dict[str, Any]) -> None:
+    namespace = kube.namespace_of(ceph_cluster)
+    pods = cluster_state.labelled("pods", {"app": osd.PREPARE_APP}, namespace=namespace)
+    failed = osd.failed_prepares(pods, _health)
+    fail_on((f.describe() for f in failed), remedy=osd.prepare_remedy(failed) if failed else "")
+
+
+@then("as many OSDs run as devices were prepared")
+def prepared_osds_run(cluster_state: ClusterState, ceph_cluster: dict[str, Any]) -> None:
+    namespace = kube.namespace_of(ceph_cluster)
+    deployments = cluster_state.labelled("deployments.apps", {"app": osd.OSD_APP}, namespace=namespace)
+    if not deployments:
+        raise CheckFailed(
+            f"no OSD Deployment (app={osd.OSD_APP}) in namespace {namespace}: no device was prepared",
+            remedy=f"{remedies.osd_prepare_pods(namespace)}, then {remedies.pod_logs('POD', namespace)} of each; "
+            f"{remedies.rook_rescan(namespace)} re-scans for devices",
+        )
+    count = osd.count_osds(deployments, cluster_state.labelled("pods", {"app": osd.OSD_APP}, namespace), _health)
+    if count.down:
+        raise CheckFailed(
+            count.describe(),
+            remedy=f"look at the OSD pods (kubectl -n {namespace} get pods -l app={osd.OSD_APP}) and their "
+            f"logs; the prepare logs of their nodes: {remedies.osd_prepare_pods(namespace)}",
         )

@@ -24,6 +24,7 @@ class Count(NamedTuple):
     have: list[NodeView]
     key: str
     add: Callable[[int], str]  # the remedy for so many missing
+    cordoned: tuple[NodeView, ...] = ()  # left out only because cordoned: the reason names them
 
 
 def _check(counts: list[Count], rules: Rules) -> None:
@@ -34,14 +35,22 @@ def _check(counts: list[Count], rules: Rules) -> None:
             continue
         why = "recommendation" if count.key.startswith("cluster_type.recommended_") else "minimum"
         owner = rules.owner(count.key)
-        problems.append(f"{count.what}: {len(count.have)} ({_names(count.have)}); a {owner} cluster's {why} is {need}")
+        held = f"; not counted because cordoned: {_names(count.cordoned)}" if count.cordoned else ""
+        problems.append(
+            f"{count.what}: {len(count.have)} ({_names(count.have)}); a {owner} cluster's {why} is {need}{held}"
+        )
         fixes.append(count.add(need - len(count.have)))
     fail_on(problems, remedy="; ".join(dict.fromkeys(fixes)))
 
 
-def _add_workers(nodes: list[NodeView]) -> Callable[[int], str]:
+def _cordoned(nodes: list[NodeView]) -> tuple[NodeView, ...]:
+    """Nodes that only a cordon keeps from taking work (`kubectl uncordon` makes them workers again)."""
+    return tuple(n for n in nodes if n.only_cordoned)
+
+
+def _add_workers(held: tuple[NodeView, ...]) -> Callable[[int], str]:
     """Cordoned nodes come back first ("Readding a node after draining"), else new nodes join."""
-    cordoned = [n.name for n in nodes if n.unschedulable]
+    cordoned = [n.name for n in held]
 
     def add(missing: int) -> str:
         if len(cordoned) >= missing:
@@ -69,7 +78,10 @@ def enough_control_plane(rules: Rules, nodes: list[NodeView]) -> None:
 @then("there are at least as many schedulable workers as the cluster type's minimum")
 def enough_workers(rules: Rules, nodes: list[NodeView]) -> None:
     workers = [n for n in nodes if n.schedulable]
-    _check([Count("schedulable workers", workers, "cluster_type.min_schedulable_workers", _add_workers(nodes))], rules)
+    held = _cordoned(nodes)
+    _check(
+        [Count("schedulable workers", workers, "cluster_type.min_schedulable_workers", _add_workers(held), held)], rules
+    )
 
 
 @then("the node, control-plane and worker counts meet the cluster type's recommendation")
@@ -85,7 +97,13 @@ def recommended_size(rules: Rules, nodes: list[NodeView]) -> None:
                 "cluster_type.recommended_control_plane",
                 remedies.join_control_plane,
             ),
-            Count("dedicated workers", workers, "cluster_type.recommended_schedulable_workers", _add_workers(nodes)),
+            Count(
+                "dedicated workers",
+                workers,
+                "cluster_type.recommended_schedulable_workers",
+                _add_workers(held := _cordoned([n for n in nodes if not n.is_control_plane])),
+                held,
+            ),
         ],
         rules,
     )

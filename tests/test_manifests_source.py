@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ukic.errors import SourceError, UsageError
+from ukic.kube import SECRET_PAYLOAD_ANNOTATION
 from ukic.sources.base import ResourceUnavailable
 from ukic.sources.manifests import SOURCE_ANNOTATION, ManifestsSource, origin
 from ukic.yamlio import load_text
@@ -175,7 +176,11 @@ def test_secret_data_is_never_kept(tmp_path: Path) -> None:
     assert "data" not in secret and "stringData" not in secret
     text = repr(secret)
     assert "aHVudGVyMg" not in text and "plain-token" not in text
-    assert secret["metadata"]["annotations"] == {SOURCE_ANNOTATION: "secret.yaml#1"}
+    # only which value fields it carried, and how many keys: what the secrets-in-git check names
+    assert secret["metadata"]["annotations"] == {
+        SOURCE_ANNOTATION: "secret.yaml#1",
+        SECRET_PAYLOAD_ANNOTATION: "data (1 key), stringData (1 key)",
+    }
 
 
 def test_non_objects_are_ignored_with_a_note_and_git_is_skipped(tmp_path: Path) -> None:

@@ -31,6 +31,10 @@ TIGERA = (
     "calico_operator.bgp-without-encapsulation",
     "calico_operator.installed-with-helm",
 )
+CALICO_RELEASE = "calico_operator.documented-calico-release"  # pinned by v5 only
+HELM_THROUGH_ARGOCD = "operations.helm-releases-through-argocd"  # a production rule
+SECRETS_IN_GIT = "operations.no-secrets-in-git"  # a configuration repository's check
+KUBELETS_AGREE = "operations.kubelet-versions-agree"
 
 
 #: Per conforming sample: (version, type) and every scenario that is not simply passed.
@@ -41,7 +45,7 @@ CONFORMING: dict[str, tuple[str, str, dict[str, Outcome]]] = {
         {
             SEPARATION_RECOMMENDED: NA,
             SEPARATION_REQUIRED: NA,
-            **dict.fromkeys(TIGERA, NA),
+            **dict.fromkeys((*TIGERA, CALICO_RELEASE, HELM_THROUGH_ARGOCD, SECRETS_IN_GIT), NA),
         },
     ),
     "v2-development": (
@@ -51,7 +55,7 @@ CONFORMING: dict[str, tuple[str, str, dict[str, Outcome]]] = {
             RECOMMENDED_SIZE: WARNING,  # 3 nodes: the minimum, not the recommended 4
             SEPARATION_RECOMMENDED: NA,
             SEPARATION_REQUIRED: NA,
-            **dict.fromkeys(TIGERA, NA),
+            **dict.fromkeys((*TIGERA, CALICO_RELEASE, HELM_THROUGH_ARGOCD, SECRETS_IN_GIT), NA),
         },
     ),
     "v3-production": (
@@ -59,7 +63,7 @@ CONFORMING: dict[str, tuple[str, str, dict[str, Outcome]]] = {
         "production",
         {
             SEPARATION_REQUIRED: NA,
-            **dict.fromkeys(TIGERA, NA),
+            **dict.fromkeys((*TIGERA, CALICO_RELEASE, SECRETS_IN_GIT), NA),
         },
     ),
     "v4-production": (
@@ -67,10 +71,11 @@ CONFORMING: dict[str, tuple[str, str, dict[str, Outcome]]] = {
         "production",
         {
             SEPARATION_REQUIRED: NA,
-            **dict.fromkeys(TIGERA, NA),
+            **dict.fromkeys((*TIGERA, CALICO_RELEASE, SECRETS_IN_GIT), NA),
         },
     ),
-    "v5-production": ("v5", "production", {SEPARATION_REQUIRED: NA}),
+    # The manual's own node listing: server23's kubelet is v1.22.2, the others' v1.22.0 (within the skew policy).
+    "v5-production": ("v5", "production", {SEPARATION_REQUIRED: NA, SECRETS_IN_GIT: NA, KUBELETS_AGREE: WARNING}),
 }
 
 #: Per variant of v5-production: the scenarios that change, their outcome and a piece of the reason.
@@ -142,7 +147,64 @@ VARIANTS: dict[str, dict[str, tuple[Outcome, str]]] = {
     },
     "warn-ceph-health-warn": {"storage.ceph-health-ok": (WARNING, "ceph health HEALTH_WARN")},
     "missing-bgppeers": {"bgp.peer-keeps-next-hop": (UNVERIFIABLE, "bgppeers.crd.projectcalico.org: not captured")},
+    "warn-node-cordoned": {
+        "operations.node-cordoned": (WARNING, "node server26 is cordoned (SchedulingDisabled)"),
+        RECOMMENDED_SIZE: (
+            WARNING,
+            "dedicated workers: 4 (server22, server23, server24, server25); a production "
+            "cluster's recommendation is 5; not counted because cordoned: server26, server27",
+        ),
+    },
+    "warn-pod-stuck-terminating": {
+        "operations.pod-stuck-terminating": (
+            WARNING,
+            "pod certbot/certbot-bgrzjcnx7j-4d57m on server24 is Terminating since 2021-11-06T19:35:00Z, "
+            "grace period 30 s (2 h 15 min past its deadline); the profile allows 15 min",
+        )
+    },
+    "broken-osd-prepare-crash-loop": {
+        "storage.osd-prepare-succeeds": (
+            FAILED,
+            "osd-prepare pod rook-ceph/rook-ceph-osd-prepare-server25-mn5qk on node server25 is",
+        )
+    },
+    "broken-osd-down": {
+        "storage.prepared-osds-run": (FAILED, "5 of 6 prepared OSDs running: osd.3 on node server25"),
+    },
+    "broken-kubelet-skew": {
+        "operations.kubelet-skew-policy": (
+            FAILED,
+            "node server24: kubelet v1.19.16 is 3 minor versions older than the API server v1.22.0 "
+            "(the skew policy allows 2)",
+        ),
+    },
+    "warn-calico-version-drift": {
+        CALICO_RELEASE: (WARNING, "calicoctl runs calico/ctl:v3.19.1 (kube-system/calicoctl), not v3.20.2")
+    },
+    "warn-helm-release-unmanaged": {
+        HELM_THROUGH_ARGOCD: (
+            WARNING,
+            "Helm release monitoring/grafana (revision 3, deployed; Secret sh.helm.release.v1.grafana.v3) "
+            "is managed by no ArgoCD Application",
+        )
+    },
 }
+
+#: The whole remedy some drift checks show, with the objects filled in (the manual's commands).
+CHECK_REMEDIES: dict[tuple[str, str], str] = {
+    ("warn-pod-stuck-terminating", "operations.pod-stuck-terminating"):
+        "kubectl delete pod certbot-bgrzjcnx7j-4d57m --grace-period=0 --force --namespace certbot",
+    ("broken-osd-prepare-crash-loop", "storage.osd-prepare-succeeds"):
+        "read the prepare logs: kubectl -n rook-ceph logs -f rook-ceph-osd-prepare-server25-mn5qk; after fixing "
+        "the cause (disk, node), trigger a re-scan: kubectl -n rook-ceph delete pods -l app=rook-ceph-operator "
+        "(the operator recreates the rook-ceph-osd-prepare jobs)",
+    ("broken-kubelet-skew", "operations.kubelet-skew-policy"):
+        "upgrade the kubelet of server24 to the API server's minor version 1.22, one node at a time: "
+        "kubectl drain --delete-emptydir-data --ignore-daemonsets server24, upgrade, kubectl uncordon server24",
+    ("v5-production", KUBELETS_AGREE):
+        "upgrade the kubelet of server23 to v1.22.0, one node at a time: "
+        "kubectl drain --delete-emptydir-data --ignore-daemonsets server23, upgrade, kubectl uncordon server23",
+}  # fmt: skip
 
 
 #: Per variant: a piece of the remedy of what it breaks (the manual's command with the objects filled in).
@@ -170,6 +232,13 @@ REMEDIES: dict[str, str] = {
     "warn-control-plane-untainted": "kubectl taint nodes server63 node-role.kubernetes.io/master=:NoSchedule",
     "warn-ceph-health-warn": "ceph health detail",
     "missing-bgppeers": "capture it: kubectl get bgppeers.crd.projectcalico.org -A -o yaml",
+    "warn-node-cordoned": "kubectl uncordon server26",
+    "warn-pod-stuck-terminating": "kubectl delete pod certbot-bgrzjcnx7j-4d57m --grace-period=0 --force",
+    "broken-osd-prepare-crash-loop": "kubectl -n rook-ceph logs -f rook-ceph-osd-prepare-server25-mn5qk",
+    "broken-osd-down": "kubectl -n rook-ceph get pods -l app=rook-ceph-osd-prepare",
+    "broken-kubelet-skew": "kubectl drain --delete-emptydir-data --ignore-daemonsets server24",
+    "warn-calico-version-drift": "helm upgrade --install calico projectcalico/tigera-operator --version v3.20.2",
+    "warn-helm-release-unmanaged": "kubectl -n monitoring delete secret -l owner=helm,name=grafana",
 }
 
 
@@ -225,3 +294,16 @@ def test_variant_changes_exactly_what_it_breaks(variant: str) -> None:
     assert all(s.remedy for s in needing), "every failure and warning says how to put it right"
     outcomes = {o for o, _ in changes.values()}
     assert result.exit_code == (1 if FAILED in outcomes else 2 if UNVERIFIABLE in outcomes else 0)
+
+
+@pytest.mark.parametrize(("sample", "scenario"), sorted(CHECK_REMEDIES), ids=lambda v: v)
+def test_the_remedy_is_the_manuals_command_with_the_objects_filled_in(sample: str, scenario: str) -> None:
+    version, cluster_type = CONFORMING[sample][:2] if sample in CONFORMING else ("v5", "production")
+    remedy = {s.id: s.remedy for s in _run(sample, version, cluster_type).scenarios}[scenario]
+    assert remedy == CHECK_REMEDIES[(sample, scenario)]
+
+
+def test_a_pod_within_its_grace_period_and_margin_is_not_named() -> None:
+    result = _run("warn-pod-stuck-terminating", "v5", "production")
+    reason = {s.id: s.reason for s in result.scenarios}["operations.pod-stuck-terminating"]
+    assert reason.count("pod certbot/") == 1 and "server25" not in reason  # the pod deleted a minute ago

@@ -13,6 +13,9 @@ Obj = Mapping[str, Any]
 CONTROL_PLANE_LABELS = ("node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master")
 HELM_RELEASE_ANNOTATION = "meta.helm.sh/release-name"
 ARGOCD_INSTANCE_LABEL = "app.kubernetes.io/instance"
+#: Set by the manifests source on a Secret of the repository that carried values: which fields, how many
+#: keys (the values themselves are dropped before anything else sees the object).
+SECRET_PAYLOAD_ANNOTATION = "ukic.ungleich.ch/secret-payload"
 
 
 def meta(obj: Obj) -> Mapping[str, Any]:

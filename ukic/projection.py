@@ -22,6 +22,9 @@ class _Metadata(TypedDict, total=False):
     namespace: Any
     labels: Any
     annotations: Any
+    # pods hanging in Terminating (ukic.drift.terminating)
+    deletionTimestamp: Any
+    deletionGracePeriodSeconds: Any
 
 
 class _Container(TypedDict, total=False):

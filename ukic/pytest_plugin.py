@@ -48,6 +48,7 @@ TAGS = {
     "components": "required and retired components",
     "rook_install": "how rook is installed",
     "calico_operator": "Calico through the tigera-operator",
+    "operations": "what daily operations leave behind",
     "nodes": "checks on the nodes over SSH",
     "routers": "checks on the upstream routers over SSH",
     "recommended": "a recommendation: failing it is a warning",
@@ -69,6 +70,7 @@ MANUAL_ORDER = (
     "components",
     "rook_install",
     "calico_operator",
+    "operations",
     "nodes",
     "routers",
 )

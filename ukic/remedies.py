@@ -92,6 +92,36 @@ def rook_rescan(namespace: str = ROOK_NAMESPACE) -> str:
     return f"kubectl -n {namespace} delete pods -l app=rook-ceph-operator"
 
 
+def calico_release(version: str) -> str:
+    """ "Calico Installation" at the release a profile pins, in the upgrade --install form."""
+    return f"helm upgrade --install calico projectcalico/tigera-operator --version {version}"
+
+
+def osd_prepare_pods(namespace: str = ROOK_NAMESPACE) -> str:
+    """ "Inspecting the logs of a specific server": the prepare pods, one per storage node."""
+    return f"kubectl -n {namespace} get pods -l app=rook-ceph-osd-prepare"
+
+
+def pod_logs(pod: str, namespace: str = ROOK_NAMESPACE) -> str:
+    """ "Inspect the logs of a specific pod"."""
+    return f"kubectl -n {namespace} logs -f {pod}"
+
+
+def upgrade_kubelet(nodes: Iterable[str], target: str) -> str:
+    """Bring kubelets to a version one node at a time, with the manual's drain and uncordon around it."""
+    listed = sorted(nodes)
+    first = listed[0] if listed else "NODE"
+    return (
+        f"upgrade the kubelet of {', '.join(listed) or 'each node'} to {target}, one node at a time: "
+        f"{drain(first)}, upgrade, {uncordon([first])}"
+    )
+
+
+def forget_helm_release(release: str, namespace: str) -> str:
+    """Once an ArgoCD Application manages a release's objects, helm's own record of it can go (objects stay)."""
+    return f"kubectl -n {namespace} delete secret -l owner=helm,name={release}"
+
+
 def helm_upgrade(release: str, chart: str, namespace: str) -> str:
     """ "Installing a helm chart": the upgrade --install form, which also repairs an existing release."""
     return f"helm upgrade --install {release} {chart} --namespace {namespace}"

@@ -136,6 +136,7 @@ AREA_READS: dict[str, tuple[str, ...]] = {
         "configmaps",
         "applications.argoproj.io",
     ),
+    "operations": ("nodes", "pods", "configmaps", "secrets", "deployments.apps", "applications.argoproj.io"),
     "nodes": ("nodes", "pods"),
     "routers": (
         "nodes",

@@ -19,6 +19,13 @@ from ukic.yamlio import ParseError, load_text
 T = TypeVar("T")
 
 
+NO_SCHEDULE = ("NoSchedule", "NoExecute")
+#: Taints the node lifecycle controller sets for conditions and cordons (k8s.io/api core/v1
+#: well_known_taints.go, release 1.22: TaintNodeNotReady, TaintNodeUnreachable, TaintNodeUnschedulable, ...).
+CONDITION_TAINT_PREFIX = "node.kubernetes.io/"
+CORDON_TAINT = "node.kubernetes.io/unschedulable"
+
+
 @dataclass(frozen=True)
 class NodeView:
     """The facts about a node that the manual's expectations talk about."""
@@ -39,13 +46,28 @@ class NodeView:
 
     @property
     def keeps_workloads_off(self) -> bool:
-        """A NoSchedule or NoExecute taint (without a value-specific toleration in mind)."""
-        return any(t.get("effect") in ("NoSchedule", "NoExecute") for t in self.taints)
+        """A NoSchedule or NoExecute taint put there to keep ordinary workloads off: control-plane separation.
+
+        The taints Kubernetes itself sets for a node condition or a cordon (node.kubernetes.io/not-ready,
+        unreachable, unschedulable, ...) keep pods off too, but they are no separation: a cordoned master
+        is not a dedicated one.
+        """
+        return any(
+            t.get("effect") in NO_SCHEDULE and not str(t.get("key", "")).startswith(CONDITION_TAINT_PREFIX)
+            for t in self.taints
+        )
+
+    @property
+    def only_cordoned(self) -> bool:
+        """Cordoned, and nothing but the cordon keeps ordinary pods off (`kubectl uncordon` makes it a worker)."""
+        return self.unschedulable and not any(
+            t.get("effect") in NO_SCHEDULE and t.get("key") != CORDON_TAINT for t in self.taints
+        )
 
     @property
     def schedulable(self) -> bool:
-        """Takes ordinary pods: the manual's "worker"."""
-        return not self.unschedulable and not self.keeps_workloads_off
+        """Takes ordinary pods: the manual's "worker" (not cordoned, no taint of any kind keeping pods off)."""
+        return not self.unschedulable and not any(t.get("effect") in NO_SCHEDULE for t in self.taints)
 
     @classmethod
     def of(cls, node: Obj) -> NodeView:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ukic import calico_pools
+from ukic.kube import SECRET_PAYLOAD_ANNOTATION
 from ukic.manifests import calico, charts, helm_installs, kubeadm
 from ukic.manifests.reader import Document, Reading
 from ukic.redact import strip_secret_payload
@@ -174,9 +175,23 @@ def _as_served(resource: Resource, body: Obj, where: str) -> Obj:
     annotations = metadata.get("annotations")
     annotations = dict(annotations) if isinstance(annotations, dict) else {}
     annotations[SOURCE_ANNOTATION] = where
+    payload = _payload_fields(body) if resource.key == "secrets" else ""
+    if payload:
+        annotations[SECRET_PAYLOAD_ANNOTATION] = payload
     metadata["annotations"] = annotations
     obj["metadata"] = metadata
     return obj
+
+
+def _payload_fields(secret: Obj) -> str:
+    """Which value fields a Secret of the repository carries, with their key counts: `data (2 keys)`."""
+    shown = []
+    for name in ("data", "stringData"):
+        value = secret.get(name)
+        if value:
+            count = len(value) if isinstance(value, dict) else 1
+            shown.append(f"{name} ({count} key{'s' if count != 1 else ''})")
+    return ", ".join(shown)
 
 
 def _identity(resource: Resource, obj: Obj) -> tuple[str, str, str]:

@@ -65,6 +65,23 @@ class StorageRules(Strict):
     classes: list[StorageClassRule]
 
 
+class KubernetesRules(Strict):
+    kubelet_skew_minors: int = Field(ge=0, description="minor versions a kubelet may lag behind the API server")
+
+
+class CalicoRules(Strict):
+    version: str | None = Field(description="the Calico release the manual installs; null: not pinned")
+    operator_version: str | None = Field(description="the tigera-operator image that release ships")
+
+
+class OperationsRules(Strict):
+    terminating_margin_minutes: int = Field(ge=0, description="how long past its deadline a deleting pod may hang")
+
+
+class SecretRules(Strict):
+    only_in_cluster: bool = Field(description="Secrets live only in the cluster, never in the git repository")
+
+
 class Profile(Strict):
     """One infrastructure version after its `extends` chain has been merged."""
 
@@ -78,6 +95,10 @@ class Profile(Strict):
     network: NetworkRules
     bgp: BgpRules
     storage: StorageRules
+    kubernetes: KubernetesRules
+    calico: CalicoRules
+    operations: OperationsRules
+    secrets: SecretRules
 
 
 class ClusterType(Strict):
@@ -93,6 +114,7 @@ class ClusterType(Strict):
     recommended_schedulable_workers: int = Field(ge=0)
     control_plane_separation: Literal["optional", "recommended", "required"]
     storage_monitors: int = Field(ge=1)
+    helm_through_argocd: bool  # Helm charts are deployed through ArgoCD, not with the helm utility by hand
 
     @model_validator(mode="after")
     def _numbers_add_up(self) -> ClusterType:

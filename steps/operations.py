@@ -1,0 +1,150 @@
+"""What daily operations leave behind: cordoned nodes, pods hanging in Terminating, kubelet versions,
+Helm releases outside ArgoCD, Secrets in the configuration repository."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from pytest_bdd import then
+
+from ukic import kube, remedies
+from ukic.drift import helm, skew, terminating
+from ukic.outcome import CheckFailed, NotApplicable, Unverifiable, fail_on
+from ukic.profiles.rules import Rules
+from ukic.run_context import UkicRun
+from ukic.state import ClusterState, NodeView
+
+APPLICATIONS = "applications.argoproj.io"
+#: kubeadm's API server static pods (component=kube-apiserver, tier=control-plane, as its etcd pods).
+APISERVER_SELECTOR = {"component": "kube-apiserver", "tier": "control-plane"}
+
+
+# -- cordoned nodes ----------------------------------------------------------------------------------
+@then("no node is cordoned")
+def no_node_cordoned(nodes: list[NodeView]) -> None:
+    cordoned = [n.name for n in nodes if n.unschedulable]
+    fail_on(
+        (f"node {name} is cordoned (SchedulingDisabled): nothing new is scheduled on it" for name in cordoned),
+        remedy=remedies.uncordon(cordoned),
+    )
+
+
+# -- pods hanging in Terminating ---------------------------------------------------------------------
+def reference_time(ukic_run: UkicRun) -> datetime:
+    """ "Now" for the facts: when a snapshot was captured, else the current time."""
+    captured = terminating.parse_time(ukic_run.source.info().captured_at)
+    return captured or datetime.now(UTC)
+
+
+@then("no pod is still terminating that long after its grace period")
+def no_pod_stuck(ukic_run: UkicRun, cluster_state: ClusterState, rules: Rules) -> None:
+    key = "operations.terminating_margin_minutes"
+    margin = timedelta(minutes=rules[key])
+    now = reference_time(ukic_run)
+    stuck = terminating.stuck_pods(cluster_state.list("pods"), now, margin)
+    fail_on(
+        (f"{p.describe(now)}; the profile allows {rules[key]} min" for p in stuck),
+        remedy="; ".join(p.remedy for p in stuck),
+    )
+
+
+# -- kubelet versions --------------------------------------------------------------------------------
+def _kubelets(nodes: list[NodeView]) -> dict[str, skew.Version]:
+    found, unreadable = {}, []
+    for node in nodes:
+        version = skew.parse_version(node.kubelet_version)
+        if version is None:
+            unreadable.append(f"node {node.name}: kubelet version {node.kubelet_version or '(none)'!r}")
+        else:
+            found[node.name] = version
+    if unreadable:
+        raise Unverifiable("; ".join(unreadable) + " is not a version")
+    return found
+
+
+def _apiserver(ukic_run: UkicRun, cluster_state: ClusterState) -> tuple[skew.Version, str]:
+    """The oldest API server version the facts show: the server's own, and each kube-apiserver pod's image."""
+    seen: dict[str, skew.Version] = {}
+    server = skew.parse_version(ukic_run.source.info().server_version or "")
+    if server is not None:
+        seen["the API server's /version"] = server
+    try:
+        pods = cluster_state.labelled("pods", APISERVER_SELECTOR, namespace="kube-system")
+    except Unverifiable:
+        pods = []
+    for pod in pods:
+        for image in kube.images(pod):
+            version = skew.parse_version(image.rsplit(":", 1)[-1]) if ":" in image.rsplit("/", 1)[-1] else None
+            if version is not None and kube.image_repository(image).endswith("kube-apiserver"):
+                seen[kube.ref(pod, "Pod")] = version
+    if not seen:
+        raise Unverifiable("the API server's version is not known (no serverVersion, no kube-apiserver pod image)")
+    where, oldest = min(seen.items(), key=lambda item: (item[1].major, item[1].minor, item[1].patch))
+    return oldest, where
+
+
+@then("no kubelet is newer than the API server or further behind it than the policy allows")
+def kubelets_within_policy(ukic_run: UkicRun, cluster_state: ClusterState, nodes: list[NodeView], rules: Rules) -> None:
+    kubelets = _kubelets(nodes)
+    apiserver, where = _apiserver(ukic_run, cluster_state)
+    problems = skew.outside_policy(kubelets, apiserver, rules["kubernetes.kubelet_skew_minors"])
+    outside = [p.split(":", 1)[0].removeprefix("node ") for p in problems]
+    fail_on(
+        (f"{p} (API server version from {where})" for p in problems),
+        remedy=remedies.upgrade_kubelet(outside, f"the API server's minor version {apiserver.major}.{apiserver.minor}"),
+    )
+
+
+@then("the kubelets run one version, kubeadm's kubernetesVersion")
+def kubelets_agree(cluster_state: ClusterState, nodes: list[NodeView]) -> None:
+    kubelets = _kubelets(nodes)
+    config = cluster_state.kubeadm_cluster_configuration()
+    wanted = skew.parse_version(str(config.data.get("kubernetesVersion", ""))) if config else None
+    differences = skew.differences(kubelets, wanted)
+    if differences is None:
+        return
+    target = wanted.text if wanted else next(iter(skew.groups(kubelets)))
+    behind = [node for node, v in kubelets.items() if v.text != target]
+    raise CheckFailed(differences, remedy=remedies.upgrade_kubelet(behind, target))
+
+
+# -- Helm releases outside ArgoCD --------------------------------------------------------------------
+@then("every Helm release is managed by an ArgoCD Application or installed with helm as the profile says")
+def helm_releases_managed(cluster_state: ClusterState, rules: Rules) -> None:
+    installs = {key: str(rules[key]) for key in ("install.rook_operator", "install.calico")}
+    releases = helm.releases(cluster_state.list("secrets"))
+    if not releases:
+        return
+    applications = cluster_state.list(APPLICATIONS)
+    deployments = cluster_state.list("deployments.apps")
+    unmanaged = [
+        r
+        for r in releases
+        if helm.managing_application(r, applications) is None
+        and helm.prescribing_rule(r, deployments, installs) is None
+    ]
+    fail_on(
+        (f"{r.describe()} is managed by no ArgoCD Application" for r in unmanaged),
+        remedy="; ".join(
+            f"deploy the chart of {r.name} through an ArgoCD Application (destination namespace {r.namespace}), "
+            f"then drop helm's own record: {remedies.forget_helm_release(r.name, r.namespace)}"
+            for r in unmanaged
+        ),
+    )
+
+
+# -- Secrets in the configuration repository ---------------------------------------------------------
+@then("no Secret in the repository carries data or stringData")
+def no_secret_values_in_git(ukic_run: UkicRun, cluster_state: ClusterState) -> None:
+    if ukic_run.source.info().kind != "manifests":
+        raise NotApplicable("Secrets belong in the cluster; only a configuration repository must hold none")
+    carrying = [
+        (kube.ref(s, "Secret"), fields)
+        for s in cluster_state.list("secrets")
+        if (fields := kube.annotations(s).get(kube.SECRET_PAYLOAD_ANNOTATION))
+    ]
+    fail_on(
+        (f"{ref} carries {fields} in the repository (values not shown)" for ref, fields in carrying),
+        remedy="remove the Secret from the repository and let kubernetes-secret-generator create it in the cluster "
+        "(v1: secrets are 'not stored in the git repository, but only in the cluster')",
+    )
