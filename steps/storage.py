@@ -118,16 +118,11 @@ def storage_class_present(cluster_state: ClusterState, storage_rule: StorageClas
 
 
 # -- OSDs ------------------------------------------------------------------------------------------
-def _health(pod: dict[str, Any]) -> tuple[bool, str]:
-    health = pod_health(pod)
-    return health.up, health.describe()
-
-
 @then("no rook-ceph-osd-prepare pod has failed or is crash-looping")
 def osd_prepare_ok(cluster_state: ClusterState, ceph_cluster: dict[str, Any]) -> None:
     namespace = kube.namespace_of(ceph_cluster)
     pods = cluster_state.labelled("pods", {"app": osd.PREPARE_APP}, namespace=namespace)
-    failed = osd.failed_prepares(pods, _health)
+    failed = osd.failed_prepares(pods)
     fail_on((f.describe() for f in failed), remedy=osd.prepare_remedy(failed) if failed else "")
 
 
@@ -141,7 +136,7 @@ def prepared_osds_run(cluster_state: ClusterState, ceph_cluster: dict[str, Any])
             remedy=f"{remedies.osd_prepare_pods(namespace)}, then {remedies.pod_logs('POD', namespace)} of each; "
             f"{remedies.rook_rescan(namespace)} re-scans for devices",
         )
-    count = osd.count_osds(deployments, cluster_state.labelled("pods", {"app": osd.OSD_APP}, namespace), _health)
+    count = osd.count_osds(deployments, cluster_state.labelled("pods", {"app": osd.OSD_APP}, namespace))
     if count.down:
         raise CheckFailed(
             count.describe(),

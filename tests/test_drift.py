@@ -167,21 +167,32 @@ def test_image_tags() -> None:
     assert calico_versions.image_tag("registry:5000/calico/node") == "latest"
 
 
+def prepare_pod(phase: str, state: dict, init_state: dict | None = None) -> dict:
+    status: dict = {"phase": phase, "containerStatuses": [{"name": "provision", "ready": False, "state": state}]}
+    if init_state is not None:
+        status["initContainerStatuses"] = [{"name": "copy-bins", "ready": False, "state": init_state}]
+    return {"metadata": {"name": "p", "namespace": "rook-ceph"}, "spec": {"nodeName": "server25"}, "status": status}
+
+
 @pytest.mark.parametrize(
-    ("state", "failed"),
+    ("pod", "failed"),
     [
-        ("Completed", False),
-        ("Running", False),
-        ("Pending", False),
-        ("Failed", True),
-        ("Error (container provision: terminated, Error, 0 restarts)", True),
-        ("Running (CrashLoopBackOff)", True),
-        ("Init:CrashLoopBackOff (init container x: waiting, CrashLoopBackOff, 3 restarts)", True),
+        (prepare_pod("Succeeded", {"terminated": {"exitCode": 0, "reason": "Completed"}}), False),
+        (prepare_pod("Running", {"running": {}}), False),
+        (prepare_pod("Pending", {"waiting": {"reason": "ContainerCreating"}}), False),
+        (prepare_pod("Failed", {"terminated": {"exitCode": 1, "reason": "Error"}}), True),
+        (prepare_pod("Running", {"waiting": {"reason": "CrashLoopBackOff"}}), True),
+        (
+            prepare_pod(
+                "Pending", {"waiting": {"reason": "PodInitializing"}}, {"waiting": {"reason": "CrashLoopBackOff"}}
+            ),
+            True,
+        ),
+        (prepare_pod("Pending", {"waiting": {"reason": "ImagePullBackOff"}}), True),
     ],
 )
-def test_prepare_pods_fail_in_states_they_do_not_leave(state: str, failed: bool) -> None:
-    prepare = {"metadata": {"name": "p", "namespace": "rook-ceph"}, "spec": {"nodeName": "server25"}}
-    assert bool(osd.failed_prepares([prepare], lambda _: (False, state))) is failed
+def test_prepare_pods_fail_in_states_they_do_not_leave(pod: dict, failed: bool) -> None:
+    assert bool(osd.failed_prepares([pod])) is failed
 
 
 def test_an_osd_deployment_without_a_pod_is_not_running() -> None:
@@ -190,7 +201,7 @@ def test_an_osd_deployment_without_a_pod_is_not_running() -> None:
         "metadata": {"name": "rook-ceph-osd-7", "namespace": "rook-ceph", "labels": {"ceph-osd-id": "7"}},
         "spec": {"template": {"spec": {"nodeSelector": {"kubernetes.io/hostname": "server27"}}}},
     }
-    count = osd.count_osds([deployment], [], lambda _: (True, "Running"))
+    count = osd.count_osds([deployment], [])
     assert (
         count.describe()
         == "0 of 1 prepared OSDs running: osd.7 on node server27 (Deployment rook-ceph/rook-ceph-osd-7: no pod)"

@@ -12,12 +12,12 @@ specific server" and "Triggering server prepare / adding new osds" commands.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ukic import kube, remedies
+from ukic.pod_health import pod_health
 
 PREPARE_APP = "rook-ceph-osd-prepare"
 OSD_APP = "rook-ceph-osd"
@@ -40,10 +40,6 @@ FAILING = frozenset(
         "OOMKilled",
     }
 )
-_WORD = re.compile(r"[A-Za-z]+")
-
-Health = Callable[[Mapping[str, Any]], tuple[bool, str]]
-"""A pod's (up, kubectl-style status description), e.g. from ukic's pod health."""
 
 
 @dataclass(frozen=True)
@@ -64,13 +60,15 @@ def node_of(obj: Mapping[str, Any]) -> str:
     return str(found or "?")
 
 
-def failed_prepares(pods: Iterable[Mapping[str, Any]], health: Health) -> list[FailedPrepare]:
-    """Prepare pods in a state they do not leave by themselves."""
+def failed_prepares(pods: Iterable[Mapping[str, Any]]) -> list[FailedPrepare]:
+    """Prepare pods in a state they do not leave by themselves (kubectl's STATUS word, init containers' too)."""
     failed = []
     for pod in pods:
-        _, state = health(pod)
-        if FAILING & set(_WORD.findall(state)):
-            failed.append(FailedPrepare(kube.namespace_of(pod) or "", kube.name_of(pod), node_of(pod), state))
+        health = pod_health(pod)
+        if health.status.removeprefix("Init:") in FAILING:
+            failed.append(
+                FailedPrepare(kube.namespace_of(pod) or "", kube.name_of(pod), node_of(pod), health.describe())
+            )
     return sorted(failed, key=lambda f: (f.node, f.pod))
 
 
@@ -100,7 +98,7 @@ class OsdCount:
         return f"{running} of {len(self.prepared)} prepared OSDs running: " + "; ".join(self.down)
 
 
-def count_osds(deployments: Iterable[Mapping[str, Any]], pods: Iterable[Mapping[str, Any]], health: Health) -> OsdCount:
+def count_osds(deployments: Iterable[Mapping[str, Any]], pods: Iterable[Mapping[str, Any]]) -> OsdCount:
     """Prepared OSDs (their Deployments) and which of them have no pod that is up."""
     by_id: dict[str, list[Mapping[str, Any]]] = {}
     for pod in pods:
@@ -109,9 +107,9 @@ def count_osds(deployments: Iterable[Mapping[str, Any]], pods: Iterable[Mapping[
     for deployment in sorted(deployments, key=lambda d: (len(osd_id(d)), osd_id(d))):
         osd, node = osd_id(deployment), node_of(deployment)
         prepared.append((osd, node))
-        states = [health(pod) for pod in by_id.get(osd, [])]
-        if any(up for up, _ in states):
+        states = [pod_health(pod) for pod in by_id.get(osd, [])]
+        if any(state.up for state in states):
             continue
-        shown = ", ".join(state for _, state in states) or "no pod"
+        shown = ", ".join(state.describe() for state in states) or "no pod"
         down.append(f"osd.{osd} on node {node} ({kube.ref(deployment, 'Deployment')}: {shown})")
     return OsdCount(prepared, down)
