@@ -75,6 +75,17 @@ V5_CLUSTER = {
     # no ipPools in the chart's values: the operator takes kubeadm's podSubnet, encapsulation None
     "The tigera-operator runs Calico with BGP and without encapsulation": P,
     "The tigera-operator was installed with Helm": P,
+    # operations drift (features/operations.feature, storage OSDs, the Calico pin): none on a fresh install
+    "No node is left cordoned after maintenance": P,
+    "No pod hangs in Terminating": P,
+    "Every kubelet is within the Kubernetes version skew policy": P,
+    "Every kubelet runs the version kubeadm installed": P,
+    # its one release Secret is `calico`, `helm install`ed as the manual prescribes (install.calico: tigera-operator)
+    "Helm releases in production are managed by ArgoCD": P,
+    "No rook-ceph-osd-prepare pod has failed": P,
+    "Every prepared OSD runs": P,
+    # calico/node, calico/ctl v3.20.2 and quay.io/tigera/operator v1.20.4, the chart's versions.yml
+    "Calico runs the release the manual installs": P,
 }
 
 
