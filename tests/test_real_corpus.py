@@ -129,9 +129,18 @@ def test_the_kubectl_written_v5_snapshot_is_conformant() -> None:
     assert got == V5_CLUSTER, {n: r.reason for n, r in results.items() if r.outcome not in (P, NA)}
 
 
-@pytest.mark.parametrize(("repo", "version"), [("v5-production", "v5"), ("v3-production", "v3")])
-def test_the_repositories_assembled_from_upstream_files_are_conformant(repo: str, version: str) -> None:
-    results = run(ManifestsSource(REAL / "repos" / repo), version)
+@pytest.mark.parametrize(
+    ("repo", "version", "cluster_type"),
+    [
+        ("v5-production", "v5", "production"),
+        ("v3-production", "v3", "production"),
+        ("v2-development", "v2", "development"),
+    ],
+)
+def test_the_repositories_assembled_from_upstream_files_are_conformant(
+    repo: str, version: str, cluster_type: str
+) -> None:
+    results = run(ManifestsSource(REAL / "repos" / repo), version, cluster_type)
     assert {n: r.reason for n, r in results.items() if r.outcome not in (P, NA)} == {}
     assert outcomes(results)["The Ceph cluster asks for the cluster type's number of monitors"] is P
 
@@ -381,3 +390,26 @@ def test_a_chart_path_without_chart_yaml_is_plain_manifests(tmp_path: Path) -> N
     results = run(ManifestsSource(_repo(tmp_path, "v3-production", unchart)), "v3", marker="rook_install")
     result = results["The Ceph cluster is configured the way the version prescribes"]
     assert result.outcome is F and "the profile wants argocd-helm" in result.reason
+
+
+def test_calico_node_from_the_manifest_creates_the_ipv6_pool_from_kubeadm(tmp_path: Path) -> None:
+    """calico v3.20.2 startup.go configureIPPools: with FELIX_IPV6SUPPORT true and no CALICO_IPV6POOL_CIDR,
+    calico-node creates default-ipv6-ippool from kubeadm's podSubnet, IPIP and VXLAN Never; without IPv6
+    support it creates none, and the cluster hands out no IPv6 pod address."""
+    source = ManifestsSource(REAL / "repos" / "v2-development")
+    [pool] = source.list("ippools.crd.projectcalico.org")
+    assert (pool["metadata"]["name"], pool["spec"]["cidr"]) == ("default-ipv6-ippool", "2a0a:e5c0:12:2::/64")
+    assert (pool["spec"]["ipipMode"], pool["spec"]["vxlanMode"]) == ("Never", "Never")
+
+    def no_ipv6(folder: Path) -> None:
+        path = folder / "calico" / "calico.yaml"
+        text = path.read_text()
+        path.write_text(
+            text.replace(
+                '- name: FELIX_IPV6SUPPORT\n              value: "true"',
+                '- name: FELIX_IPV6SUPPORT\n              value: "false"',
+            )
+        )
+
+    results = run(ManifestsSource(_repo(tmp_path, "v2-development", no_ipv6)), "v2", "development", marker="bgp")
+    assert results["IP pools are IPv6 and use no overlay"].outcome is F

@@ -21,6 +21,7 @@ CHARTS = (
     ),
     ("rook-ceph-v1.7.8.yaml", "rook-ceph", "rook-v1.7.8/rook-ceph", "rook-ceph"),
     ("tigera-operator-v3.20.2.yaml", "calico", "calico-v3.20.2/tigera-operator", "default"),
+    ("calico-v3.20.2.yaml", "calico", "calico-v3.20.2/calico", "default"),
 )
 
 
