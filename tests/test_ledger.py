@@ -302,3 +302,15 @@ def test_merging_ledgers_keeps_every_run_once_and_the_right_dates(tmp_path: Path
     assert merged["p7"]["last_run"]["facts"] == {} and merged["p7"]["last_verified"] == "2026-05-01"
     assert merged["place10"]["scenarios"]["area.s1"]["last_outcome"] == "failed"
     assert merged["place10"]["scenarios"]["area.s1"]["last_passed"] == "2026-05-01"
+
+
+def test_a_run_of_selected_scenarios_says_so_and_is_never_a_full_verification(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    subset = run("p6", GOOD)  # every family has a scenario in it, but only those -m chose ran
+    subset.selected = "topology or nodes or routers"
+    ledger.record(path, subset, None)
+    entry = json.loads(path.read_text())["clusters"]["p6"]
+    assert entry["last_run"]["selected"] == "topology or nodes or routers"
+    assert entry["last_verified"] == "2026-05-01" and entry["last_fully_verified"] is None
+    cell = ledger.render_markdown(ledger.table_rows(ledger.load_ledger(path))).splitlines()[2]
+    assert cell.endswith("| 2026-05-01 (-m 'topology or nodes or routers' only) |")

@@ -33,18 +33,22 @@ def checked_families(scenarios: Iterable[ScenarioResult]) -> list[str]:
     return [family for family in FAMILIES if family in seen]
 
 
-def is_full(checked: Sequence[str] | None) -> bool:
-    return checked is not None and all(family in checked for family in FAMILIES)
+def is_full(checked: Sequence[str] | None, selected: str | None = None) -> bool:
+    """Every family checked, by a run of every scenario (a `-m` run checked a part of each)."""
+    return checked is not None and not selected and all(family in checked for family in FAMILIES)
 
 
-def label(checked: Sequence[str] | None, source_kind: str | None = None) -> str:
+def label(checked: Sequence[str] | None, source_kind: str | None = None, selected: str | None = None) -> str:
     """What a "last verified" date covers: "" when everything, "(API only)" without node and router checks.
 
     A configuration repository is not the API: its runs say "(manifests only)". ``None`` (a run
-    recorded before coverage was kept) says so instead of guessing.
+    recorded before coverage was kept) says so instead of guessing. A run of the scenarios a `-m`
+    expression chose names it.
     """
     if checked is None:
         return "(coverage not recorded)"
+    if selected:
+        return f"(-m {selected!r} only)"
     if is_full(checked):
         return ""
     api = "manifests" if source_kind == "manifests" else _NAMES[API]

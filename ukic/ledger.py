@@ -160,6 +160,7 @@ def run_entry(result: RunResult, report_path: str | Path | None, ledger_dir: Pat
         "digest": result.profile.get("digest"),
         "source": result.source.get("kind"),
         "checked": coverage.checked_families(result.scenarios),
+        "selected": result.selected,
     }
 
 
@@ -235,6 +236,7 @@ def _merge(ledger: dict[str, Any], cluster: str, entry: dict[str, Any], *, confo
             "last_verified_at": None,
             "last_verified_checked": None,
             "last_verified_source": None,
+            "last_verified_selected": None,
             "last_fully_verified": None,
             "last_fully_verified_at": None,
             "history": [],
@@ -255,7 +257,9 @@ def _merge(ledger: dict[str, Any], cluster: str, entry: dict[str, Any], *, confo
         cluster_entry["last_verified"] = when.date().isoformat()
         cluster_entry["last_verified_checked"] = entry.get("checked")
         cluster_entry["last_verified_source"] = entry.get("source")
-    if coverage.is_full(entry.get("checked")) and when >= _parse_time(cluster_entry.get("last_fully_verified_at")):
+        cluster_entry["last_verified_selected"] = entry.get("selected")
+    full = coverage.is_full(entry.get("checked"), entry.get("selected"))
+    if full and when >= _parse_time(cluster_entry.get("last_fully_verified_at")):
         cluster_entry["last_fully_verified_at"] = entry["time"]
         cluster_entry["last_fully_verified"] = when.date().isoformat()
 
@@ -348,6 +352,7 @@ def table_rows(
                 "last_verified": state.get("last_verified"),
                 "last_verified_checked": state.get("last_verified_checked"),
                 "last_verified_source": state.get("last_verified_source"),
+                "last_verified_selected": state.get("last_verified_selected"),
                 "last_fully_verified": state.get("last_fully_verified"),
                 "last_run": last.get("time"),
                 "last_run_checked": last.get("checked"),
@@ -396,7 +401,9 @@ def verified_cell(row: Mapping[str, Any]) -> str:
     date = row.get("last_verified")
     if not date:
         return "never"
-    covered = coverage.label(row.get("last_verified_checked"), row.get("last_verified_source"))
+    covered = coverage.label(
+        row.get("last_verified_checked"), row.get("last_verified_source"), row.get("last_verified_selected")
+    )
     return f"{date} {covered}" if covered else str(date)
 
 

@@ -60,6 +60,7 @@ class RunResult:
     scenarios: list[ScenarioResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. waivers matching nothing, ignored manifest files
     facts: dict[str, Any] = field(default_factory=dict)  # what the manual's cluster table shows: masters, argo, rook
+    selected: str | None = None  # the -m expression that chose the scenarios; None: every scenario
 
     @property
     def counts(self) -> dict[str, int]:

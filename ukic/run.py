@@ -74,6 +74,7 @@ def verify(request: VerifyRequest) -> RunResult:
         raise UsageError(f"no scenario matches the selection -m {request.marker!r}")
     result = result_of(run, started, request.cluster)
     result.duration = time.perf_counter() - t0
+    result.selected = request.marker
     if waivers is not None:
         from ukic.waivers import apply_waivers
 
