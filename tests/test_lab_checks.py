@@ -12,11 +12,15 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.lab import cri
+from tests.lab.cluster import whole_cluster
 from tests.lab.site import SERVICE_SUBNET, Lab
 from tests.lab.snapshot import write_snapshot
+from ukic import ledger
 from ukic.hosts import probes
 from ukic.hosts.pool import HostPool
 from ukic.outcome import Outcome
+from ukic.run import VerifyRequest, verify
+from ukic.sources.snapshot import SnapshotSource
 
 if TYPE_CHECKING:
     from tests.lab.fixture import VerifyLab
@@ -218,3 +222,24 @@ def test_next_hops_are_judged_per_ipam_block_not_per_node_podcidr(
     reason = results[NEXT_HOP].reason
     assert results[NEXT_HOP].outcome is Outcome.FAILED
     assert reason.count("the original next hop was not kept") == 2  # node2's and node3's one block each
+
+
+# -- honest "last verified": a run that reached the nodes and routers is a full verification ------------
+def test_a_conformant_run_over_ssh_is_a_full_verification_and_one_without_hosts_is_api_only(
+    healthy_lab: Lab, tmp_path
+) -> None:
+    snapshot = whole_cluster(healthy_lab, tmp_path / "cluster")
+    ledger_file = tmp_path / "reports" / ledger.LEDGER_FILE
+    full = verify(VerifyRequest(SnapshotSource(snapshot), "v5", "development", hosts=healthy_lab.hosts_spec()))
+    assert full.exit_code == 0, {s.id: s.reason for s in full.scenarios if s.outcome is not Outcome.PASSED}
+    checked = {s.id for s in full.scenarios if s.outcome is Outcome.PASSED}
+    assert {"nodes.etcd-members", "nodes.ceph-quorum", "routers.pod-blocks-via-own-node"} <= checked
+    ledger.record(ledger_file, full, None)
+    api_only = verify(VerifyRequest(SnapshotSource(snapshot), "v5", "development"))
+    assert api_only.exit_code == 0
+    ledger.record(ledger_file, api_only, None)
+    entry = ledger.load_ledger(ledger_file)["clusters"]["lab"]
+    assert [h["checked"] for h in entry["history"]] == [["api", "nodes", "routers"], ["api"]]
+    assert entry["last_fully_verified"] == entry["last_verified"] == full.finished_at[:10]
+    (row,) = ledger.table_rows(ledger.load_ledger(ledger_file))
+    assert ledger.verified_cell(row) == f"{api_only.finished_at[:10]} (API only)"
