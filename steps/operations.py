@@ -13,6 +13,7 @@ from ukic.outcome import CheckFailed, NotApplicable, Unverifiable, fail_on
 from ukic.profiles.rules import Rules
 from ukic.run_context import UkicRun
 from ukic.state import ClusterState, NodeView
+from ukic.timestamps import parse_rfc3339
 
 APPLICATIONS = "applications.argoproj.io"
 #: kubeadm's API server static pods (component=kube-apiserver, tier=control-plane, as its etcd pods).
@@ -32,7 +33,7 @@ def no_node_cordoned(nodes: list[NodeView]) -> None:
 # -- pods hanging in Terminating ---------------------------------------------------------------------
 def reference_time(ukic_run: UkicRun) -> datetime:
     """ "Now" for the facts: when a snapshot was captured, else the current time."""
-    captured = terminating.parse_time(ukic_run.source.info().captured_at)
+    captured = parse_rfc3339(ukic_run.source.info().captured_at)
     return captured or datetime.now(UTC)
 
 

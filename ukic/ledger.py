@@ -37,6 +37,7 @@ from ukic import coverage
 from ukic.errors import UsageError
 from ukic.redact import file_text
 from ukic.result import RunResult
+from ukic.timestamps import parse_rfc3339
 from ukic.yamlio import ParseError, load_text
 
 FORMAT = "ukic-ledger/1"
@@ -422,8 +423,10 @@ def _parse_time(stamp: str | None) -> datetime:
         return datetime.min.replace(tzinfo=UTC)
     if not isinstance(stamp, str):
         raise TypeError(f"not a time: {stamp!r}")
-    parsed = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    parsed = parse_rfc3339(stamp)
+    if parsed is None:
+        raise ValueError(f"not an RFC 3339 time: {stamp!r}")
+    return parsed
 
 
 def _rfc3339(moment: datetime) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from ukic.outcome import OUTCOME_ORDER, Outcome
+from ukic.timestamps import parse_rfc3339
 
 VERDICTS = ("conformant", "not conformant", "could not verify")
 SUMMARY_FILE = "summary.json"
@@ -168,10 +168,5 @@ def render_text(statuses: Iterable[ClusterStatus]) -> str:
 
 
 def _epoch(stamp: object) -> float | None:
-    if not isinstance(stamp, str) or not stamp:
-        return None
-    try:
-        parsed = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+    parsed = parse_rfc3339(stamp)
+    return None if parsed is None else parsed.timestamp()

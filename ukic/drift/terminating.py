@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ukic import kube, remedies
+from ukic.timestamps import parse_rfc3339
 
 
 @dataclass(frozen=True)
@@ -41,23 +42,12 @@ class StuckPod:
         return remedies.force_delete_pod(self.name, self.namespace)
 
 
-def parse_time(text: Any) -> datetime | None:
-    """An RFC 3339 time as the API writes it; None when absent or unreadable."""
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def stuck_pods(pods: Iterable[dict[str, Any]], now: datetime, margin: timedelta) -> list[StuckPod]:
     """Pods whose deletion deadline passed more than ``margin`` before ``now``, oldest first."""
     stuck = []
     for pod in pods:
         meta = kube.meta(pod)
-        deadline = parse_time(meta.get("deletionTimestamp"))
+        deadline = parse_rfc3339(meta.get("deletionTimestamp"))
         if deadline is None or now - deadline <= margin:
             continue
         grace = meta.get("deletionGracePeriodSeconds")
