@@ -94,3 +94,19 @@ def test_typed_decoding_keeps_what_the_projection_keeps() -> None:
     pods = SnapshotSource(paths.default_sample()).list("pods")
     raw = kubectl_json({"apiVersion": "v1", "items": pods, "kind": "List"})
     assert read_list(io.BytesIO(raw), PROJECTIONS["pods"].shape)["items"] == pods
+
+
+def test_a_json_list_in_kubectl_layout_may_be_larger_than_a_file_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ukic.sources.snapshot.MAX_FILE", 1024)
+    nodes = [{"metadata": {"name": f"server{i}"}} for i in range(100)]
+    (tmp_path / "nodes.json").write_bytes(kubectl_json({"apiVersion": "v1", "items": nodes, "kind": "List"}))
+    assert [n["metadata"]["name"] for n in SnapshotSource(tmp_path).list("nodes")] == [f"server{i}" for i in range(100)]
+    (tmp_path / "nodes.json").write_text(json.dumps({"items": nodes}))  # compact: only readable whole
+    with pytest.raises(SourceError, match=r"nodes.json: 0 MiB of JSON not laid out as `kubectl get -o json`"):
+        SnapshotSource(tmp_path).list("nodes")
+    (tmp_path / "nodes.json").unlink()
+    (tmp_path / "nodes.yaml").write_text(json.dumps({"items": nodes}))
+    with pytest.raises(SourceError, match=r"nodes.yaml is 0 MiB, more than a snapshot file may hold \(0 MiB\)"):
+        SnapshotSource(tmp_path).list("nodes")

@@ -37,11 +37,14 @@ class ParseError(ValueError):
     """A document could not be parsed; the message names the file and, where known, the line."""
 
 
-def load_text(text: str | bytes | BinaryIO, name: str, keep: Projection | None = None) -> Any:
+def load_text(
+    text: str | bytes | BinaryIO, name: str, keep: Projection | None = None, *, whole_limit: int | None = None
+) -> Any:
     """Parse one YAML or JSON document (JSON by file name, else YAML) from text or an open binary file.
 
     ``keep``, when given, is applied to each item of a kubectl List as soon as it is built,
     so a large List never has to be held whole in memory (pass an open file to stream it).
+    ``whole_limit``: the most bytes of JSON read whole when it is not in kubectl's layout.
     """
     try:
         if name.endswith(".json"):
@@ -49,6 +52,12 @@ def load_text(text: str | bytes | BinaryIO, name: str, keep: Projection | None =
                 try:  # a large List in pieces, each item decoded straight into what is kept of it
                     return read_list(text, keep.shape if keep is not None else Any)  # type: ignore[arg-type]
                 except NotLaidOut:
+                    size = text.seek(0, 2)  # type: ignore[union-attr]
+                    if whole_limit is not None and size > whole_limit:
+                        raise ParseError(
+                            f"{name}: {size >> 20} MiB of JSON not laid out as `kubectl get -o json` writes it; "
+                            f"only that layout is read in pieces, any other up to {whole_limit >> 20} MiB"
+                        ) from None
                     text.seek(0)  # type: ignore[union-attr]
             doc = json.load(text) if hasattr(text, "read") else json.loads(text)  # type: ignore[arg-type]
             if keep is not None and isinstance(doc, dict) and isinstance(doc.get("items"), list):
@@ -63,9 +72,12 @@ def load_text(text: str | bytes | BinaryIO, name: str, keep: Projection | None =
         raise _parse_error(exc, name) from None
 
 
-def load_documents(text: str | bytes | BinaryIO, name: str, keep: Projection | None = None) -> list[Any]:
+def load_documents(
+    text: str | bytes | BinaryIO, name: str, keep: Projection | None = None, *, whole_limit: int | None = None
+) -> list[Any]:
     """Every document of a YAML stream (or the one JSON document), empty ones left out: what a file
-    written by `kubectl get ... > file` holds, from nothing at all (an empty file) to several documents."""
+    written by `kubectl get ... > file` holds, from nothing at all (an empty file) to several documents.
+    ``keep`` and ``whole_limit`` as for load_text."""
     try:
         if name.endswith(".json"):
             if hasattr(text, "read"):
@@ -74,7 +86,7 @@ def load_documents(text: str | bytes | BinaryIO, name: str, keep: Projection | N
                 text.seek(0)  # type: ignore[union-attr]
             elif not text.strip():  # type: ignore[union-attr]
                 return []
-            return [load_text(text, name, keep)]
+            return [load_text(text, name, keep, whole_limit=whole_limit)]
         return [doc for doc in _load_yaml_documents(text, keep) if doc is not None]
     except yaml.YAMLError as exc:
         raise ParseError(f"{name}: not valid YAML ({_yaml_where(exc)})") from None
@@ -106,6 +118,8 @@ def _parse_error(exc: Exception, name: str) -> ParseError:
     """Text that is no YAML or JSON beyond what the parsers themselves call syntax errors."""
     if isinstance(exc, ShapeError):
         raise exc  # a malformed object, not malformed text: its resource is unverifiable (ukic.sources)
+    if isinstance(exc, ParseError):
+        return exc  # already says what is wrong with the text
     if isinstance(exc, UnicodeError):
         return ParseError(f"{name}: not UTF-8 text ({exc.__class__.__name__} at byte {getattr(exc, 'start', '?')})")
     if isinstance(exc, _TooDeep):

@@ -8,7 +8,8 @@ An empty file is what `kubectl get <type the server lacks> > file` leaves: none 
 resource whose CRD is not known to be installed; for a built-in resource, or a custom one whose CRD
 is installed, kubectl would have written a List, so the capture failed and the file proves nothing.
 
-Bounded: a snapshot file may hold at most MAX_FILE bytes, an archive is decompressed once,
+Bounded: a snapshot file may hold at most MAX_FILE bytes (a JSON List in kubectl's layout, read in
+pieces, MAX_JSON_FILE), an archive is decompressed once,
 as a stream, and at most MAX_ARCHIVE bytes of it; a decompression bomb, a truncated archive
 or a file that is a device or FIFO is one line naming it (exit 2).
 """
@@ -38,7 +39,10 @@ SUFFIXES = (".yaml", ".yml", ".json")
 CLUSTER_FILE = "cluster"
 CLUSTER_KEYS = {"name", "capturedAt", "serverVersion", "context"}
 CRDS = "customresourcedefinitions.apiextensions.k8s.io"
-MAX_FILE = 256 << 20  # bytes of one snapshot file (30,000 pods as YAML are about 100 MB)
+MAX_FILE = 256 << 20  # bytes of one snapshot file read whole (30,000 pods as YAML are about 100 MB)
+#: A JSON List laid out as kubectl writes it is read in pieces (ukic.jsonlist), in bounded memory:
+#: 300,000 pods are about 3 GB. JSON in any other layout is read whole, so MAX_FILE holds for it.
+MAX_JSON_FILE = 8 << 30
 MAX_ARCHIVE = 512 << 20  # decompressed bytes of a whole archive
 #: First bytes of the compressions an archive may have, and how to undo them.
 _COMPRESSIONS: tuple[tuple[bytes, Callable[[BinaryIO], BinaryIO]], ...] = (
@@ -142,7 +146,7 @@ class SnapshotSource(Source):
         """``reader`` (load_text: one document; load_documents: all of them) over the streamed file."""
         try:
             with self._open(name) as handle:  # streamed: a large file is never held whole as text
-                return reader(handle, self._where(name), keep)
+                return reader(handle, self._where(name), keep, whole_limit=MAX_FILE)
         except ParseError as exc:
             raise SourceError(f"snapshot file {exc}") from None
         except OSError as exc:
@@ -203,10 +207,9 @@ def _folder_files(folder: Path) -> tuple[dict[str, str], Opener]:
         info = path.stat()  # before opening: opening a FIFO would block
         if not stat.S_ISREG(info.st_mode):
             raise OSError(f"{name} is not a regular file")
-        if info.st_size > MAX_FILE:
-            raise OSError(
-                f"{name} is {info.st_size >> 20} MiB, more than a snapshot file may hold ({MAX_FILE >> 20} MiB)"
-            )
+        limit = MAX_JSON_FILE if name.endswith(".json") else MAX_FILE
+        if info.st_size > limit:
+            raise OSError(f"{name} is {info.st_size >> 20} MiB, more than a snapshot file may hold ({limit >> 20} MiB)")
         return path.open("rb")
 
     return _index(names, folder), open_file
