@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from sys import intern
 from typing import Any, BinaryIO
 
 import msgspec
@@ -21,6 +22,11 @@ HEADER_LIMIT = 64 << 10  # a List's members before its items take far less
 HEADER = re.compile(rb'\A\{\n((?:    "[A-Za-z]+": [^\n]*,\n)*)    "items": \[\n(?=        \{\n)')
 ITEM_END = b"\n        },\n"  # an item that another follows
 LAST_ITEM_END = b"\n        }\n    ]"
+
+
+#: Strings up to this length are shared (interned) as they are read: phases, condition types,
+#: images, node and namespace names repeat across hundreds of thousands of objects.
+SHARED_LENGTH = 64
 
 
 class NotLaidOut(Exception):
@@ -80,9 +86,23 @@ def _decode(decoder: msgspec.json.Decoder, buffer: bytearray, closing: int) -> l
     buffer[0], buffer[closing] = ord("["), ord("]")
     try:
         with memoryview(buffer) as view:
-            return decoder.decode(view[: closing + 1])
+            items = decoder.decode(view[: closing + 1])
     except (msgspec.DecodeError, msgspec.ValidationError):
         raise NotLaidOut from None
+    _share_strings(items)  # now, so the copies just read are freed before the next piece is
+    return items
+
+
+def _share_strings(value: list[Any] | dict[str, Any]) -> None:
+    """Replace every short string inside ``value`` by the one shared copy of it (sys.intern)."""
+    pairs = value.items() if type(value) is dict else enumerate(value)
+    for key, item in pairs:
+        kind = type(item)
+        if kind is str:
+            if len(item) <= SHARED_LENGTH:
+                value[key] = intern(item)  # type: ignore[index]
+        elif kind is dict or kind is list:
+            _share_strings(item)
 
 
 def _members(text: bytes) -> dict[str, Any]:

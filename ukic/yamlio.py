@@ -23,7 +23,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 
 from ukic.errors import UsageError
-from ukic.jsonlist import NotLaidOut, read_list
+from ukic.jsonlist import SHARED_LENGTH, NotLaidOut, read_list
 from ukic.projection import Projection, ShapeError
 
 try:  # libyaml is several times faster than the pure-Python parser and emitter
@@ -194,22 +194,18 @@ def _load_yaml_documents(text: str | bytes | BinaryIO, keep: Projection | None) 
         loader.dispose()
 
 
-#: Strings up to this length are shared (interned): labels, states and image names repeat a lot.
-_SHARED_LENGTH = 64
-
-
 def _scalar(loader: Any, event: ScalarEvent) -> Any:
     value = event.value
     if event.style or not event.implicit[0]:  # quoted, block or tagged
         if event.tag not in _STR_TAGS and not event.implicit[1]:
             raise _Unusual
-        return intern(value) if len(value) <= _SHARED_LENGTH else value
+        return intern(value) if len(value) <= SHARED_LENGTH else value
     if value in _NULL:
         return None
     if value in _BOOL:
         return _BOOL[value]
     if value[0].isalpha():  # no YAML 1.1 number, date or special value starts with a letter
-        return intern(value) if len(value) <= _SHARED_LENGTH else value
+        return intern(value) if len(value) <= SHARED_LENGTH else value
     if value == "<<":
         raise _Unusual  # a merge key
     try:
