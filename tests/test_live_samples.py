@@ -19,6 +19,7 @@ from tests.fakeapi import FakeKubeAPI, write_kubeconfig
 from ukic import paths
 from ukic.capture import capture
 from ukic.outcome import Outcome
+from ukic.projection import PROJECTIONS
 from ukic.resources import CATALOG
 from ukic.result import RunResult
 from ukic.sources.base import ResourceUnavailable, Source
@@ -71,10 +72,13 @@ def api() -> Iterator[FakeKubeAPI]:
 
 
 def served(api: FakeKubeAPI) -> dict[str, list[dict] | str]:
-    """What the fake serves, as read from the snapshot (parsed once, by SnapshotSource)."""
-    return {
-        r.key: "unavailable" if r.key in api.not_captured else comparable(r.key, api.objects[r.key]) for r in CATALOG
-    }
+    """What the fake serves (the snapshot's whole objects), as a source keeps them (ukic.projection)."""
+
+    def kept(key: str) -> list[dict]:
+        keep = PROJECTIONS.get(key)
+        return comparable(key, [keep(o) for o in api.objects[key]] if keep else api.objects[key])
+
+    return {r.key: "unavailable" if r.key in api.not_captured else kept(r.key) for r in CATALOG}
 
 
 @needs_samples

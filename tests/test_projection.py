@@ -9,12 +9,8 @@ import pytest
 
 from tests.snapshots import as_json_snapshot
 from ukic import paths
-from ukic.resources import lookup
 from ukic.run import VerifyRequest, verify
-from ukic.sources.base import Obj
-from ukic.sources.kubectl_output import items_of
 from ukic.sources.snapshot import SnapshotSource
-from ukic.yamlio import load_documents
 
 
 def _profile_of(sample: str) -> tuple[str, str]:
@@ -33,23 +29,11 @@ JSON_SAMPLES = [
 ]
 
 
-class _Unprojected(SnapshotSource):
-    """The same snapshot read with every field of every object (whatever shape kubectl wrote it in)."""
-
-    def list(self, key: str) -> list[Obj]:
-        name = self._files.get(key)
-        if name is None:
-            return super().list(key)
-        with self._open(name) as handle:
-            documents = load_documents(handle, name)
-        return items_of(documents, lookup(key), name) if documents else super().list(key)
-
-
 @pytest.mark.parametrize(("sample", "version", "cluster_type"), SAMPLES)
 def test_projection_changes_nothing(sample: str, version: str, cluster_type: str) -> None:
     folder = paths.samples_dir() / sample
     projected = verify(VerifyRequest(SnapshotSource(folder), version, cluster_type))
-    full = verify(VerifyRequest(_Unprojected(folder), version, cluster_type))
+    full = verify(VerifyRequest(SnapshotSource(folder, project=False), version, cluster_type))
     assert [(s.id, s.outcome, s.reason) for s in projected.scenarios] == [
         (s.id, s.outcome, s.reason) for s in full.scenarios
     ]
@@ -59,7 +43,7 @@ def test_projection_changes_nothing_on_the_kubectl_written_snapshot() -> None:
     """fixtures/real: what a real kubectl wrote (a --raw PodList, -o json, a single object, empty files)."""
     folder = paths.samples_dir().parent / "real" / "clusters" / "v5-production"
     projected = verify(VerifyRequest(SnapshotSource(folder), "v5", "production"))
-    full = verify(VerifyRequest(_Unprojected(folder), "v5", "production"))
+    full = verify(VerifyRequest(SnapshotSource(folder, project=False), "v5", "production"))
     assert [(s.id, s.outcome, s.reason) for s in projected.scenarios] == [
         (s.id, s.outcome, s.reason) for s in full.scenarios
     ]
@@ -71,7 +55,7 @@ def test_kubectl_json_decoded_into_shape_changes_nothing(
 ) -> None:
     folder = paths.samples_dir() / sample
     typed = verify(VerifyRequest(SnapshotSource(as_json_snapshot(folder, tmp_path / sample)), version, cluster_type))
-    full = verify(VerifyRequest(_Unprojected(folder), version, cluster_type))
+    full = verify(VerifyRequest(SnapshotSource(folder, project=False), version, cluster_type))
     assert [(s.id, s.outcome, s.reason) for s in typed.scenarios] == [
         (s.id, s.outcome, s.reason) for s in full.scenarios
     ]

@@ -17,6 +17,8 @@ from typing import Any, BinaryIO
 
 import msgspec
 
+from ukic.projection import Kept
+
 PIECE = 1 << 20  # bytes read at a time
 HEADER_LIMIT = 64 << 10  # a List's members before its items take far less
 HEADER = re.compile(rb'\A\{\n((?:    "[A-Za-z]+": [^\n]*,\n)*)    "items": \[\n(?=        \{\n)')
@@ -93,15 +95,22 @@ def _decode(decoder: msgspec.json.Decoder, buffer: bytearray, closing: int) -> l
     return items
 
 
-def _share_strings(value: list[Any] | dict[str, Any]) -> None:
-    """Replace every short string inside ``value`` by the one shared copy of it (sys.intern)."""
-    pairs = value.items() if type(value) is dict else enumerate(value)
+def _share_strings(value: Any) -> None:
+    """Replace every short string inside ``value`` (lists, dicts, Kept structs) by its one shared copy."""
+    if type(value) is list:
+        pairs: Any = enumerate(value)
+        put = value.__setitem__
+    elif type(value) is dict:
+        pairs, put = value.items(), value.__setitem__
+    else:  # a Kept struct
+        pairs = ((name, getattr(value, name)) for name in value.__struct_fields__)
+        put = value.__setattr__
     for key, item in pairs:
         kind = type(item)
         if kind is str:
             if len(item) <= SHARED_LENGTH:
-                value[key] = intern(item)  # type: ignore[index]
-        elif kind is dict or kind is list:
+                put(key, intern(item))
+        elif kind is dict or kind is list or isinstance(item, Kept):
             _share_strings(item)
 
 

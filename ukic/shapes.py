@@ -12,15 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ukic.projection import Kept
+
 Check = Callable[[Any], bool]
+#: What reads as a JSON object: a dict, or the struct a projection keeps of one (ukic.projection).
+MAPPINGS = (dict, Kept)
 
 
 def _mapping(value: Any) -> bool:
-    return isinstance(value, dict)
+    return isinstance(value, MAPPINGS)
 
 
 def _string_map(value: Any) -> bool:
-    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+    return isinstance(value, MAPPINGS) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
 
 
 def _text(value: Any) -> bool:
@@ -87,7 +91,7 @@ def malformed(key: str, objects: Iterable[Any]) -> str | None:
     """How the first malformed object of resource ``key`` breaks the shape, naming it; None if all are fine."""
     checks = COMMON + BY_RESOURCE.get(key, ())
     for index, obj in enumerate(objects):
-        if not isinstance(obj, dict):
+        if not isinstance(obj, MAPPINGS):
             return f"item {index} is {_kind_of(obj)}, not an object"
         for field, check in checks:
             value = _get(obj, field)
@@ -99,7 +103,7 @@ def malformed(key: str, objects: Iterable[Any]) -> str | None:
 def _get(obj: dict[str, Any], field: str) -> Any:
     value: Any = obj
     for part in field.split("."):
-        if not isinstance(value, dict):
+        if not isinstance(value, MAPPINGS):
             return None  # the parent's own check names the problem
         value = value.get(part)
     return value
@@ -107,8 +111,8 @@ def _get(obj: dict[str, Any], field: str) -> Any:
 
 def _name(obj: dict[str, Any], index: int) -> str:
     metadata = obj.get("metadata")
-    name = metadata.get("name") if isinstance(metadata, dict) else None
-    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
+    name = metadata.get("name") if isinstance(metadata, MAPPINGS) else None
+    namespace = metadata.get("namespace") if isinstance(metadata, MAPPINGS) else None
     kind = obj.get("kind") if isinstance(obj.get("kind"), str) else "object"
     if not isinstance(name, str):
         return f"{kind} #{index}"

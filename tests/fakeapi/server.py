@@ -151,7 +151,7 @@ class FakeKubeAPI:
 
     def serve_snapshot(self, folder: Path) -> None:
         """From now on serve this snapshot (a folder or .tar.gz), faults and log cleared."""
-        snapshot = SnapshotSource(folder)
+        snapshot = SnapshotSource(folder, project=False)  # whole objects, as a server holds them
         objects: dict[str, list[dict[str, Any]]] = {}
         missing = set()
         for resource in CATALOG:

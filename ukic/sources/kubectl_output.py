@@ -18,7 +18,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from ukic.errors import SourceError
+from ukic.projection import Kept
 from ukic.resources import Resource
+from ukic.shapes import MAPPINGS
 from ukic.sources.base import Obj
 
 
@@ -37,7 +39,7 @@ def items_of(documents: Iterable[Any], resource: Resource, where: str) -> list[O
             )
         if _is_list(doc):
             # an item that is no object is kept as it is: ukic.shapes names it and leaves the resource unverifiable
-            found += [_typed(item, resource, where) if isinstance(item, dict) else item for item in doc["items"]]
+            found += [_typed(item, resource, where) if isinstance(item, MAPPINGS) else item for item in doc["items"]]
         elif "metadata" in doc and (doc.get("kind") in (None, resource.kind)):
             found.append(_typed(doc, resource, where))
         else:
@@ -54,6 +56,12 @@ def _typed(item: Obj, resource: Resource, where: str) -> Obj:
     if kind is not None and kind != resource.kind:
         raise SourceError(f"snapshot file {where}: holds a {kind}, not {resource.kind} objects")
     if "apiVersion" in item and kind is not None:
+        return item
+    if isinstance(item, Kept):  # kept compact (ukic.projection): filled in place
+        if "apiVersion" not in item:
+            item.apiVersion = resource.api_version  # type: ignore[attr-defined]
+        if "kind" not in item:
+            item.kind = resource.kind  # type: ignore[attr-defined]
         return item
     typed = {"apiVersion": resource.api_version, "kind": resource.kind}
     typed.update(item)

@@ -55,8 +55,11 @@ _COMPRESSIONS: tuple[tuple[bytes, Callable[[BinaryIO], BinaryIO]], ...] = (
 class SnapshotSource(Source):
     """Reads a snapshot folder or archive; each file is parsed at most once."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, project: bool = True) -> None:
+        """``project``: keep only the fields checks read of bulky objects (ukic.projection); off, the
+        objects are plain dicts as the files hold them (the fake API serves them so)."""
         self.path = Path(path)
+        self._project = project
         if not self.path.exists():
             raise UsageError(f"snapshot {self.path}: no such file or folder")
         if self.path.is_dir():
@@ -99,7 +102,7 @@ class SnapshotSource(Source):
                 remedy=f"capture it: kubectl get {key} -A -o yaml > {self.path}/{key}.yaml (or ukic capture)",
             )
         try:
-            documents = self._parse_all(name, PROJECTIONS.get(key))
+            documents = self._parse_all(name, PROJECTIONS.get(key) if self._project else None)
         except ShapeError as exc:  # one malformed object: this resource cannot be read, the others can
             raise ResourceUnavailable(key, f"snapshot file {self._where(name)}: an item is {exc}") from None
         if not documents:
