@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -118,3 +119,18 @@ def test_a_rule_no_model_has_stops_collection_with_exit_4(tmp_path: Path) -> Non
     done = _pytest_over(copy, f"--snapshot={paths.default_sample()}")
     assert done.returncode == 4, done.stdout + done.stderr
     assert "names profile rule 'bgp.private_as', which the profile and cluster-type models do not have" in done.stdout
+
+
+def test_a_step_without_definition_is_unverifiable_never_passed(tmp_path: Path) -> None:
+    copy = tmp_path / "features"
+    shutil.copytree(paths.features_dir(), copy)
+    text = (copy / "topology.feature").read_text()
+    (copy / "topology.feature").write_text(text.replace("Then every node reports Ready", "Then every node hums"))
+    reports = tmp_path / "reports"
+    done = _pytest_over(copy, f"--snapshot={paths.default_sample()}", "-m", "topology", f"--ukic-report-dir={reports}")
+    assert done.returncode == 2, done.stdout + done.stderr
+    (summary,) = reports.glob("*/*/summary.json")
+    ready = next(s for s in json.loads(summary.read_text())["scenarios"] if s["id"] == "topology.nodes-ready")
+    assert ready["outcome"] == "unverifiable"
+    assert ready["reason"] == 'no step definition: Then "every node hums"'
+    assert [st["ran"] for st in ready["steps"]] == [True, True]

@@ -334,11 +334,9 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, exception: Exception) 
         _recorder_for(request.node).step_ended(exception)
 
 
-def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, exception: Exception) -> None:
+def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, step: Any) -> None:
     if _is_scenario(request.node):
-        recorder = _recorder_for(request.node)
-        recorder.step_started()
-        recorder.step_ended(exception)
+        _recorder_for(request.node).lookup_failed(step.keyword, step.name)
 
 
 @pytest.hookimpl(tryfirst=True)

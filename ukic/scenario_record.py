@@ -6,13 +6,19 @@ import time
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from pytest_bdd.exceptions import StepDefinitionNotFoundError
-
 from ukic.feature_index import ScenarioSpec
 from ukic.outcome import CheckFailed, CheckWarning, NotApplicable, Outcome, Unverifiable
 from ukic.result import ScenarioResult, StepResult
 
 RECOMMENDED_TAG = "recommended"
+
+
+class MissingStep(Exception):
+    """pytest-bdd found no definition for a step (told through its lookup-error hook)."""
+
+    def __init__(self, step: str) -> None:
+        super().__init__(step)
+        self.step = step
 
 
 class Verdict(NamedTuple):
@@ -30,8 +36,8 @@ def classify(exc: BaseException | None, tags: set[str] | frozenset[str]) -> Verd
         return Verdict(Outcome.NOT_APPLICABLE, _line(exc), "")
     if isinstance(exc, Unverifiable):
         return Verdict(Outcome.UNVERIFIABLE, _line(exc), remedy)
-    if isinstance(exc, StepDefinitionNotFoundError):
-        return Verdict(Outcome.UNVERIFIABLE, f"no step definition: {_line(exc).split('. Line')[0]}", "")
+    if isinstance(exc, MissingStep):
+        return Verdict(Outcome.UNVERIFIABLE, f"no step definition: {exc.step}", "")
     if isinstance(exc, CheckWarning):
         return Verdict(Outcome.WARNING, _line(exc), remedy)
     if isinstance(exc, CheckFailed | AssertionError):
@@ -53,6 +59,7 @@ class ScenarioRecorder:
     example: dict[str, str] | None = None  # the profile-generated example of an outline
     started: float = field(default_factory=time.perf_counter)
     steps: list[StepResult] = field(default_factory=list)
+    missing_step: MissingStep | None = None  # the step pytest-bdd could not find a definition for
     _step_started: float = 0.0
 
     @property
@@ -82,8 +89,14 @@ class ScenarioRecorder:
             )
         )
 
+    def lookup_failed(self, keyword: str, text: str) -> None:
+        """The next step has no definition: the scenario cannot be checked."""
+        self.missing_step = MissingStep(f'{keyword} "{text}"')
+        self.step_started()
+        self.step_ended(self.missing_step)
+
     def finish(self, exc: BaseException | None) -> ScenarioResult:
-        outcome, reason, remedy = classify(exc, self.tags)
+        outcome, reason, remedy = classify(self.missing_step or exc, self.tags)
         for step in self.spec.steps[len(self.steps) :]:
             text = self.spec.render(step.text, self.example)
             self.steps.append(StepResult(step.keyword, text, step.line, Outcome.NOT_APPLICABLE, ran=False))
