@@ -420,7 +420,7 @@ def test_html_escapes_all_text() -> None:
     result = all_outcomes_run()
     page = render_html(result)
     assert "<script>alert" not in page
-    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &#34;quoted&#34; ünïcødé ✓ 日本" in page  # autoescaped
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &#34;quoted&#34; ünïcødé ✓ 日本" in page  # escaped
     parsed = _parse(page)
     assert len([t for t, _ in parsed.tags if t == "script"]) == 1  # only the page's own script
     assert all("alert(" not in script for script in parsed.scripts)
