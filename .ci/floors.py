@@ -17,9 +17,9 @@ def pinned(requirement: str) -> str:
     match = FLOOR.match(requirement.strip())
     if match is None:
         raise SystemExit(f"cannot read the requirement {requirement!r}")
-    lowest = re.search(r">=\s*([^,\s]+)", match["spec"])
+    lowest = re.search(r"(?:>=|==)\s*([^,\s]+)", match["spec"])
     if lowest is None:
-        raise SystemExit(f"{match['name']} declares no floor (>=): every dependency needs one")
+        raise SystemExit(f"{match['name']} declares no floor (>= or an exact ==): every dependency needs one")
     return f"{match['name']}=={lowest[1]}"
 
 
