@@ -99,11 +99,18 @@ def _pytest_over(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_duplicate_id_stops_collection_with_exit_4(tmp_path: Path) -> None:
+def edited_features(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    """A copy of the bundled features (with their binding module) with one edit."""
     copy = tmp_path / "features"
     shutil.copytree(paths.features_dir(), copy)
-    text = (copy / "bgp.feature").read_text()
-    (copy / "bgp.feature").write_text(text.replace("@id:bgp.private-asn", "@id:bgp.node-mesh"))
+    text = (copy / file).read_text()
+    assert old in text
+    (copy / file).write_text(text.replace(old, new))
+    return copy
+
+
+def test_a_duplicate_id_stops_collection_with_exit_4(tmp_path: Path) -> None:
+    copy = edited_features(tmp_path, "bgp.feature", "@id:bgp.private-asn", "@id:bgp.node-mesh")
     done = _pytest_over(copy, f"--snapshot={paths.default_sample()}")
     assert done.returncode == 4, done.stdout + done.stderr
     assert "ukic: features/bgp.feature:" in done.stdout + done.stderr
@@ -112,20 +119,14 @@ def test_a_duplicate_id_stops_collection_with_exit_4(tmp_path: Path) -> None:
 
 
 def test_a_rule_no_model_has_stops_collection_with_exit_4(tmp_path: Path) -> None:
-    copy = tmp_path / "features"
-    shutil.copytree(paths.features_dir(), copy)
-    text = (copy / "bgp.feature").read_text()
-    (copy / "bgp.feature").write_text(text.replace('"bgp.private_asn"', '"bgp.private_as"'))
+    copy = edited_features(tmp_path, "bgp.feature", '"bgp.private_asn"', '"bgp.private_as"')
     done = _pytest_over(copy, f"--snapshot={paths.default_sample()}")
     assert done.returncode == 4, done.stdout + done.stderr
     assert "names profile rule 'bgp.private_as', which the profile and cluster-type models do not have" in done.stdout
 
 
 def test_a_step_without_definition_is_unverifiable_never_passed(tmp_path: Path) -> None:
-    copy = tmp_path / "features"
-    shutil.copytree(paths.features_dir(), copy)
-    text = (copy / "topology.feature").read_text()
-    (copy / "topology.feature").write_text(text.replace("Then every node reports Ready", "Then every node hums"))
+    copy = edited_features(tmp_path, "topology.feature", "Then every node reports Ready", "Then every node hums")
     reports = tmp_path / "reports"
     done = _pytest_over(copy, f"--snapshot={paths.default_sample()}", "-m", "topology", f"--ukic-report-dir={reports}")
     assert done.returncode == 2, done.stdout + done.stderr
