@@ -17,109 +17,19 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.realgen import capture, v5_production
-from ukic.outcome import Outcome
-from ukic.run import VerifyRequest, verify
+from tests.realcorpus import NA, REAL, F, P, U, W, copy_of, edit, named, outcomes, run
+from tests.realexpect import V5_CLUSTER
+from tests.realgen import capture, flux
+from tests.realgen.cases import CLUSTERS
 from ukic.sources.manifests import ManifestsSource
 from ukic.sources.snapshot import SnapshotSource
 
-REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
 CLUSTER = REAL / "clusters" / "v5-production"
-P, F, W, U, NA = Outcome.PASSED, Outcome.FAILED, Outcome.WARNING, Outcome.UNVERIFIABLE, Outcome.NOT_APPLICABLE
-
-#: place10 as the manual's v5 production installation leaves it: everything the manual asks for holds.
-V5_CLUSTER = {
-    "Nodes are reached over IPv6 only": P,
-    # only server63 has a podCIDR (kube-controller-manager's default /64 node mask on a /64 podSubnet)
-    "Node pod networks are IPv6 only": P,
-    "kubeadm assigns IPv6 pod and service subnets": P,
-    "The API service is IPv6 single-stack": P,
-    "calico-node runs on every node": P,
-    "Nodes form a full BGP mesh": P,
-    "The cluster speaks BGP from a private AS number": P,
-    "The service network is announced over BGP": P,
-    "Upstream peers keep the original next hop": P,
-    # default-ipv4-ippool exists (calico-node v3.20.2 creates it) but the operator's CNI config assigns no IPv4
-    "IP pools are IPv6 and use no overlay": P,
-    "The cluster has at least the minimum number of nodes": P,
-    "The cluster has at least the minimum number of control-plane nodes": P,
-    "The cluster has at least the minimum number of schedulable workers": P,
-    "The cluster meets the recommended size": P,
-    "Every node is Ready": P,
-    "Every control-plane node runs a stacked etcd member": P,
-    "etcd runs on control-plane nodes only": P,
-    "The rook operator is running": P,
-    "The Ceph cluster asks for the cluster type's number of monitors": P,
-    "All requested monitors are running": P,
-    "The Ceph cluster is up and reports its health": P,
-    "Ceph reports HEALTH_OK": P,
-    # rook v1.7.8 csi/rbd and csi/cephfs storageclass.yaml as shipped
-    "A storage class serves rbd volumes": P,
-    "A storage class serves cephfs volumes": P,
-    "Control-plane nodes are kept free of workloads where the cluster type recommends it": P,
-    "Required component calico runs": P,
-    "Required component rook-operator runs": P,
-    # argo-helm names it workflows-argo-workflows-workflow-controller; mittwald's chart
-    # secret-generator-kubernetes-secret-generator; the HA Argo CD runs argocd-redis-ha-*
-    "Required component argocd runs": P,
-    "Required component argo-workflows runs": P,
-    "Required component secret-generator runs": P,
-    "Required component tigera-operator runs": P,
-    "Required component calicoctl runs": P,
-    "Required component certbot runs": P,
-    # the flux types are not installed: kubectl left empty files
-    "Retired component flux is gone": P,
-    # v5: operator "still being installed via helm" - through ArgoCD ("managed via argocd") counts
-    "The rook operator is installed the way the version prescribes": P,
-    "The Ceph cluster is configured the way the version prescribes": P,
-    # no ipPools in the chart's values: the operator takes kubeadm's podSubnet, encapsulation None
-    "The tigera-operator runs Calico with BGP and without encapsulation": P,
-    "The tigera-operator was installed with Helm": P,
-    # operations drift (features/operations.feature, storage OSDs, the Calico pin): none on a fresh install
-    "No node is left cordoned after maintenance": P,
-    "No pod hangs in Terminating": P,
-    "Every kubelet is within the Kubernetes version skew policy": P,
-    "Every kubelet runs the version kubeadm installed": P,
-    # its one release Secret is `calico`, `helm install`ed as the manual prescribes (install.calico: tigera-operator)
-    "Helm releases in production are managed by ArgoCD": P,
-    "No rook-ceph-osd-prepare pod has failed": P,
-    "Every prepared OSD runs": P,
-    # calico/node, calico/ctl v3.20.2 and quay.io/tigera/operator v1.20.4, the chart's versions.yml
-    "Calico runs the release the manual installs": P,
-}
-
-
-def run(source: Any, version: str = "v5", cluster_type: str = "production", marker: str | None = None) -> dict:
-    result = verify(VerifyRequest(source, version, cluster_type, marker=marker))
-    return {s.name: s for s in result.scenarios}
-
-
-def outcomes(results: dict) -> dict[str, Outcome]:
-    return {name: r.outcome for name, r in results.items()}
-
-
-def _items(path: Path) -> tuple[dict, list[dict]]:
-    doc = json.loads(path.read_text()) if path.suffix == ".json" else yaml.safe_load(path.read_text())
-    return doc, doc["items"]
 
 
 def variant(tmp_path: Path, change: Callable[[Path], None]) -> Path:
-    """A copy of the kubectl-written snapshot with one fault put in by ``change``."""
-    folder = tmp_path / "snapshot"
-    shutil.copytree(CLUSTER, folder)
-    change(folder)
-    return folder
-
-
-def edit(folder: Path, name: str, change: Callable[[list[dict]], None]) -> None:
-    path = folder / name
-    doc, items = _items(path)
-    change(items)
-    path.write_text(json.dumps(doc) if path.suffix == ".json" else yaml.safe_dump(doc))
-
-
-def named(items: list[dict], name: str) -> dict:
-    return next(i for i in items if i["metadata"]["name"] == name or i["metadata"]["name"].startswith(name + "-"))
+    """A copy of the kubectl-written v5 snapshot with one fault put in by ``change``."""
+    return copy_of(tmp_path, CLUSTER, change)
 
 
 # -- the real cases ---------------------------------------------------------------------------------
@@ -145,15 +55,29 @@ def test_the_repositories_assembled_from_upstream_files_are_conformant(
     assert outcomes(results)["The Ceph cluster asks for the cluster type's number of monitors"] is P
 
 
-def test_kubectl_reproduces_the_committed_snapshot(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", sorted(CLUSTERS))
+def test_kubectl_reproduces_the_committed_snapshot(tmp_path: Path, name: str) -> None:
     binary = capture.kubectl()
     if binary is None:
         pytest.skip("needs kubectl (Debian: kubectl) to write the snapshot")
-    capture.write(v5_production.build(), tmp_path, binary)
+    capture.write(CLUSTERS[name](), tmp_path, binary)
+    committed = REAL / "clusters" / name
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == sorted(p.name for p in CLUSTER.iterdir())
-    for name in written:
-        assert (tmp_path / name).read_bytes() == (CLUSTER / name).read_bytes(), name
+    assert written == sorted(p.name for p in committed.iterdir())
+    for file in written:
+        assert (tmp_path / file).read_bytes() == (committed / file).read_bytes(), file
+
+
+def test_the_flux_install_manifest_is_what_flux_install_builds() -> None:
+    """rendered/flux2-v0.7.0.yaml is kustomize's build of the upstream files (tests/realgen/flux.py), and the
+    v1 repository keeps it as `flux install --export` prints it."""
+    manifest = (REAL / "rendered" / f"flux2-{flux.FLUX}.yaml").read_text()
+    kept = REAL / "repos" / "v1-development" / "clusters" / "place6" / "flux-system" / "gotk-components.yaml"
+    assert kept.read_text() == flux.export(manifest)
+    binary = capture.kubectl()
+    if binary is None:
+        pytest.skip("needs kubectl (Debian: kubectl) for its kustomize")
+    assert flux.build(binary) == manifest
 
 
 def test_what_kubectl_wrote_has_the_shapes_users_get() -> None:
@@ -413,3 +337,11 @@ def test_calico_node_from_the_manifest_creates_the_ipv6_pool_from_kubeadm(tmp_pa
 
     results = run(ManifestsSource(_repo(tmp_path, "v2-development", no_ipv6)), "v2", "development", marker="bgp")
     assert results["IP pools are IPv6 and use no overlay"].outcome is F
+
+
+def test_sources_md_names_every_upstream_file() -> None:
+    """Every file under upstream/ has its row (repository, path, tag) in SOURCES.md, and every row its file."""
+    text = (REAL / "SOURCES.md").read_text()
+    rows = {line.split("`")[1] for line in text.splitlines() if line.startswith("| `upstream/")}
+    kept = {p.relative_to(REAL).as_posix() for p in (REAL / "upstream").rglob("*") if p.is_file()}
+    assert kept == rows

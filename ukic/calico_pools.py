@@ -16,12 +16,16 @@ Sources:
   that has no pool yet, unless NO_DEFAULT_POOLS is "true". The IPv4 pool is created on IPv6-only
   clusters too; it hands out nothing while the CNI config says ``assign_ipv4: "false"`` (calico v3.20.2
   networking/ipv6.md, "Enable IPv6 only").
+- calico/cni-plugin v3.20.2 pkg/install/install.go writeCNIConfig: the manifest's ``cni_network_config``
+  is a template, not JSON - install-cni replaces ``__CNI_MTU__`` (unquoted, default 1500), the log file
+  sizes and the quoted ``__NAME__`` placeholders before writing the node's conflist.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -168,6 +172,26 @@ def _pool(
 
 
 # -- which pools hand out addresses ------------------------------------------------------------------
+#: install-cni's defaults for the placeholders that stand unquoted in the template (numbers).
+_NUMERIC_PLACEHOLDERS = {
+    "CNI_MTU": "1500",
+    "LOG_FILE_MAX_SIZE": "100",
+    "LOG_FILE_MAX_AGE": "30",
+    "LOG_FILE_MAX_COUNT": "10",
+}
+_UNQUOTED_PLACEHOLDER = re.compile(r'(?<!")__([A-Z_]+)__(?!")')
+
+
+def _cni_config(text: str) -> dict[str, Any] | None:
+    """The CNI config as install-cni writes it from the template (numbers filled in), or None if no JSON."""
+    filled = _UNQUOTED_PLACEHOLDER.sub(lambda m: _NUMERIC_PLACEHOLDERS.get(m[1], "0"), text)
+    try:
+        config = json.loads(filled)
+    except ValueError:
+        return None
+    return config if isinstance(config, dict) else None
+
+
 def cni_assigns_ipv4(state: ClusterState) -> tuple[bool | None, str]:
     """Whether Calico's CNI hands out IPv4 addresses, and the evidence; None when nothing says."""
     for namespace, name, key in (
@@ -179,11 +203,8 @@ def cni_assigns_ipv4(state: ClusterState) -> tuple[bool | None, str]:
         except Unverifiable:
             return None, ""
         text = ((cm or {}).get("data") or {}).get(key)
-        if not text:
-            continue
-        try:
-            config = json.loads(text)
-        except ValueError:
+        config = _cni_config(text) if isinstance(text, str) else None
+        if config is None:
             continue
         for plugin in config.get("plugins") or [config]:
             ipam = (plugin or {}).get("ipam") or {}

@@ -43,33 +43,32 @@ def _with_kind(obj: Obj, kind: str) -> Obj:
     return obj if obj.get("kind") else {**obj, "kind": kind}
 
 
-def _plays(obj: Obj, ref: WorkloadRef) -> bool:
-    if ref.namespace is not None and kube.namespace_of(obj) != ref.namespace:
-        return False
-    if ref.name and kube.name_of(obj) == ref.name:
-        return True
-    if ref.labels and all(kube.labels(obj).get(k) == v for k, v in ref.labels.items()):
-        return True
-    return bool(ref.images) and not _image_names(obj).isdisjoint(ref.images)
-
-
 def _image_names(obj: Obj) -> set[str]:
     """Every name the object's images answer to (see _index_image_users)."""
     return {suffix for image in kube.images(obj) for suffix in _suffixes(kube.image_repository(image))}
 
 
 def _role_players(state: ClusterState, ref: WorkloadRef) -> list[Obj]:
+    """Workloads playing the role, each once: by name in the role's namespace, by its upstream labels or
+    images in any namespace (through the name, label and image indexes)."""
     kinds = [ref.kind] if ref.kind else [k for k in WORKLOAD_KEYS if k != "Pod"]
-    found: list[Obj] = []
+    found: dict[tuple[str, str | None, str], Obj] = {}
     for kind in kinds:
         key = WORKLOAD_KEYS[kind]
-        if ref.name and not ref.labels and not ref.images and ref.namespace is not None:
-            obj = state.get(key, ref.namespace, ref.name)  # the common case, through the name index
-            candidates = [obj] if obj is not None else []
-        else:
-            candidates = state.in_namespace(key, ref.namespace)
-        found += [_with_kind(o, kind) for o in candidates if _plays(o, ref)]
-    return found
+        candidates: list[Obj] = []
+        if ref.name:
+            if ref.namespace is not None:
+                obj = state.get(key, ref.namespace, ref.name)
+                candidates += [obj] if obj is not None else []
+            else:
+                candidates += [o for o in state.list(key) if kube.name_of(o) == ref.name]
+        if ref.labels:
+            candidates += state.labelled(key, ref.labels)
+        for repository in ref.images:
+            candidates += [o for o in image_users(state, repository) if o.get("kind") == kind]
+        for obj in candidates:
+            found.setdefault((kind, kube.namespace_of(obj), kube.name_of(obj)), _with_kind(obj, kind))
+    return list(found.values())
 
 
 def expected_workloads(state: ClusterState, component: Component) -> list[Finding]:
@@ -154,15 +153,18 @@ def _suffixes(repository: str) -> Iterator[str]:
 
 
 def leftovers(state: ClusterState, component: Component) -> list[str]:
-    """Everything of a component still present: workloads, users of its images, its CRDs and objects."""
-    found = [kube.ref(obj) for f in expected_workloads(state, component) for obj in f.objects]
+    """Everything of a component still present: its running workloads first (what still acts), then the
+    objects it would reconcile, then its CRDs."""
+    workloads = {kube.ref(obj) for f in expected_workloads(state, component) for obj in f.objects}
+    objects = set()
+    for key in component.resources:
+        kind = key.split(".")[0]
+        objects |= {kube.ref(obj, obj.get("kind") or kind) for obj in state.list(key)}
+    crds = set()
     if component.crd_groups:
-        found += [
+        crds = {
             kube.ref(crd, "CustomResourceDefinition")
             for crd in state.list(CRDS)
             if (crd.get("spec") or {}).get("group") in component.crd_groups
-        ]
-    for key in component.resources:
-        kind = key.split(".")[0]
-        found += [kube.ref(obj, obj.get("kind") or kind) for obj in state.list(key)]
-    return sorted(set(found))
+        }
+    return [*sorted(workloads), *sorted(objects - workloads), *sorted(crds - workloads - objects)]

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.realgen import capture, v5_production
+from tests.realgen import capture, flux
+from tests.realgen.cases import CLUSTERS
 
 REAL = Path(__file__).resolve().parents[2] / "fixtures" / "real"
 #: (rendered file, release, chart folder under fixtures/real/upstream, namespace) for `helm template`
@@ -16,6 +17,12 @@ CHARTS = (
     (
         "kubernetes-secret-generator-v3.3.2.yaml",
         "secret-generator",
+        "kubernetes-secret-generator-v3.3.2/kubernetes-secret-generator",
+        "secret-generator",
+    ),
+    (
+        "kubernetes-secret-generator-v3.3.2-flux.yaml",
+        "secret-generator-kubernetes-secret-generator",  # a Flux HelmRelease's release name (tests/realgen/parts.py)
         "kubernetes-secret-generator-v3.3.2/kubernetes-secret-generator",
         "secret-generator",
     ),
@@ -46,10 +53,14 @@ def main(argv: list[str]) -> int:
     if binary is None:
         print("needs kubectl on PATH (Debian: kubectl)", file=sys.stderr)
         return 2
-    folder = REAL / "clusters" / "v5-production"
-    shutil.rmtree(folder, ignore_errors=True)
-    for line in capture.write(v5_production.build(), folder, binary):
-        print(line)
+    if "--render" in argv:
+        (REAL / "rendered" / f"flux2-{flux.FLUX}.yaml").write_text(flux.build(binary))
+    for name, build in CLUSTERS.items():
+        folder = REAL / "clusters" / name
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"# {name}")
+        for line in capture.write(build(), folder, binary):
+            print(line)
     return 0
 
 

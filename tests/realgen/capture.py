@@ -17,10 +17,9 @@ import yaml
 
 from tests.fakeapi.kubeconfig import write_kubeconfig
 from tests.fakeapi.server import FakeKubeAPI
-from tests.realgen.model import CAPTURED_AT, Cluster
+from tests.realgen.model import Cluster
 from ukic.resources import CATALOG
 
-SERVER_VERSION = "v1.22.0"
 #: (file, kubectl arguments) in the order a user would type them; every command ends in `> file`.
 COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("nodes.yaml", ("get", "nodes", "-o", "yaml")),
@@ -75,10 +74,11 @@ def write(cluster: Cluster, folder: Path, binary: str) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     typed = []
     with (
-        FakeKubeAPI(served_objects(cluster), token=None, server_version=SERVER_VERSION) as api,
+        FakeKubeAPI(served_objects(cluster), token=None, server_version=cluster.server_version) as api,
         tempfile.TemporaryDirectory() as tmp,
     ):
-        config = write_kubeconfig(Path(tmp) / "config", api.url, token=None, context="kubernetes-admin@place10")
+        context = cluster.context or f"kubernetes-admin@{cluster.name}"
+        config = write_kubeconfig(Path(tmp) / "config", api.url, token=None, context=context)
         env = {"PATH": os.environ.get("PATH", ""), "HOME": tmp, "KUBECONFIG": str(config)}
         for name, args in COMMANDS:
             with (folder / name).open("wb") as out:
@@ -86,9 +86,9 @@ def write(cluster: Cluster, folder: Path, binary: str) -> list[str]:
             typed.append(f"kubectl {' '.join(args)} > {name}")
     cluster_file = {
         "name": cluster.name,
-        "capturedAt": CAPTURED_AT.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "serverVersion": SERVER_VERSION,
-        "context": "kubernetes-admin@place10",
+        "capturedAt": cluster.captured_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "serverVersion": cluster.server_version,
+        "context": context,
     }
     (folder / "cluster.yaml").write_text(yaml.safe_dump(cluster_file, sort_keys=False))
     return typed

@@ -42,6 +42,9 @@ class Cluster:
     name: str
     nodes: list[Node]
     objects: dict[str, list[Obj]] = field(default_factory=dict)
+    captured_at: datetime = CAPTURED_AT  # when kubectl wrote the snapshot; the cluster was made 52 days before
+    server_version: str = "v1.22.0"
+    context: str = ""  # the kubeconfig context kubectl used (kubeadm's admin.conf: kubernetes-admin@<cluster>)
     _pod_ips: dict[str, int] = field(default_factory=dict)
 
     # -- identity -----------------------------------------------------------------------------------
@@ -57,9 +60,8 @@ class Cluster:
         digest = hashlib.sha256("/".join(map(str, (self.name, *parts))).encode()).digest()
         return "".join(alphabet[b % len(alphabet)] for b in digest[:length])
 
-    @staticmethod
-    def at(minutes_after_creation: float) -> str:
-        created = CAPTURED_AT - timedelta(days=52)
+    def at(self, minutes_after_creation: float) -> str:
+        created = self.captured_at - timedelta(days=52)
         return (created + timedelta(minutes=minutes_after_creation)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     # -- storing ------------------------------------------------------------------------------------

@@ -137,14 +137,15 @@ WorkloadKind = Literal["Deployment", "DaemonSet", "StatefulSet", "Pod"]
 class WorkloadRef(Strict):
     """One role a component's workloads play (its controller, its UI, ...), and how to recognise it.
 
-    A workload plays the role when it matches the name, all of the labels, or one of the images
-    (whichever the catalogue gives): charts prefix names with the release name, so upstream labels
-    and images find what a name alone misses. ``kind`` None: any workload kind.
+    A workload plays the role when it matches the name (in ``namespace`` when one is given), all of
+    the labels, or one of the images (whichever the catalogue gives): charts prefix names with the
+    release name and installers take other namespaces (``flux install --namespace``), so upstream
+    labels and images find in any namespace what a name alone misses. ``kind`` None: any workload kind.
     """
 
     kind: WorkloadKind | None = None
     name: str | None = None
-    namespace: str | None = None  # None: any namespace
+    namespace: str | None = None  # where the name is looked for; None: any namespace
     labels: dict[str, str] = Field(default_factory=dict)
     images: list[str] = Field(default_factory=list)  # image repositories
     role: str | None = None  # how messages name a role without a name
@@ -156,6 +157,8 @@ class WorkloadRef(Strict):
             raise ValueError("a workload needs a name, labels or images to be recognised by")
         if self.name and self.kind is None:
             raise ValueError("a workload named by its name needs a kind")
+        if self.namespace and not self.name:
+            raise ValueError("namespace narrows the name only: labels and images match in any namespace")
         return self
 
     def describe(self) -> str:
@@ -163,7 +166,7 @@ class WorkloadRef(Strict):
         if self.name:
             return f"{self.kind} {where}{self.name}"
         if self.role:
-            return f"{self.role} ({self.kind or 'workload'} in {self.namespace or 'any namespace'})"
+            return f"{self.role} ({self.kind or 'workload'} in any namespace)"
         shown = ", ".join(f"{k}={v}" for k, v in self.labels.items()) or ", ".join(self.images)
         return f"{self.kind or 'workload'} {where}({shown})"
 

@@ -1,0 +1,168 @@
+"""The manual's v1 (2021-01) on real material: Flux v2 (flux2 v0.7.0), rook v1.5.5 from manifests, kubeadm
+v1beta2 - the kubectl-written snapshot of place6 and the repository it was built from, and single-fault
+variants of both (fixtures/real/SOURCES.md names every file).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.realcorpus import (
+    NA,
+    REAL,
+    F,
+    P,
+    applicable,
+    changed,
+    copy_of,
+    edit,
+    edit_text,
+    named,
+    not_passed,
+    outcomes,
+    repository,
+    run,
+    snapshot,
+)
+from tests.realexpect import conformant
+from ukic import components
+from ukic.profiles.loader import load_components
+from ukic.sources.manifests import ManifestsSource
+from ukic.sources.snapshot import SnapshotSource
+from ukic.state import ClusterState
+
+CLUSTER = REAL / "clusters" / "v1-development"
+REPO = REAL / "repos" / "v1-development"
+FLUX_GONE = "Retired component flux is gone"
+FLUX_RUNS = "Required component flux runs"
+
+
+def test_the_kubectl_written_v1_snapshot_is_conformant() -> None:
+    results = run(snapshot("v1-development"), "v1", "development")
+    assert applicable(results) == conformant(1, production=False), not_passed(results)
+
+
+def test_the_v1_repository_is_conformant() -> None:
+    results = run(repository("v1-development"), "v1", "development")
+    assert not_passed(results) == {}
+    got = outcomes(results)
+    # rook v1.5.5 cluster.yaml as shipped asks for 3 monitors, a development cluster's number; its
+    # csi/rbd and csi/cephfs storageclass.yaml serve both purposes the manual names
+    assert got["The Ceph cluster asks for the cluster type's number of monitors"] is P
+    assert got["A storage class serves rbd volumes"] is got["A storage class serves cephfs volumes"] is P
+    # kubeadm.k8s.io/v1beta2 is read like v1beta3; calico-node derives the IPv6 pool from its podSubnet
+    assert got["kubeadm assigns IPv6 pod and service subnets"] is got["IP pools are IPv6 and use no overlay"] is P
+
+
+# -- Flux v2: required in v1, retired in v2 -----------------------------------------------------------------
+def test_flux_left_running_after_v2_is_named_piece_by_piece() -> None:
+    """v2 "Replaced fluxv2 ... with argocd": the same cluster judged as v2 keeps Flux - and has no Argo CD."""
+    results = run(snapshot("v1-development"), "v2", "development")
+    assert changed(conformant(1, production=False), results) == {
+        FLUX_RUNS: NA,  # no longer required
+        FLUX_GONE: F,
+        "Required component argocd runs": F,
+        "Required component argo-workflows runs": F,
+    }
+    # what still acts comes first: the controllers, then what they would reconcile, then the CRDs
+    assert results[FLUX_GONE].reason == (
+        "Flux v2 left over: Deployment flux-system/helm-controller; "
+        "Flux v2 left over: Deployment flux-system/kustomize-controller; "
+        "Flux v2 left over: Deployment flux-system/notification-controller; "
+        "Flux v2 left over: Deployment flux-system/source-controller; "
+        "Flux v2 left over: GitRepository flux-system/flux-system; and 11 more"
+    )
+    state = ClusterState(snapshot("v1-development"))
+    found = components.leftovers(state, load_components()["flux"])
+    assert found[:8] == [
+        "Deployment flux-system/helm-controller",
+        "Deployment flux-system/kustomize-controller",
+        "Deployment flux-system/notification-controller",
+        "Deployment flux-system/source-controller",
+        "GitRepository flux-system/flux-system",
+        "HelmRelease flux-system/kubernetes-secret-generator",
+        "Kustomization flux-system/flux-system",
+        "CustomResourceDefinition alerts.notification.toolkit.fluxcd.io",
+    ]
+    assert len(found) == 16  # + the 9 CRDs of source-, kustomize-, helm- and notification-controller
+
+
+def _flux_namespace(namespace: str):
+    """`flux install --namespace=<namespace>`: the controllers and their pods live there."""
+
+    def move(items: list[dict]) -> None:
+        for item in items:
+            if item["metadata"].get("namespace") == "flux-system":
+                item["metadata"]["namespace"] = namespace
+
+    return lambda folder: (edit(folder, "deployments.apps.json", move), edit(folder, "pods.json", move))
+
+
+def test_flux_in_another_namespace_is_found_by_its_images(tmp_path: Path) -> None:
+    """flux2 v0.7 labels its controllers only with app.kubernetes.io/instance=<namespace>; the images
+    ghcr.io/fluxcd/<controller> find them outside flux-system, running (v1) or left over (v2)."""
+    folder = copy_of(tmp_path, CLUSTER, _flux_namespace("gotk-system"))
+    assert run(SnapshotSource(folder), "v1", "development", marker="components")[FLUX_RUNS].outcome is P
+    gone = run(SnapshotSource(folder), "v2", "development", marker="components")[FLUX_GONE]
+    assert gone.outcome is F and "Flux v2 left over: Deployment gotk-system/helm-controller;" in gone.reason
+
+
+def test_a_crash_looping_source_controller_means_flux_does_not_run(tmp_path: Path) -> None:
+    def crash(folder: Path) -> None:
+        def down(deployments: list[dict]) -> None:
+            named(deployments, "source-controller")["status"] |= {"readyReplicas": 0, "availableReplicas": 0}
+
+        edit(folder, "deployments.apps.json", down)
+
+    results = run(SnapshotSource(copy_of(tmp_path, CLUSTER, crash)), "v1", "development")
+    assert changed(conformant(1, production=False), results) == {FLUX_RUNS: F}
+    assert "Deployment flux-system/source-controller not running (0/1" in results[FLUX_RUNS].reason
+
+
+def test_the_repository_judged_as_v2_still_carries_flux(tmp_path: Path) -> None:
+    """The repository keeps gotk-components.yaml: the CRDs and controllers Flux would bring back."""
+    results = run(repository("v1-development"), "v2", "development")
+    assert changed(outcomes(run(repository("v1-development"), "v1", "development")), results) == {FLUX_GONE: F}
+    assert "Flux v2 left over: Deployment flux-system/helm-controller (clusters/place6/flux-system/gotk-c" in (
+        results[FLUX_GONE].reason
+    )
+
+
+# -- Calico from its manifest: the dormant IPv4 pool ----------------------------------------------------------
+def test_an_ipv4_pool_the_manifests_cni_assigns_from_fails(tmp_path: Path) -> None:
+    """calico.yaml's cni_network_config is install-cni's template (``"mtu": __CNI_MTU__`` is no JSON until
+    cni-plugin v3.20.2 pkg/install fills it); with assign_ipv4 "true" the IPIP pool hands out addresses."""
+
+    def assign_ipv4(configmaps: list[dict]) -> None:
+        cm = named(configmaps, "calico-config")
+        text = cm["data"]["cni_network_config"]
+        cm["data"]["cni_network_config"] = text.replace('"assign_ipv4": "false"', '"assign_ipv4": "true"')
+
+    folder = copy_of(tmp_path, CLUSTER, lambda f: edit(f, "configmaps.yaml", assign_ipv4))
+    results = run(SnapshotSource(folder), "v1", "development")
+    scenario = "IP pools are IPv6 and use no overlay"
+    assert changed(conformant(1, production=False), results) == {scenario: F}
+    assert "IPPool default-ipv4-ippool: ipipMode Always (an overlay; must be Never)" in results[scenario].reason
+
+
+# -- the repository: rook and kubeadm v1beta2 -----------------------------------------------------------------
+def test_five_monitors_are_not_a_development_clusters_number(tmp_path: Path) -> None:
+    cluster_yaml = REPO / "clusters" / "place6" / "rook" / "cluster.yaml"
+    rel = cluster_yaml.relative_to(REPO)
+    folder = copy_of(tmp_path, REPO, lambda f: edit_text(f / rel, "    count: 3\n", "    count: 5\n"))
+    results = run(ManifestsSource(folder), "v1", "development")
+    scenario = "The Ceph cluster asks for the cluster type's number of monitors"
+    assert changed(outcomes(run(repository("v1-development"), "v1", "development")), results) == {scenario: F}
+    assert "spec.mon.count is 5; a development cluster runs 3" in results[scenario].reason
+
+
+def test_a_v1beta2_ipv4_pod_subnet_fails(tmp_path: Path) -> None:
+    kubeadm = Path("bootstrap") / "place6" / "kubeadm.yaml"
+    folder = copy_of(
+        tmp_path, REPO, lambda f: edit_text(f / kubeadm, "podSubnet: 2a0a:e5c0:11:2::/64", "podSubnet: 10.244.0.0/16")
+    )
+    results = run(ManifestsSource(folder), "v1", "development", marker="ipv6")
+    assert results["kubeadm assigns IPv6 pod and service subnets"].outcome is F
+    assert "10.244.0.0/16" in results["kubeadm assigns IPv6 pod and service subnets"].reason
+    assert json.dumps(results["kubeadm assigns IPv6 pod and service subnets"].reason)  # one plain line
