@@ -39,11 +39,21 @@ def test_projection_changes_nothing(sample: str, version: str, cluster_type: str
     ]
 
 
-def test_projection_changes_nothing_on_the_kubectl_written_snapshot() -> None:
+@pytest.mark.parametrize(
+    ("name", "version", "cluster_type"),
+    [
+        ("v1-development", "v1", "development"),
+        ("v2-development", "v2", "development"),
+        ("v5-production", "v5", "production"),
+    ],
+)
+def test_projection_changes_nothing_on_the_kubectl_written_snapshots(
+    name: str, version: str, cluster_type: str
+) -> None:
     """fixtures/real: what a real kubectl wrote (a --raw PodList, -o json, a single object, empty files)."""
-    folder = paths.samples_dir().parent / "real" / "clusters" / "v5-production"
-    projected = verify(VerifyRequest(SnapshotSource(folder), "v5", "production"))
-    full = verify(VerifyRequest(SnapshotSource(folder, project=False), "v5", "production"))
+    folder = paths.samples_dir().parent / "real" / "clusters" / name
+    projected = verify(VerifyRequest(SnapshotSource(folder), version, cluster_type))
+    full = verify(VerifyRequest(SnapshotSource(folder, project=False), version, cluster_type))
     assert [(s.id, s.outcome, s.reason) for s in projected.scenarios] == [
         (s.id, s.outcome, s.reason) for s in full.scenarios
     ]

@@ -29,6 +29,7 @@ REAL = Path(__file__).resolve().parents[2] / "fixtures" / "real"
 UPSTREAM = REAL / "upstream"
 RENDERED = REAL / "rendered"
 Obj = dict[str, Any]
+WORKFLOWS_CHART = UPSTREAM / "argo-helm-argo-workflows-0.7.3" / "argo-workflows"
 
 
 def docs(path: Path) -> list[Any]:
@@ -499,6 +500,24 @@ def argocd(cluster: Cluster, install: Path, minutes: float = 40) -> None:
     cluster.apply(docs(install), namespace="argocd", minutes=minutes)
     admin = {"name": "argocd-initial-admin-secret", "namespace": "argocd"}
     cluster.add({"apiVersion": "v1", "kind": "Secret", "metadata": admin, "type": "Opaque"}, minutes=minutes + 1)
+
+
+def chart_applications() -> dict[str, tuple[list, int]]:
+    """What each chart Application of the repositories syncs (the rendered chart, its CRDs), and when."""
+    return {
+        "rook-ceph": (
+            [*docs(UPSTREAM / "rook-v1.7.8" / "examples" / "crds.yaml"), *docs(RENDERED / "rook-ceph-v1.7.8.yaml")],
+            80,
+        ),
+        "workflows": (
+            [
+                *(d for p in sorted((WORKFLOWS_CHART / "crds").glob("*.yaml")) for d in docs(p)),
+                *docs(RENDERED / "argo-workflows-0.7.3.yaml"),
+            ],
+            90,
+        ),
+        "secret-generator": (docs(RENDERED / "kubernetes-secret-generator-v3.3.2.yaml"), 95),
+    }
 
 
 def argocd_application(cluster: Cluster, app: Obj, objects: list[Any], minutes: float, source_type: str) -> None:

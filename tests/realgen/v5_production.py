@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tests.realgen import parts
 from tests.realgen.model import Cluster
-from tests.realgen.parts import REAL, RENDERED, UPSTREAM, Rook, Site, docs
+from tests.realgen.parts import REAL, Rook, Site, docs
 
 SITE = Site(
     "place10",
@@ -30,7 +30,6 @@ SITE = Site(
 ROOK = Rook(
     "v1.7.8", "quay.io/ceph/ceph:v16.2.6", "ceph version 16.2.6 pacific (stable)", "quay.io/cephcsi/cephcsi:v3.4.0"
 )
-WORKFLOWS_CHART = UPSTREAM / "argo-helm-argo-workflows-0.7.3" / "argo-workflows"
 
 
 def build() -> Cluster:
@@ -45,27 +44,9 @@ def build() -> Cluster:
     return cluster
 
 
-def chart_objects() -> dict[str, tuple[list, int]]:
-    """What each chart Application of the v3-v5 production repositories syncs, and when."""
-    return {
-        "rook-ceph": (
-            [*docs(UPSTREAM / "rook-v1.7.8" / "examples" / "crds.yaml"), *docs(RENDERED / "rook-ceph-v1.7.8.yaml")],
-            80,
-        ),
-        "workflows": (
-            [
-                *(d for p in sorted((WORKFLOWS_CHART / "crds").glob("*.yaml")) for d in docs(p)),
-                *docs(RENDERED / "argo-workflows-0.7.3.yaml"),
-            ],
-            90,
-        ),
-        "secret-generator": (docs(RENDERED / "kubernetes-secret-generator-v3.3.2.yaml"), 95),
-    }
-
-
 def _argocd(cluster: Cluster) -> None:
     parts.argocd(cluster, SITE.repo / "argocd" / "install.yaml")
-    synced = chart_objects()
+    synced = parts.chart_applications()
     for path in sorted((SITE.repo / "argocd" / "apps").glob("*.yaml")):
         app = docs(path)[0]
         objects, minutes = synced[app["metadata"]["name"]]

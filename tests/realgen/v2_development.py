@@ -1,0 +1,54 @@
+"""place7 after the manual's v2 installation (2021-05), from fixtures/real/repos/v2-development.
+
+kubeadm (v1beta2, Kubernetes 1.21, three control-plane nodes); Calico from its manifest (IPv6 only);
+Argo CD v2.0.3 with Applications over the argo-workflows and kubernetes-secret-generator charts; rook
+v1.5.11 from manifests (v1/v2: "directly via manifests", 3 monitors for development); an
+ungleich-certbot Job (tests/realgen/parts.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tests.realgen import parts
+from tests.realgen.model import Cluster
+from tests.realgen.parts import REAL, Rook, Site, docs
+
+SITE = Site(
+    "place7",
+    REAL / "repos" / "v2-development",
+    "2a0a:e5c0:12",
+    (
+        ("server47", "2a0a:e5c0:12:1:225:b3ff:fe20:4701", True),
+        ("server53", "2a0a:e5c0:12:1:225:b3ff:fe20:5301", True),
+        ("server54", "2a0a:e5c0:12:1:225:b3ff:fe20:5401", True),
+        ("server48", "2a0a:e5c0:12:1:225:b3ff:fe20:4801", False),
+        ("server49", "2a0a:e5c0:12:1:225:b3ff:fe20:4901", False),
+        ("server50", "2a0a:e5c0:12:1:225:b3ff:fe20:5001", False),
+    ),
+    kubernetes="v1.21.1",
+    etcd_image="k8s.gcr.io/etcd:3.4.13-0",  # kubeadm 1.21's etcd (cmd/kubeadm/app/constants)
+    runtime="cri-o://1.21.0",
+    os_image="Alpine Linux v3.13",
+    captured_at=datetime(2021, 6, 25, 14, 10, tzinfo=UTC),  # v2's time, before v3 (2021-07)
+)
+ROOK = Rook("v1.5.11", "ceph/ceph:v15.2.11", "ceph version 15.2.11 octopus (stable)", "quay.io/cephcsi/cephcsi:v3.2.2")
+
+
+def build() -> Cluster:
+    cluster = SITE.cluster()
+    parts.nodes(cluster, SITE)
+    parts.kubeadm(cluster, SITE)
+    parts.calico_manifest(cluster, SITE)
+    parts.argocd(cluster, SITE.repo / "argocd" / "install.yaml")
+    synced = parts.chart_applications()
+    for path in sorted((SITE.repo / "argocd" / "apps").glob("*.yaml")):
+        app = docs(path)[0]
+        objects, minutes = synced[app["metadata"]["name"]]
+        parts.argocd_application(cluster, app, objects, minutes, "Helm")
+    for name in ("crds", "common", "operator", "cluster", "filesystem", "storageclass-rbd", "storageclass-cephfs"):
+        cluster.apply(docs(SITE.repo / "rook" / f"{name}.yaml"), minutes=100)
+    parts.rook_cluster(cluster, ROOK)
+    cluster.apply(docs(SITE.repo / "certbot" / "job.yaml"), minutes=300)
+    parts.ipam(cluster)  # last: every pod has its address by now
+    return cluster
