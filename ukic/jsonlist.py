@@ -96,21 +96,24 @@ def _decode(decoder: msgspec.json.Decoder, buffer: bytearray, closing: int) -> l
 
 
 def _share_strings(value: Any) -> None:
-    """Replace every short string inside ``value`` (lists, dicts, Kept structs) by its one shared copy."""
+    """Replace the short strings of the kept fields (ukic.projection) inside ``value`` by their one shared
+    copy; plain dicts kept whole (labels, annotations, container state) are left as decoded."""
     if type(value) is list:
-        pairs: Any = enumerate(value)
-        put = value.__setitem__
-    elif type(value) is dict:
-        pairs, put = value.items(), value.__setitem__
-    else:  # a Kept struct
-        pairs = ((name, getattr(value, name)) for name in value.__struct_fields__)
-        put = value.__setattr__
-    for key, item in pairs:
-        kind = type(item)
-        if kind is str:
+        for index, item in enumerate(value):
+            if type(item) is str:
+                if len(item) <= SHARED_LENGTH:
+                    value[index] = intern(item)
+            elif type(item) is list or isinstance(item, Kept):
+                _share_strings(item)
+        return
+    if not isinstance(value, Kept):
+        return
+    for name in value.__struct_fields__:
+        item = getattr(value, name)
+        if type(item) is str:
             if len(item) <= SHARED_LENGTH:
-                put(key, intern(item))
-        elif kind is dict or kind is list or isinstance(item, Kept):
+                setattr(value, name, intern(item))
+        elif type(item) is list or isinstance(item, Kept):
             _share_strings(item)
 
 

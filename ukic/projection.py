@@ -53,6 +53,9 @@ class Kept(msgspec.Struct, gc=False, omit_defaults=True):
     def __len__(self) -> int:
         return len(self.keys())
 
+    def __bool__(self) -> bool:  # as a dict: true when it holds something (without counting it all)
+        return any(getattr(self, key) is not UNSET for key in self.__struct_fields__)
+
     def items(self) -> list[tuple[str, Any]]:
         return [(key, getattr(self, key)) for key in self.keys()]
 
