@@ -22,6 +22,7 @@ import pytest
 from ukic import paths
 
 ROOT = Path(__file__).resolve().parent.parent
+SH = shutil.which("sh") or "/bin/sh"  # the steps' shell; /bin/sh is there even with only the venv on PATH
 CONTAINERFILE = ROOT / "Containerfile"
 IGNORE = ROOT / ".containerignore"
 
@@ -87,7 +88,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
             command = command.replace(pod, here)
         if command.startswith("python "):
             command = shlex.quote(sys.executable) + command.removeprefix("python")
-        done = subprocess.run(["sh", "-c", command], cwd=root / "src", capture_output=True, text=True, timeout=900)
+        done = subprocess.run([SH, "-c", command], cwd=root / "src", capture_output=True, text=True, timeout=900)
         assert done.returncode == 0, f"RUN {command}\n{done.stdout}\n{done.stderr}"
     return root / "opt" / "ukic"
 

@@ -25,6 +25,7 @@ from ukic import paths
 from ukic.ledger import load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
+SH = shutil.which("sh") or "/bin/sh"  # the steps' shell; /bin/sh is there even with only the venv on PATH
 WORKFLOW = ROOT / "examples" / "argo" / "cronworkflow-audit.yaml"
 SCHEMA = ROOT / "tests" / "deploy" / "schemas" / "argo-workflows-v3.2.11-cronworkflow.json"
 CLUSTERS = {"place10": "v5-production", "place10-ipip": "broken-ipip-pool", "p7-dev": "v1-development"}
@@ -100,7 +101,7 @@ class Engine:
 
     def script(self, name: str) -> subprocess.CompletedProcess[str]:
         source = self._mapped(self.templates[name]["script"]["source"])
-        return subprocess.run(["sh", "-c", source], capture_output=True, text=True, env=self.env, timeout=300)
+        return subprocess.run([SH, "-c", source], capture_output=True, text=True, env=self.env, timeout=300)
 
     def verify(self, cluster: str) -> subprocess.CompletedProcess[str]:
         template = self.templates["verify"]
