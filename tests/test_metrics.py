@@ -90,3 +90,10 @@ def test_a_failing_scenario_carries_its_remedy(tmp_path: Path) -> None:
     found = samples(render_text([status_of("p7", run, summary, {})]))
     assert value(found, "ukic_scenario_failing", cluster="p7", id="bgp.peer", remedy="calicoctl apply") == 1
     assert value(found, "ukic_run_duration_seconds", cluster="p7") == 2.5
+
+
+def test_label_texts_are_one_clean_line() -> None:
+    summary = {"scenarios": [{"id": "x.y", "outcome": "failed", "remedy": "kubectl uncordon\x1b[31m a\nb"}]}
+    run = {"time": T0.strftime(STAMP), "version": "v5", "type": "production", "verdict": "not conformant"}
+    found = samples(render_text([status_of("p7", run, summary, {})]))
+    assert value(found, "ukic_scenario_failing", cluster="p7", id="x.y", remedy="kubectl uncordon\\x1b[31m a b") == 1

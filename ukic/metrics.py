@@ -19,6 +19,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from ukic.outcome import OUTCOME_ORDER, Outcome
+from ukic.redact import printable, redact
 from ukic.timestamps import parse_rfc3339
 
 VERDICTS = ("conformant", "not conformant", "could not verify")
@@ -51,7 +52,7 @@ def status_of(
     scenarios: dict[str, str | None] = {}
     for scenario in (summary or {}).get("scenarios") or []:
         failing = scenario.get("outcome") == Outcome.FAILED.value
-        scenarios[str(scenario.get("id"))] = str(scenario.get("remedy") or "") if failing else None
+        scenarios[_label(scenario.get("id"))] = _label(scenario.get("remedy") or "") if failing else None
     duration = (summary or {}).get("duration", run.get("duration"))
     return ClusterStatus(
         cluster=cluster,
@@ -165,6 +166,11 @@ def render_text(statuses: Iterable[ClusterStatus]) -> str:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(StatusCollector(lambda: statuses))
     return generate_latest(registry).decode()
+
+
+def _label(value: object) -> str:
+    """A label value as one redacted line without control characters (alert texts carry it on)."""
+    return printable(redact(str(value)), one_line=True)
 
 
 def _epoch(stamp: object) -> float | None:
