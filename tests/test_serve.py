@@ -40,8 +40,19 @@ def sample_kubeconfig(sample_api: FakeKubeAPI, tmp_path: Path) -> Path:
     return write_kubeconfig(tmp_path / "kubeconfig", sample_api.url)
 
 
+@pytest.fixture(scope="module")
+def served_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serving]:
+    """One `ukic serve` of the v5 production sample for the read-only checks (reports in <its tmp>/reports)."""
+    folder = tmp_path_factory.mktemp("served")
+    with serving(["--snapshot", str(SAMPLE), "--report-dir", str(folder / "reports")], folder) as served:
+        served.wait_for(lambda: served.get("/readyz")[0] == 200, 60, "readiness")
+        served.folder = folder  # type: ignore[attr-defined]
+        yield served
+
+
 @pytest.fixture
-def served_snapshot(tmp_path: Path) -> Iterator[Serving]:
+def served_alone(tmp_path: Path) -> Iterator[Serving]:
+    """A `ukic serve` of the sample of the test's own (it gets stopped)."""
     with serving(["--snapshot", str(SAMPLE), "--report-dir", str(tmp_path / "reports")], tmp_path) as served:
         served.wait_for(lambda: served.get("/readyz")[0] == 200, 60, "readiness")
         yield served
@@ -52,8 +63,9 @@ def broken_pool() -> dict:
     return SnapshotSource(BROKEN_POOL).list(POOLS)[0]
 
 
-def test_metrics_probes_table_and_report_of_a_conforming_cluster(served_snapshot: Serving, tmp_path: Path) -> None:
+def test_metrics_probes_table_and_report_of_a_conforming_cluster(served_snapshot: Serving) -> None:
     served = served_snapshot
+    tmp_path = served.folder  # type: ignore[attr-defined]
     assert served.get("/healthz")[0] == 200
     assert conformant(served) == 1
     assert served.metric("ukic_cluster_verdict", cluster="place10", verdict="conformant") == 1
@@ -96,9 +108,9 @@ def test_reports_are_read_only(served_snapshot: Serving) -> None:
         assert status == 405 and headers["Allow"] == "GET, HEAD"
 
 
-def test_sigterm_exits_0_within_5_seconds(served_snapshot: Serving) -> None:
-    code, took = served_snapshot.terminate()
-    assert code == 0, served_snapshot.log
+def test_sigterm_exits_0_within_5_seconds(served_alone: Serving) -> None:
+    code, took = served_alone.terminate()
+    assert code == 0, served_alone.log
     assert took < 5.0
 
 
