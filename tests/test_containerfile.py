@@ -150,8 +150,13 @@ if touch {shlex.quote(str(tmp_path / "probe"))} 2>/dev/null; then echo "root fil
 exec {" ".join(shlex.quote(a) for a in command)}
 """
     env = run_env(built, scratch)
-    process = subprocess.Popen(
-        ["unshare", "--mount", "sh", "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    process = subprocess.Popen(  # from inside the checkout: its ukic/steps/fixtures must not shadow the installed
+        ["unshare", "--mount", "sh", "-c", script],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 90
@@ -165,12 +170,10 @@ exec {" ".join(shlex.quote(a) for a in command)}
                 time.sleep(0.5)
         assert ready == 200, process.stderr.read() if process.poll() is not None else "not ready in 90 s"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:
-            assert (
-                'ukic_cluster_conformant{cluster="place10",type="production",version="v5"} 1.0'
-                in answer.read().decode()
-            )
+            metrics = answer.read().decode()
     finally:
         process.terminate()
         _, err = process.communicate(timeout=15)
+    assert 'ukic_cluster_conformant{cluster="place10",type="production",version="v5"} 1.0' in metrics, err
     assert process.returncode == 0, err
     assert "ledger not updated" not in err and "cannot write" not in err

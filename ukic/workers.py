@@ -207,6 +207,7 @@ class WorkerPool:
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(preload_modules(source_kinds))
         self._running: dict[str, tuple[VerifyJob, Any, Connection]] = {}
+        _start_forkserver()
 
     @property
     def running(self) -> list[str]:
@@ -295,3 +296,20 @@ def _receive(conn: Connection) -> ClusterOutcome | None:
         return conn.recv() if conn.poll() else None
     except (EOFError, OSError):
         return None
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver with PYTHONSAFEPATH set: it runs as ``python -c``, which would otherwise put the
+    current folder first on its path, so that from inside a checkout it preloaded the checkout's ukic, steps
+    and fixtures instead of the installed ones (and every run then lacked its step definitions)."""
+    from multiprocessing import forkserver
+
+    before = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        if before is None:
+            os.environ.pop("PYTHONSAFEPATH", None)
+        else:
+            os.environ["PYTHONSAFEPATH"] = before
