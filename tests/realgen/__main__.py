@@ -11,8 +11,8 @@ from tests.realgen import capture, flux
 from tests.realgen.cases import CLUSTERS
 
 REAL = Path(__file__).resolve().parents[2] / "fixtures" / "real"
-#: (rendered file, release, chart folder under fixtures/real/upstream, namespace) for `helm template`
-CHARTS = (
+#: (rendered file, release, chart folder under fixtures/real/upstream, namespace[, --set values]) for `helm template`
+CHARTS: tuple[tuple[str, ...], ...] = (
     ("argo-workflows-0.7.3.yaml", "workflows", "argo-helm-argo-workflows-0.7.3/argo-workflows", "argo"),
     (
         "kubernetes-secret-generator-v3.3.2.yaml",
@@ -27,15 +27,25 @@ CHARTS = (
         "secret-generator",
     ),
     ("rook-ceph-v1.7.8.yaml", "rook-ceph", "rook-v1.7.8/rook-ceph", "rook-ceph"),
+    (
+        # v3-production's Application rook-ceph-cluster over the chart path, with its helm.parameters
+        "rook-ceph-cluster-v1.7.8.yaml",
+        "rook-ceph-cluster",
+        "rook-v1.7.8/rook-ceph-cluster",
+        "rook-ceph",
+        "cephClusterSpec.mon.count=5",
+        "cephClusterSpec.network.ipFamily=IPv6",
+    ),
     ("tigera-operator-v3.20.2.yaml", "calico", "calico-v3.20.2/tigera-operator", "default"),
     ("calico-v3.20.2.yaml", "calico", "calico-v3.20.2/calico", "default"),
 )
 
 
 def render(helm: str) -> None:
-    for name, release, chart, namespace in CHARTS:
+    for name, release, chart, namespace, *values in CHARTS:
+        sets = [arg for value in values for arg in ("--set", value)]
         done = subprocess.run(
-            [helm, "template", release, str(REAL / "upstream" / chart), "--namespace", namespace],
+            [helm, "template", release, str(REAL / "upstream" / chart), "--namespace", namespace, *sets],
             capture_output=True,
             check=True,
         )

@@ -517,6 +517,8 @@ def chart_applications() -> dict[str, tuple[list, int]]:
             90,
         ),
         "secret-generator": (docs(RENDERED / "kubernetes-secret-generator-v3.3.2.yaml"), 95),
+        # v3: the chart kept at charts/rook-ceph-cluster, with the Application's helm.parameters
+        "rook-ceph-cluster": (docs(RENDERED / "rook-ceph-cluster-v1.7.8.yaml"), 100),
     }
 
 

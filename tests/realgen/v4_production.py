@@ -1,0 +1,59 @@
+"""place11 after the manual's v4 installation (2021-09), from fixtures/real/repos/v4-production.
+
+kubeadm (v1beta3, Kubernetes 1.22.1); Calico from its manifest (IPv6 only); the rook operator by
+`helm install rook-ceph charts/rook-ceph` (v4: "still being installed via helm"; helm's markers and
+release Secret), the Ceph cluster from rook v1.7.8's cluster.yaml with 5 monitors (v4: "configured via
+manifests"); Argo CD v2.1.7 (HA) with the argo-workflows and secret generator chart Applications; an
+ungleich-certbot Job (tests/realgen/parts.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tests.realgen import parts
+from tests.realgen.model import Cluster
+from tests.realgen.parts import REAL, RENDERED, UPSTREAM, Rook, Site, docs
+
+SITE = Site(
+    "place11",
+    REAL / "repos" / "v4-production",
+    "2a0a:e5c0:14",
+    (
+        ("server87", "2a0a:e5c0:14:1:225:b3ff:fe20:8701", True),
+        ("server88", "2a0a:e5c0:14:1:225:b3ff:fe20:8801", True),
+        ("server89", "2a0a:e5c0:14:1:225:b3ff:fe20:8901", True),
+        ("server90", "2a0a:e5c0:14:1:225:b3ff:fe20:9001", False),
+        ("server91", "2a0a:e5c0:14:1:225:b3ff:fe20:9101", False),
+        ("server92", "2a0a:e5c0:14:1:225:b3ff:fe20:9201", False),
+        ("server93", "2a0a:e5c0:14:1:225:b3ff:fe20:9301", False),
+        ("server94", "2a0a:e5c0:14:1:225:b3ff:fe20:9401", False),
+    ),
+    kubernetes="v1.22.1",
+    captured_at=datetime(2021, 10, 5, 15, 0, tzinfo=UTC),  # the manual's "last verified" of its clusters
+)
+ROOK = Rook(
+    "v1.7.8", "quay.io/ceph/ceph:v16.2.6", "ceph version 16.2.6 pacific (stable)", "quay.io/cephcsi/cephcsi:v3.4.0"
+)
+
+
+def build() -> Cluster:
+    cluster = SITE.cluster()
+    parts.nodes(cluster, SITE)
+    parts.kubeadm(cluster, SITE)
+    parts.calico_manifest(cluster, SITE)
+    parts.argocd(cluster, SITE.repo / "argocd" / "install.yaml")
+    synced = parts.chart_applications()
+    for path in sorted((SITE.repo / "argocd" / "apps").glob("*.yaml")):
+        app = docs(path)[0]
+        objects, minutes = synced[app["metadata"]["name"]]
+        parts.argocd_application(cluster, app, objects, minutes, "Helm")
+    # the chart's templates/resources.yaml holds rook's CRDs (kept here as examples/crds.yaml)
+    operator = [*docs(UPSTREAM / "rook-v1.7.8" / "examples" / "crds.yaml"), *docs(RENDERED / "rook-ceph-v1.7.8.yaml")]
+    parts.helm_install(cluster, "rook-ceph", "rook-ceph", operator, minutes=80)
+    for name in ("cluster.yaml", "filesystem.yaml", "storageclass-rbd.yaml", "storageclass-cephfs.yaml"):
+        cluster.apply(docs(SITE.repo / "rook" / name), minutes=100)
+    parts.rook_cluster(cluster, ROOK)
+    cluster.apply(docs(SITE.repo / "certbot" / "job.yaml"), minutes=300)
+    parts.ipam(cluster)  # last: every pod has its address by now
+    return cluster

@@ -1,0 +1,199 @@
+"""The manual's v3 (2021-07) and v4 (2021-09) on real material: rook "via helm via argocd" (v3: the
+rook-ceph chart and the rook-ceph-cluster chart kept in the repository), then the Ceph cluster "via
+manifests" with the operator "still being installed via helm" (v4: `helm install rook-ceph`) - the
+kubectl-written snapshots of place12 and place11, the repositories they were built from, and
+single-fault variants (fixtures/real/SOURCES.md names every file).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+from tests.realcorpus import (
+    REAL,
+    F,
+    P,
+    W,
+    applicable,
+    changed,
+    copy_of,
+    edit,
+    named,
+    not_passed,
+    outcomes,
+    repository,
+    run,
+    snapshot,
+)
+from tests.realexpect import conformant
+from ukic.sources.manifests import ManifestsSource
+from ukic.sources.snapshot import SnapshotSource
+
+V3 = REAL / "clusters" / "v3-production"
+V4 = REAL / "clusters" / "v4-production"
+OPERATOR_METHOD = "The rook operator is installed the way the version prescribes"
+CLUSTER_METHOD = "The Ceph cluster is configured the way the version prescribes"
+HELM_IN_PRODUCTION = "Helm releases in production are managed by ArgoCD"
+HELM = {"meta.helm.sh/release-name": "rook-ceph", "meta.helm.sh/release-namespace": "rook-ceph"}
+RELEASE_SECRET = {
+    "apiVersion": "v1",
+    "kind": "Secret",
+    "metadata": {
+        "name": "sh.helm.release.v1.rook-ceph.v1",
+        "namespace": "rook-ceph",
+        "labels": {"name": "rook-ceph", "owner": "helm", "status": "deployed", "version": "1"},
+    },
+    "type": "helm.sh/release.v1",
+}
+
+
+def test_the_kubectl_written_v3_snapshot_is_conformant() -> None:
+    results = run(snapshot("v3-production"), "v3", "production")
+    assert applicable(results) == conformant(3, production=True), not_passed(results)
+
+
+def test_the_kubectl_written_v4_snapshot_is_conformant() -> None:
+    """Its one helm release is the rook operator the profile prescribes (install.rook_operator: helm)."""
+    results = run(snapshot("v4-production"), "v4", "production")
+    assert applicable(results) == conformant(4, production=True), not_passed(results)
+
+
+def test_the_v4_repository_is_conformant() -> None:
+    results = run(repository("v4-production"), "v4", "production")
+    assert not_passed(results) == {}
+    got = outcomes(results)
+    assert got["The Ceph cluster asks for the cluster type's number of monitors"] is P  # cluster.yaml: 5
+    assert got[CLUSTER_METHOD] is P  # rook/cluster.yaml: manifests
+
+
+# -- v3: rook via helm via argocd ----------------------------------------------------------------------
+def _operator_by_hand(folder: Path) -> None:
+    """The rook operator installed with `helm install rook-ceph` instead of through its Application."""
+
+    def mark(deployments: list[dict]) -> None:
+        meta = named(deployments, "rook-ceph-operator")["metadata"]
+        meta["labels"].pop("app.kubernetes.io/instance")
+        meta["labels"]["app.kubernetes.io/managed-by"] = "Helm"
+        meta.setdefault("annotations", {}).update(HELM)
+
+    edit(folder, "deployments.apps.json", mark)
+    edit(folder, "secrets.yaml", lambda secrets: secrets.append(RELEASE_SECRET))
+    edit(folder, "applications.argoproj.io.yaml", lambda apps: apps.remove(named(apps, "rook-ceph")))
+
+
+def test_v3_an_operator_installed_by_hand_is_not_helm_via_argocd(tmp_path: Path) -> None:
+    """v3: "rook is now installed via helm via argocd"; and a production chart outside ArgoCD is a warning."""
+    results = run(SnapshotSource(copy_of(tmp_path, V3, _operator_by_hand)), "v3", "production")
+    assert changed(conformant(3, production=True), results) == {OPERATOR_METHOD: F, HELM_IN_PRODUCTION: W}
+    assert "installed by helm (annotation meta.helm.sh/release-name=rook-ceph)" in results[OPERATOR_METHOD].reason
+    assert "the profile wants argocd-helm" in results[OPERATOR_METHOD].reason
+    assert "Helm release rook-ceph/rook-ceph" in results[HELM_IN_PRODUCTION].reason
+
+
+def test_v3_a_ceph_cluster_from_manifests_is_not_the_chart(tmp_path: Path) -> None:
+    """The CephCluster applied from rook's cluster.yaml (kubectl apply) instead of the rook-ceph-cluster chart."""
+
+    def from_manifests(folder: Path) -> None:
+        def untrack(items: list[dict]) -> None:
+            for item in items:
+                (item["metadata"].get("labels") or {}).pop("app.kubernetes.io/instance", None)
+
+        edit(folder, "cephclusters.ceph.rook.io.yaml", untrack)
+        edit(folder, "applications.argoproj.io.yaml", lambda apps: apps.remove(named(apps, "rook-ceph-cluster")))
+
+    results = run(SnapshotSource(copy_of(tmp_path, V3, from_manifests)), "v3", "production")
+    assert changed(conformant(3, production=True), results) == {CLUSTER_METHOD: F}
+    assert "CephCluster rook-ceph/rook-ceph: installed by manifests" in results[CLUSTER_METHOD].reason
+
+
+# -- v4: the cluster via manifests, the operator still via helm -------------------------------------------
+def test_v4_an_operator_from_rooks_operator_yaml_is_not_helm(tmp_path: Path) -> None:
+    """v4: "The rook operator is still being installed via helm" - not rook's operator.yaml."""
+
+    def from_manifests(folder: Path) -> None:
+        def unmark(deployments: list[dict]) -> None:
+            meta = named(deployments, "rook-ceph-operator")["metadata"]
+            meta["labels"].pop("app.kubernetes.io/managed-by")
+            for key in HELM:
+                meta["annotations"].pop(key)
+
+        edit(folder, "deployments.apps.json", unmark)
+        edit(folder, "secrets.yaml", lambda secrets: secrets.remove(named(secrets, "sh.helm.release.v1.rook-ceph.v1")))
+
+    results = run(SnapshotSource(copy_of(tmp_path, V4, from_manifests)), "v4", "production")
+    assert changed(conformant(4, production=True), results) == {OPERATOR_METHOD: F}
+    assert "installed by manifests" in results[OPERATOR_METHOD].reason
+
+
+def test_v4_the_operator_through_an_argocd_application_is_helm_too(tmp_path: Path) -> None:
+    """In production helm charts "are managed via argocd": the v5 way of the operator meets v4 as well."""
+
+    def through_argocd(folder: Path) -> None:
+        def track(deployments: list[dict]) -> None:
+            meta = named(deployments, "rook-ceph-operator")["metadata"]
+            meta["labels"].pop("app.kubernetes.io/managed-by")
+            meta["labels"]["app.kubernetes.io/instance"] = "rook-ceph"
+            for key in HELM:
+                meta["annotations"].pop(key)
+
+        app = yaml.safe_load((REAL / "clusters" / "v5-production" / "applications.argoproj.io.yaml").read_text())
+        rook_app = named(app["items"], "rook-ceph")
+        edit(folder, "deployments.apps.json", track)
+        edit(folder, "secrets.yaml", lambda secrets: secrets.remove(named(secrets, "sh.helm.release.v1.rook-ceph.v1")))
+        edit(folder, "applications.argoproj.io.yaml", lambda apps: apps.append(rook_app))
+
+    results = run(SnapshotSource(copy_of(tmp_path, V4, through_argocd)), "v4", "production")
+    assert changed(conformant(4, production=True), results) == {}
+
+
+def test_v4_the_rook_ceph_cluster_chart_is_what_v4_left_behind() -> None:
+    """v4: "rook is configured via manifests instead of using the rook-ceph-cluster helm chart" - the v3
+    repository's Application over charts/rook-ceph-cluster fails v4."""
+    results = run(repository("v3-production"), "v4", "production", marker="rook_install")
+    assert results[CLUSTER_METHOD].outcome is F
+    assert "installed by argocd-helm" in results[CLUSTER_METHOD].reason
+    assert "the profile wants manifests" in results[CLUSTER_METHOD].reason
+
+
+def test_v4_a_chart_helm_installed_by_hand_in_production_is_a_warning(tmp_path: Path) -> None:
+    """Only the rook operator is prescribed to helm directly; argo-workflows by hand in production warns."""
+
+    def by_hand(folder: Path) -> None:
+        def mark(deployments: list[dict]) -> None:
+            for item in deployments:
+                meta = item["metadata"]
+                if (meta.get("labels") or {}).get("app.kubernetes.io/instance") == "workflows":
+                    meta.setdefault("annotations", {}).update(
+                        {"meta.helm.sh/release-name": "workflows", "meta.helm.sh/release-namespace": "argo"}
+                    )
+
+        secret = {**RELEASE_SECRET, "metadata": {**RELEASE_SECRET["metadata"], "namespace": "argo",
+                                                 "name": "sh.helm.release.v1.workflows.v1",
+                                                 "labels": {"name": "workflows", "owner": "helm", "status": "deployed",
+                                                            "version": "1"}}}  # fmt: skip
+        edit(folder, "deployments.apps.json", mark)
+        edit(folder, "secrets.yaml", lambda secrets: secrets.append(secret))
+        edit(folder, "applications.argoproj.io.yaml", lambda apps: apps.remove(named(apps, "workflows")))
+
+    results = run(SnapshotSource(copy_of(tmp_path, V4, by_hand)), "v4", "production")
+    assert changed(conformant(4, production=True), results) == {HELM_IN_PRODUCTION: W}
+    assert "Helm release argo/workflows" in results[HELM_IN_PRODUCTION].reason
+    assert "rook-ceph/rook-ceph" not in results[HELM_IN_PRODUCTION].reason
+
+
+def test_v4_repository_with_the_operator_from_manifests(tmp_path: Path) -> None:
+    """The repository without charts/rook-ceph but rook's operator.yaml: the operator is plain manifests."""
+
+    def operator_yaml(folder: Path) -> None:
+        shutil.rmtree(folder / "charts" / "rook-ceph")
+        shutil.copy(REAL / "upstream" / "rook-v1.7.8" / "examples" / "operator.yaml", folder / "rook" / "operator.yaml")
+
+    source = ManifestsSource(copy_of(tmp_path, REAL / "repos" / "v4-production", operator_yaml))
+    [operator] = [d for d in source.list("deployments.apps") if d["metadata"]["name"] == "rook-ceph-operator"]
+    assert "meta.helm.sh/release-name" not in operator["metadata"].get("annotations", {})
+    kept = ManifestsSource(REAL / "repos" / "v4-production").list("deployments.apps")
+    [helm] = [d for d in kept if d["metadata"]["name"] == "rook-ceph-operator"]
+    assert helm["metadata"]["annotations"]["meta.helm.sh/release-name"] == "rook-ceph"
