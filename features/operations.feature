@@ -6,7 +6,7 @@ Feature: What daily operations leave behind
   Ready,SchedulingDisabled); a pod can hang in Terminating ("Deleting a pod that is hanging in
   terminating state"); nodes re-joined at different times run different kubelets (its listing
   shows server23 on v1.22.2, the others on v1.22.0); Helm charts are "In production, ...
-  managed via argocd"; and secrets are "not stored in the git repository, but only in the
+  managed via argocd" (in v1, before Argo CD, through Flux's HelmReleases); and secrets are "not stored in the git repository, but only in the
   cluster".
 
   @runtime @recommended @id:operations.node-cordoned
@@ -35,6 +35,7 @@ Feature: What daily operations leave behind
     Given the profile rule "cluster_type.helm_through_argocd"
     And the profile rule "install.rook_operator"
     And the profile rule "install.calico"
+    And the profile rule "install.helm_charts"
     Then every Helm release is managed by an ArgoCD Application or installed with helm as the profile says
 
   @id:operations.no-secrets-in-git

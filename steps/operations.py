@@ -16,6 +16,7 @@ from ukic.state import ClusterState, NodeView
 from ukic.timestamps import parse_rfc3339
 
 APPLICATIONS = "applications.argoproj.io"
+HELMRELEASES = "helmreleases.helm.toolkit.fluxcd.io"
 #: kubeadm's API server static pods (component=kube-apiserver, tier=control-plane, as its etcd pods).
 APISERVER_SELECTOR = {"component": "kube-apiserver", "tier": "control-plane"}
 
@@ -118,17 +119,26 @@ def helm_releases_managed(cluster_state: ClusterState, rules: Rules) -> None:
         return
     applications = cluster_state.list(APPLICATIONS)
     deployments = cluster_state.list("deployments.apps")
+    flux = rules["install.helm_charts"] == "flux"
+    helmreleases = cluster_state.list(HELMRELEASES) if flux else []
     unmanaged = [
         r
         for r in releases
         if helm.managing_application(r, applications) is None
+        and helm.managing_helmrelease(r, helmreleases) is None
         and helm.prescribing_rule(r, deployments, installs) is None
     ]
+    managers = "no Flux HelmRelease and no ArgoCD Application" if flux else "no ArgoCD Application"
     fail_on(
-        (f"{r.describe()} is managed by no ArgoCD Application" for r in unmanaged),
+        (f"{r.describe()} is managed by {managers}" for r in unmanaged),
         remedy="; ".join(
-            f"deploy the chart of {r.name} through an ArgoCD Application (destination namespace {r.namespace}), "
-            f"then drop helm's own record: {remedies.forget_helm_release(r.name, r.namespace)}"
+            (
+                f"declare the chart of {r.name} as a Flux HelmRelease (helm.toolkit.fluxcd.io) with targetNamespace "
+                f"{r.namespace} in the repository Flux applies"
+                if flux
+                else f"deploy the chart of {r.name} through an ArgoCD Application (destination namespace {r.namespace})"
+            )
+            + f", then drop helm's own record: {remedies.forget_helm_release(r.name, r.namespace)}"
             for r in unmanaged
         ),
     )

@@ -280,6 +280,7 @@ def test_diff_v1_v2_swaps_flux_for_argo() -> None:
     assert [tuple(c) for c in diff_profiles("v1", "v2")] == [
         ("components.require", V1_REQUIRE, V2_REQUIRE),
         ("components.forbid", [], ["flux"]),
+        ("install.helm_charts", "flux", "argocd"),  # Flux HelmReleases give way to ArgoCD's helm templates
     ]
 
 
@@ -483,6 +484,7 @@ def test_cli_show_yaml(capsys: pytest.CaptureFixture[str]) -> None:
         "rook_operator": "helm",
         "rook_cluster": "manifests",
         "calico": "any",
+        "helm_charts": "argocd",
     }
     assert shown["profile_digest"].startswith("sha256:")
     assert "cluster_type" not in shown and "digest" not in shown

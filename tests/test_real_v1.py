@@ -13,6 +13,7 @@ from tests.realcorpus import (
     REAL,
     F,
     P,
+    W,
     applicable,
     changed,
     copy_of,
@@ -166,3 +167,24 @@ def test_a_v1beta2_ipv4_pod_subnet_fails(tmp_path: Path) -> None:
     assert results["kubeadm assigns IPv6 pod and service subnets"].outcome is F
     assert "10.244.0.0/16" in results["kubeadm assigns IPv6 pod and service subnets"].reason
     assert json.dumps(results["kubeadm assigns IPv6 pod and service subnets"].reason)  # one plain line
+
+
+# -- Helm charts in production: v1's charts go through Flux HelmReleases ----------------------------------
+HELM_IN_PRODUCTION = "Helm releases in production are managed by ArgoCD"
+
+
+def test_a_flux_helmrelease_manages_a_v1_production_chart() -> None:
+    """v2: argocd "can apply helm templates directly without needing to go through Chart releases" - in v1
+    the charts went through Flux HelmReleases (install.helm_charts: flux); from v2 on only ArgoCD counts."""
+    assert run(snapshot("v1-development"), "v1", "production", marker="operations")[HELM_IN_PRODUCTION].outcome is P
+    v2 = run(snapshot("v1-development"), "v2", "production", marker="operations")[HELM_IN_PRODUCTION]
+    assert v2.outcome is W and "is managed by no ArgoCD Application" in v2.reason
+
+
+def test_a_chart_helm_installed_by_hand_in_a_v1_production_cluster_is_a_warning(tmp_path: Path) -> None:
+    folder = copy_of(tmp_path, CLUSTER, lambda f: edit(f, "helmreleases.helm.toolkit.fluxcd.io.yaml", list.clear))
+    result = run(SnapshotSource(folder), "v1", "production", marker="operations")[HELM_IN_PRODUCTION]
+    assert result.outcome is W
+    assert "secret-generator/secret-generator-kubernetes-secret-generator" in result.reason
+    assert "is managed by no Flux HelmRelease and no ArgoCD Application" in result.reason
+    assert "as a Flux HelmRelease (helm.toolkit.fluxcd.io) with targetNamespace secret-generator" in result.remedy

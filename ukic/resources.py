@@ -136,7 +136,15 @@ AREA_READS: dict[str, tuple[str, ...]] = {
         "configmaps",
         "applications.argoproj.io",
     ),
-    "operations": ("nodes", "pods", "configmaps", "secrets", "deployments.apps", "applications.argoproj.io"),
+    "operations": (
+        "nodes",
+        "pods",
+        "configmaps",
+        "secrets",
+        "deployments.apps",
+        "applications.argoproj.io",
+        "helmreleases.helm.toolkit.fluxcd.io",
+    ),
     "nodes": ("nodes", "pods"),
     "routers": (
         "nodes",

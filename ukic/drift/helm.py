@@ -6,6 +6,11 @@ development, helm chart can de developed and deployed manually using the helm ut
 in the release's namespace, labelled owner=helm, name=<release>, status, version=<revision>
 (helm v3 pkg/storage/driver/secrets.go, newSecretsObject); ArgoCD renders charts with `helm
 template` and leaves no such Secret. The labels are metadata: ukic never reads a release's data.
+In v1 Flux v2 deploys the charts: helm-controller installs each HelmRelease as a Helm release of its
+own, named ``spec.releaseName``, else ``<targetNamespace>-<name>`` when a target namespace is set,
+else the HelmRelease's name, in the target namespace or the HelmRelease's own (helm-controller
+v0.6.1 api/v2beta1/helmrelease_types.go GetReleaseName, GetReleaseNamespace); the profile rule
+install.helm_charts says which tool manages production charts.
 Two releases the manual itself installs with helm directly are expected where the profile says
 so: the rook operator ("still being installed via helm", install.rook_operator: helm) and
 Calico's tigera-operator ("helm install calico projectcalico/tigera-operator", install.calico:
@@ -73,6 +78,17 @@ def managing_application(release: Release, applications: Iterable[Mapping[str, A
         named = (source.get("helm") or {}).get("releaseName") or kube.name_of(app)
         if named == release.name and (spec.get("destination") or {}).get("namespace") == release.namespace:
             return app
+    return None
+
+
+def managing_helmrelease(release: Release, helmreleases: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The Flux HelmRelease whose helm-controller release this is, if any."""
+    for hr in helmreleases:
+        spec = hr.get("spec") or {}
+        target = spec.get("targetNamespace")
+        name = spec.get("releaseName") or (f"{target}-{kube.name_of(hr)}" if target else kube.name_of(hr))
+        if name == release.name and (target or kube.namespace_of(hr)) == release.namespace:
+            return hr
     return None
 
 

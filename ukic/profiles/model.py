@@ -41,6 +41,9 @@ class InstallRules(Strict):
     rook_operator: InstallMethod
     rook_cluster: InstallMethod
     calico: Literal["any", "tigera-operator"] = "any"
+    #: What deploys the Helm charts of a production cluster: ArgoCD Applications, or Flux HelmReleases
+    #: (helm-controller installs each as a Helm release of its own).
+    helm_charts: Literal["argocd", "flux"]
 
 
 class NetworkRules(Strict):
