@@ -74,12 +74,18 @@ def the_service(cluster_state: ClusterState, namespace: str, name: str) -> dict[
 
 @then("it is a single-stack IPv6 service")
 def service_is_ipv6_single_stack(service: dict[str, Any]) -> None:
+    """Kubernetes 1.20 (kubernetes/kubernetes#91824, dual-stack Services) added clusterIPs, ipFamilies and
+    ipFamilyPolicy; an API server before it serves a Service with one clusterIP (and at most the alpha
+    ipFamily), single-stack by construction: there the clusterIP's family decides."""
     spec = service.get("spec") or {}
     name = kube.ref(service, "Service")
     families = spec.get("ipFamilies") or []
     ips = spec.get("clusterIPs") or [spec.get("clusterIP")]
     problems = [f"{name}: clusterIP {ip} is not IPv6" for ip in _not_ipv6([str(ip) for ip in ips])]
-    if families != ["IPv6"]:
+    if "ipFamilies" not in spec and "ipFamilyPolicy" not in spec:  # served by Kubernetes 1.19 or older
+        if spec.get("ipFamily", "IPv6") != "IPv6":
+            problems.append(f"{name}: ipFamily {spec['ipFamily']} instead of IPv6")
+    elif families != ["IPv6"]:
         problems.append(f"{name}: ipFamilies {families} instead of [IPv6]")
     if spec.get("ipFamilyPolicy", "SingleStack") != "SingleStack":
         problems.append(f"{name}: ipFamilyPolicy {spec.get('ipFamilyPolicy')} instead of SingleStack")

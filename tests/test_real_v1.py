@@ -188,3 +188,26 @@ def test_a_chart_helm_installed_by_hand_in_a_v1_production_cluster_is_a_warning(
     assert "secret-generator/secret-generator-kubernetes-secret-generator" in result.reason
     assert "is managed by no Flux HelmRelease and no ArgoCD Application" in result.reason
     assert "as a Flux HelmRelease (helm.toolkit.fluxcd.io) with targetNamespace secret-generator" in result.remedy
+
+
+# -- a Kubernetes 1.19 API server: Services before dual-stack --------------------------------------------
+def _served_by_1_19(cluster_ip: str):
+    """The kubernetes Service as an API server before 1.20 serves it: one clusterIP, no clusterIPs,
+    ipFamilies or ipFamilyPolicy (kubernetes/kubernetes#91824 added them in 1.20)."""
+
+    def change(services: list[dict]) -> None:
+        spec = named(services, "kubernetes")["spec"]
+        for field in ("clusterIPs", "ipFamilies", "ipFamilyPolicy"):
+            spec.pop(field)
+        spec["clusterIP"] = cluster_ip
+
+    return lambda folder: edit(folder, "services.yaml", change)
+
+
+def test_a_pre_1_20_api_service_is_judged_by_its_cluster_ip(tmp_path: Path) -> None:
+    scenario = "The API service is IPv6 single-stack"
+    folder = copy_of(tmp_path / "v6", CLUSTER, _served_by_1_19("2a0a:e5c0:11:3::1"))
+    assert changed(conformant(1, production=False), run(SnapshotSource(folder), "v1", "development")) == {}
+    folder = copy_of(tmp_path / "v4", CLUSTER, _served_by_1_19("10.96.0.1"))
+    result = run(SnapshotSource(folder), "v1", "development", marker="ipv6")[scenario]
+    assert result.outcome is F and result.reason == "Service default/kubernetes: clusterIP 10.96.0.1 is not IPv6"
