@@ -211,3 +211,24 @@ def test_a_pre_1_20_api_service_is_judged_by_its_cluster_ip(tmp_path: Path) -> N
     folder = copy_of(tmp_path / "v4", CLUSTER, _served_by_1_19("10.96.0.1"))
     result = run(SnapshotSource(folder), "v1", "development", marker="ipv6")[scenario]
     assert result.outcome is F and result.reason == "Service default/kubernetes: clusterIP 10.96.0.1 is not IPv6"
+
+
+def test_flux_runs_without_its_optional_controllers(tmp_path: Path) -> None:
+    """`flux install --components=source-controller,kustomize-controller`: what bootstrap requires
+    (flux2 v0.7.0 cmd/flux/bootstrap.go requiredComponents) - without the kustomize-controller it fails."""
+
+    def only(*kept: str):
+        def change(folder: Path) -> None:
+            def drop(deployments: list[dict]) -> None:
+                flux = {"source-controller", "kustomize-controller", "helm-controller", "notification-controller"}
+                deployments[:] = [d for d in deployments if d["metadata"]["name"] not in flux - set(kept)]
+
+            edit(folder, "deployments.apps.json", drop)
+
+        return change
+
+    folder = copy_of(tmp_path / "a", CLUSTER, only("source-controller", "kustomize-controller"))
+    assert run(SnapshotSource(folder), "v1", "development", marker="components")[FLUX_RUNS].outcome is P
+    folder = copy_of(tmp_path / "b", CLUSTER, only("source-controller", "helm-controller"))
+    result = run(SnapshotSource(folder), "v1", "development", marker="components")[FLUX_RUNS]
+    assert result.outcome is F and result.reason == "Flux v2: no Deployment flux-system/kustomize-controller"

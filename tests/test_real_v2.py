@@ -155,3 +155,18 @@ def test_a_v1beta2_file_without_service_subnet_gets_kubeadms_ipv4_default(tmp_pa
     assert "10.96.0.0/12" in results["kubeadm assigns IPv6 pod and service subnets"].reason
     # the BGP configuration still announces the /108 kubeadm no longer hands out
     assert set(moved) <= {"kubeadm assigns IPv6 pod and service subnets", "The service network is announced over BGP"}
+
+
+def test_argo_workflows_runs_its_build_flows_without_the_server(tmp_path: Path) -> None:
+    """The chart's server.enabled=false: argo-server is the API and UI, the controller runs the workflows
+    (argo-workflows v3.1.0 docs/argo-server.md) - without the controller Argo Workflows does not run."""
+    scenario = "Required component argo-workflows runs"
+
+    def without(name: str):
+        return lambda f: edit(f, "deployments.apps.json", lambda ds: ds.remove(named(ds, name)))
+
+    folder = copy_of(tmp_path / "a", CLUSTER, without("workflows-argo-workflows-server"))
+    assert changed(V2_DEVELOPMENT, run(SnapshotSource(folder), "v2", "development")) == {}
+    folder = copy_of(tmp_path / "b", CLUSTER, without("workflows-argo-workflows-workflow-controller"))
+    result = run(SnapshotSource(folder), "v2", "development", marker="components")[scenario]
+    assert result.outcome is F and "Argo Workflows: no Deployment workflow-controller" in result.reason
