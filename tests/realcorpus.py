@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from tests.realgen.parts import release_secret
 from ukic.outcome import Outcome
 from ukic.run import VerifyRequest, verify
 from ukic.sources.manifests import ManifestsSource
@@ -87,3 +88,21 @@ def changed(base: Mapping[str, Outcome], results: dict) -> dict[str, Outcome]:
     got = outcomes(results)
     moved = {n: o for n, o in got.items() if base.get(n, NA) is not o}
     return moved | {n: NA for n, o in base.items() if n not in got and o is not NA}
+
+
+def helm_by_hand(folder: Path, application: str, namespace: str) -> None:
+    """A chart an Application synced, installed instead with `helm install <application> ...`: the chart's
+    Deployments carry helm's annotations (the release is named as ArgoCD named it), helm keeps its
+    record, and the Application is gone."""
+
+    def mark(deployments: list[dict]) -> None:
+        for item in deployments:
+            meta = item["metadata"]
+            if (meta.get("labels") or {}).get("app.kubernetes.io/instance") == application:
+                meta.setdefault("annotations", {}).update(
+                    {"meta.helm.sh/release-name": application, "meta.helm.sh/release-namespace": namespace}
+                )
+
+    edit(folder, "deployments.apps.json", mark)
+    edit(folder, "secrets.yaml", lambda secrets: secrets.append(release_secret(application, namespace)))
+    edit(folder, "applications.argoproj.io.yaml", lambda apps: apps.remove(named(apps, application)))

@@ -19,6 +19,7 @@ from tests.realcorpus import (
     copy_of,
     edit,
     edit_text,
+    helm_by_hand,
     named,
     not_passed,
     outcomes,
@@ -82,43 +83,10 @@ def test_argo_cd_2_0_without_its_repo_server_does_not_run(tmp_path: Path) -> Non
     assert "Deployment argocd/argocd-repo-server not running (0/1" in results["Required component argocd runs"].reason
 
 
-def _helm_by_hand(folder: Path) -> None:
-    """The secret generator installed with `helm install secret-generator ...` instead of its Application."""
-
-    def mark(items: list[dict]) -> None:
-        for item in items:
-            meta = item["metadata"]
-            if (meta.get("labels") or {}).get("app.kubernetes.io/instance") == "secret-generator":
-                meta.setdefault("annotations", {}).update(
-                    {
-                        "meta.helm.sh/release-name": "secret-generator",
-                        "meta.helm.sh/release-namespace": "secret-generator",
-                    }
-                )
-
-    def release(secrets: list[dict]) -> None:
-        secrets.append(
-            {
-                "apiVersion": "v1",
-                "kind": "Secret",
-                "metadata": {
-                    "name": "sh.helm.release.v1.secret-generator.v1",
-                    "namespace": "secret-generator",
-                    "labels": {"name": "secret-generator", "owner": "helm", "status": "deployed", "version": "1"},
-                },
-                "type": "helm.sh/release.v1",
-            }
-        )
-
-    edit(folder, "deployments.apps.json", mark)
-    edit(folder, "secrets.yaml", release)
-    edit(folder, "applications.argoproj.io.yaml", lambda apps: apps.remove(named(apps, "secret-generator")))
-
-
 def test_a_chart_installed_by_hand_is_fine_in_development_not_in_production(tmp_path: Path) -> None:
     """ "In development, helm chart can de developed and deployed manually using the helm utility";
     "In production, they are managed via argocd" (a recommendation: a warning)."""
-    folder = copy_of(tmp_path, CLUSTER, _helm_by_hand)
+    folder = copy_of(tmp_path, CLUSTER, lambda f: helm_by_hand(f, "secret-generator", "secret-generator"))
     assert changed(V2_DEVELOPMENT, run(SnapshotSource(folder), "v2", "development")) == {}
     scenario = "Helm releases in production are managed by ArgoCD"
     result = run(SnapshotSource(folder), "v2", "production", marker="operations")[scenario]

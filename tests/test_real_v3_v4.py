@@ -21,9 +21,11 @@ from tests.realcorpus import (
     changed,
     copy_of,
     edit,
+    helm_by_hand,
     named,
     not_passed,
     outcomes,
+    release_secret,
     repository,
     run,
     snapshot,
@@ -38,16 +40,7 @@ OPERATOR_METHOD = "The rook operator is installed the way the version prescribes
 CLUSTER_METHOD = "The Ceph cluster is configured the way the version prescribes"
 HELM_IN_PRODUCTION = "Helm releases in production are managed by ArgoCD"
 HELM = {"meta.helm.sh/release-name": "rook-ceph", "meta.helm.sh/release-namespace": "rook-ceph"}
-RELEASE_SECRET = {
-    "apiVersion": "v1",
-    "kind": "Secret",
-    "metadata": {
-        "name": "sh.helm.release.v1.rook-ceph.v1",
-        "namespace": "rook-ceph",
-        "labels": {"name": "rook-ceph", "owner": "helm", "status": "deployed", "version": "1"},
-    },
-    "type": "helm.sh/release.v1",
-}
+RELEASE_SECRET = release_secret("rook-ceph", "rook-ceph")
 
 
 def test_the_kubectl_written_v3_snapshot_is_conformant() -> None:
@@ -161,24 +154,9 @@ def test_v4_the_rook_ceph_cluster_chart_is_what_v4_left_behind() -> None:
 def test_v4_a_chart_helm_installed_by_hand_in_production_is_a_warning(tmp_path: Path) -> None:
     """Only the rook operator is prescribed to helm directly; argo-workflows by hand in production warns."""
 
-    def by_hand(folder: Path) -> None:
-        def mark(deployments: list[dict]) -> None:
-            for item in deployments:
-                meta = item["metadata"]
-                if (meta.get("labels") or {}).get("app.kubernetes.io/instance") == "workflows":
-                    meta.setdefault("annotations", {}).update(
-                        {"meta.helm.sh/release-name": "workflows", "meta.helm.sh/release-namespace": "argo"}
-                    )
-
-        secret = {**RELEASE_SECRET, "metadata": {**RELEASE_SECRET["metadata"], "namespace": "argo",
-                                                 "name": "sh.helm.release.v1.workflows.v1",
-                                                 "labels": {"name": "workflows", "owner": "helm", "status": "deployed",
-                                                            "version": "1"}}}  # fmt: skip
-        edit(folder, "deployments.apps.json", mark)
-        edit(folder, "secrets.yaml", lambda secrets: secrets.append(secret))
-        edit(folder, "applications.argoproj.io.yaml", lambda apps: apps.remove(named(apps, "workflows")))
-
-    results = run(SnapshotSource(copy_of(tmp_path, V4, by_hand)), "v4", "production")
+    results = run(
+        SnapshotSource(copy_of(tmp_path, V4, lambda f: helm_by_hand(f, "workflows", "argo"))), "v4", "production"
+    )
     assert changed(conformant(4, production=True), results) == {HELM_IN_PRODUCTION: W}
     assert "Helm release argo/workflows" in results[HELM_IN_PRODUCTION].reason
     assert "rook-ceph/rook-ceph" not in results[HELM_IN_PRODUCTION].reason

@@ -241,21 +241,22 @@ def helm_marks(release: str, namespace: str) -> dict[str, dict[str, str]]:
     }
 
 
-def helm_release_secret(cluster: Cluster, release: str, namespace: str, minutes: float) -> None:
-    """helm's release record: Secret sh.helm.release.v1.<release>.v1 (type helm.sh/release.v1)."""
-    cluster.add(
-        {
-            "apiVersion": "v1",
-            "kind": "Secret",
-            "metadata": {
-                "name": f"sh.helm.release.v1.{release}.v1",
-                "namespace": namespace,
-                "labels": {"name": release, "owner": "helm", "status": "deployed", "version": "1"},
-            },
-            "type": "helm.sh/release.v1",
+def release_secret(release: str, namespace: str) -> Obj:
+    """helm's record of a release: Secret sh.helm.release.v1.<release>.v1 (type helm.sh/release.v1), as listed."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {
+            "name": f"sh.helm.release.v1.{release}.v1",
+            "namespace": namespace,
+            "labels": {"name": release, "owner": "helm", "status": "deployed", "version": "1"},
         },
-        minutes=minutes,
-    )
+        "type": "helm.sh/release.v1",
+    }
+
+
+def helm_release_secret(cluster: Cluster, release: str, namespace: str, minutes: float) -> None:
+    cluster.add(release_secret(release, namespace), minutes=minutes)
 
 
 def helm_install(cluster: Cluster, release: str, namespace: str, objects: Iterable[Any], minutes: float) -> None:
@@ -522,6 +523,16 @@ def chart_applications() -> dict[str, tuple[list, int]]:
     }
 
 
+def argocd_with_applications(cluster: Cluster, site: Site) -> None:
+    """Argo CD from the repository's argocd/install.yaml, then each chart Application of argocd/apps/ synced."""
+    argocd(cluster, site.repo / "argocd" / "install.yaml")
+    synced = chart_applications()
+    for path in sorted((site.repo / "argocd" / "apps").glob("*.yaml")):
+        app = docs(path)[0]
+        objects, minutes = synced[app["metadata"]["name"]]
+        argocd_application(cluster, app, objects, minutes, "Helm")
+
+
 def argocd_application(cluster: Cluster, app: Obj, objects: list[Any], minutes: float, source_type: str) -> None:
     """An Application synced and healthy, and what it applied (ArgoCD <= 2.1 tracks it by the
     app.kubernetes.io/instance label; status.sourceType as its tool detection reports it)."""
@@ -649,6 +660,19 @@ class Rook:
     ceph_image: str
     ceph_version: str  # as `ceph version` prints it
     csi_image: str
+
+
+#: The rook releases of the corpus: the Ceph image of examples/cluster.yaml, the cephcsi image the
+#: operator deploys by default (operator.yaml's commented ROOK_CSI_CEPH_IMAGE).
+ROOK_1_5_5 = Rook(
+    "v1.5.5", "ceph/ceph:v15.2.8", "ceph version 15.2.8 octopus (stable)", "quay.io/cephcsi/cephcsi:v3.2.0"
+)
+ROOK_1_5_11 = Rook(
+    "v1.5.11", "ceph/ceph:v15.2.11", "ceph version 15.2.11 octopus (stable)", "quay.io/cephcsi/cephcsi:v3.2.2"
+)
+ROOK_1_7_8 = Rook(
+    "v1.7.8", "quay.io/ceph/ceph:v16.2.6", "ceph version 16.2.6 pacific (stable)", "quay.io/cephcsi/cephcsi:v3.4.0"
+)
 
 
 def rook_cluster(cluster: Cluster, rook: Rook, minutes: float = 100) -> None:

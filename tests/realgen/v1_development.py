@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from tests.realgen import parts
 from tests.realgen.model import Cluster
-from tests.realgen.parts import REAL, RENDERED, Rook, Site, docs
+from tests.realgen.parts import REAL, RENDERED, Site, docs
 
 SITE = Site(
     "place6",
@@ -30,7 +30,6 @@ SITE = Site(
     os_image="Alpine Linux v3.13",
     captured_at=datetime(2021, 4, 20, 9, 30, tzinfo=UTC),  # v1's last weeks, before v2 (2021-05)
 )
-ROOK = Rook("v1.5.5", "ceph/ceph:v15.2.8", "ceph version 15.2.8 octopus (stable)", "quay.io/cephcsi/cephcsi:v3.2.0")
 #: The repository's revision Flux applied (source-controller: "<branch>/<commit>").
 REVISION = "master/2f6c0b9d8e4a7c1b3f5e9d2a6c8b0e4f1a3d5c7b"
 
@@ -48,7 +47,7 @@ def build() -> Cluster:
     parts.flux_helm_release(cluster, release, chart, REVISION, minutes=95)
     for name in ("crds", "common", "operator", "cluster", "filesystem", "storageclass-rbd", "storageclass-cephfs"):
         cluster.apply(docs(flux / "rook" / f"{name}.yaml"), minutes=100, **marks)
-    parts.rook_cluster(cluster, ROOK)
+    parts.rook_cluster(cluster, parts.ROOK_1_5_5)
     cluster.apply(docs(flux / "certbot" / "job.yaml"), minutes=300, **marks)
     parts.ipam(cluster)  # last: every pod has its address by now
     return cluster

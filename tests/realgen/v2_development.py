@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from tests.realgen import parts
 from tests.realgen.model import Cluster
-from tests.realgen.parts import REAL, Rook, Site, docs
+from tests.realgen.parts import REAL, Site, docs
 
 SITE = Site(
     "place7",
@@ -32,7 +32,6 @@ SITE = Site(
     os_image="Alpine Linux v3.13",
     captured_at=datetime(2021, 6, 25, 14, 10, tzinfo=UTC),  # v2's time, before v3 (2021-07)
 )
-ROOK = Rook("v1.5.11", "ceph/ceph:v15.2.11", "ceph version 15.2.11 octopus (stable)", "quay.io/cephcsi/cephcsi:v3.2.2")
 
 
 def build() -> Cluster:
@@ -40,15 +39,10 @@ def build() -> Cluster:
     parts.nodes(cluster, SITE)
     parts.kubeadm(cluster, SITE)
     parts.calico_manifest(cluster, SITE)
-    parts.argocd(cluster, SITE.repo / "argocd" / "install.yaml")
-    synced = parts.chart_applications()
-    for path in sorted((SITE.repo / "argocd" / "apps").glob("*.yaml")):
-        app = docs(path)[0]
-        objects, minutes = synced[app["metadata"]["name"]]
-        parts.argocd_application(cluster, app, objects, minutes, "Helm")
+    parts.argocd_with_applications(cluster, SITE)
     for name in ("crds", "common", "operator", "cluster", "filesystem", "storageclass-rbd", "storageclass-cephfs"):
         cluster.apply(docs(SITE.repo / "rook" / f"{name}.yaml"), minutes=100)
-    parts.rook_cluster(cluster, ROOK)
+    parts.rook_cluster(cluster, parts.ROOK_1_5_11)
     cluster.apply(docs(SITE.repo / "certbot" / "job.yaml"), minutes=300)
     parts.ipam(cluster)  # last: every pod has its address by now
     return cluster

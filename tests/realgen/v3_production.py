@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from tests.realgen import parts
 from tests.realgen.model import Cluster
-from tests.realgen.parts import REAL, Rook, Site, docs
+from tests.realgen.parts import REAL, Site, docs
 
 SITE = Site(
     "place12",
@@ -30,9 +30,6 @@ SITE = Site(
     ),
     captured_at=datetime(2021, 10, 5, 16, 0, tzinfo=UTC),  # the manual's "last verified" of its clusters
 )
-ROOK = Rook(
-    "v1.7.8", "quay.io/ceph/ceph:v16.2.6", "ceph version 16.2.6 pacific (stable)", "quay.io/cephcsi/cephcsi:v3.4.0"
-)
 
 
 def build() -> Cluster:
@@ -40,13 +37,8 @@ def build() -> Cluster:
     parts.nodes(cluster, SITE)
     parts.kubeadm(cluster, SITE)
     parts.calico_manifest(cluster, SITE)
-    parts.argocd(cluster, SITE.repo / "argocd" / "install.yaml")
-    synced = parts.chart_applications()
-    for path in sorted((SITE.repo / "argocd" / "apps").glob("*.yaml")):
-        app = docs(path)[0]
-        objects, minutes = synced[app["metadata"]["name"]]
-        parts.argocd_application(cluster, app, objects, minutes, "Helm")
-    parts.rook_cluster(cluster, ROOK)
+    parts.argocd_with_applications(cluster, SITE)
+    parts.rook_cluster(cluster, parts.ROOK_1_7_8)
     cluster.apply(docs(SITE.repo / "certbot" / "job.yaml"), minutes=300)
     parts.ipam(cluster)  # last: every pod has its address by now
     return cluster

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from tests.realgen import parts
 from tests.realgen.model import Cluster
-from tests.realgen.parts import REAL, RENDERED, UPSTREAM, Rook, Site, docs
+from tests.realgen.parts import REAL, RENDERED, UPSTREAM, Site, docs
 
 SITE = Site(
     "place11",
@@ -32,9 +32,6 @@ SITE = Site(
     kubernetes="v1.22.1",
     captured_at=datetime(2021, 10, 5, 15, 0, tzinfo=UTC),  # the manual's "last verified" of its clusters
 )
-ROOK = Rook(
-    "v1.7.8", "quay.io/ceph/ceph:v16.2.6", "ceph version 16.2.6 pacific (stable)", "quay.io/cephcsi/cephcsi:v3.4.0"
-)
 
 
 def build() -> Cluster:
@@ -42,18 +39,13 @@ def build() -> Cluster:
     parts.nodes(cluster, SITE)
     parts.kubeadm(cluster, SITE)
     parts.calico_manifest(cluster, SITE)
-    parts.argocd(cluster, SITE.repo / "argocd" / "install.yaml")
-    synced = parts.chart_applications()
-    for path in sorted((SITE.repo / "argocd" / "apps").glob("*.yaml")):
-        app = docs(path)[0]
-        objects, minutes = synced[app["metadata"]["name"]]
-        parts.argocd_application(cluster, app, objects, minutes, "Helm")
+    parts.argocd_with_applications(cluster, SITE)
     # the chart's templates/resources.yaml holds rook's CRDs (kept here as examples/crds.yaml)
     operator = [*docs(UPSTREAM / "rook-v1.7.8" / "examples" / "crds.yaml"), *docs(RENDERED / "rook-ceph-v1.7.8.yaml")]
     parts.helm_install(cluster, "rook-ceph", "rook-ceph", operator, minutes=80)
     for name in ("cluster.yaml", "filesystem.yaml", "storageclass-rbd.yaml", "storageclass-cephfs.yaml"):
         cluster.apply(docs(SITE.repo / "rook" / name), minutes=100)
-    parts.rook_cluster(cluster, ROOK)
+    parts.rook_cluster(cluster, parts.ROOK_1_7_8)
     cluster.apply(docs(SITE.repo / "certbot" / "job.yaml"), minutes=300)
     parts.ipam(cluster)  # last: every pod has its address by now
     return cluster

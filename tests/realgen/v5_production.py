@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tests.realgen import parts
 from tests.realgen.model import Cluster
-from tests.realgen.parts import REAL, Rook, Site, docs
+from tests.realgen.parts import REAL, Site, docs
 
 SITE = Site(
     "place10",
@@ -27,9 +27,6 @@ SITE = Site(
         ("server86", "2a0a:e5c0:10:1:3e4a:92ff:fe79:bc40", False),
     ),
 )
-ROOK = Rook(
-    "v1.7.8", "quay.io/ceph/ceph:v16.2.6", "ceph version 16.2.6 pacific (stable)", "quay.io/cephcsi/cephcsi:v3.4.0"
-)
 
 
 def build() -> Cluster:
@@ -37,24 +34,15 @@ def build() -> Cluster:
     parts.nodes(cluster, SITE)
     parts.kubeadm(cluster, SITE)
     parts.calico_operator(cluster, SITE)
-    _argocd(cluster)
+    parts.argocd_with_applications(cluster, SITE)
     _rook(cluster)
     cluster.apply(docs(SITE.repo / "certbot" / "job.yaml"), minutes=300)
     parts.ipam(cluster)  # last: every pod has its address by now
     return cluster
 
 
-def _argocd(cluster: Cluster) -> None:
-    parts.argocd(cluster, SITE.repo / "argocd" / "install.yaml")
-    synced = parts.chart_applications()
-    for path in sorted((SITE.repo / "argocd" / "apps").glob("*.yaml")):
-        app = docs(path)[0]
-        objects, minutes = synced[app["metadata"]["name"]]
-        parts.argocd_application(cluster, app, objects, minutes, "Helm")
-
-
 def _rook(cluster: Cluster) -> None:
     """v4/v5: the Ceph cluster from manifests (kubectl apply -f rook/)."""
     for name in ("cluster.yaml", "filesystem.yaml", "storageclass-rbd.yaml", "storageclass-cephfs.yaml"):
         cluster.apply(docs(SITE.repo / "rook" / name), minutes=100)
-    parts.rook_cluster(cluster, ROOK)
+    parts.rook_cluster(cluster, parts.ROOK_1_7_8)
