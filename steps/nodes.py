@@ -5,10 +5,9 @@ from __future__ import annotations
 from pytest_bdd import given, then
 
 from ukic import kube, remedies, rook
-from ukic.hosts import ceph, probes
+from ukic.hosts import NO_NODE_HOSTS, ceph, probes
 from ukic.hosts.etcd import membership_problems
 from ukic.hosts.pool import HostPool, RemoteHost
-from ukic.hosts.spec import NO_NODE_HOSTS
 from ukic.hosts.verdict import conclude, gather
 from ukic.outcome import NotApplicable, Unverifiable, fail_on
 from ukic.pod_health import pod_health

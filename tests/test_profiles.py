@@ -23,6 +23,7 @@ from ukic.profiles import (
     resolve,
     select,
 )
+from ukic.profiles.model import as_data
 from ukic.resources import BY_KEY
 from ukic.yamlio import dump, load_text
 
@@ -115,7 +116,7 @@ def test_network_bgp_and_storage_are_inherited_unchanged_to_v5() -> None:
     assert v5.network == v1.network
     assert (v5.network.ip_family, v5.network.overlay) == ("IPv6", False)
     assert v5.bgp == v1.bgp
-    assert all(dict(v5.bgp).values())
+    assert all(as_data(v5.bgp).values())
     assert [(c.purpose, c.provisioner, c.access_mode) for c in v5.storage.classes] == [
         ("rbd", "rook-ceph.rbd.csi.ceph.com", "ReadWriteOnce"),
         ("cephfs", "rook-ceph.cephfs.csi.ceph.com", "ReadWriteMany"),

@@ -50,6 +50,7 @@ def list_command(args: argparse.Namespace) -> int:
 
 def show_command(args: argparse.Namespace) -> int:
     from ukic.profiles import Selection, profile_digest, resolve, select
+    from ukic.profiles.model import as_data
 
     selection: Selection | None = None
     if args.cluster_type is None:
@@ -62,9 +63,9 @@ def show_command(args: argparse.Namespace) -> int:
     if selection is not None:
         document["digest"] = selection.digest  # what a run over this version and type records
     document["profile_digest"] = profile_digest(profile)
-    document["profile"] = profile.model_dump(mode="json")
+    document["profile"] = as_data(profile)
     if selection is not None:
-        document["cluster_type"] = selection.cluster_type.model_dump(mode="json")
+        document["cluster_type"] = as_data(selection.cluster_type)
     if args.format == "json":
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:

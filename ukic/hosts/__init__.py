@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["HostsSpec"]
+__all__ = ["NO_NODE_HOSTS", "NO_ROUTERS", "HostsSpec"]
+
+NO_NODE_HOSTS = "no node hosts given: node checks need --host NAME=URL or --host-template"
+NO_ROUTERS = "no routers given: router checks need --router NAME=URL"
 
 
 def __getattr__(name: str) -> Any:

@@ -18,10 +18,13 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ukic.hosts.spec import SSH_BACKENDS, HostsSpec, scheme_of
+from ukic.hosts.urls import SSH_BACKENDS, scheme_of
 from ukic.outcome import Unverifiable
+
+if TYPE_CHECKING:  # the spec (pydantic) loads only when a run is given hosts
+    from ukic.hosts.spec import HostsSpec
 
 T = TypeVar("T")
 TIMED_OUT = 124  # what `timeout` exits with

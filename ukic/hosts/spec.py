@@ -20,30 +20,12 @@ monitor admin socket says ``{mon}``: the monitor's id.
 
 from __future__ import annotations
 
-import re
 import string
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-#: testinfra connection backends (the URL scheme picks one).
-BACKENDS = (
-    "ssh",
-    "safe-ssh",
-    "paramiko",
-    "local",
-    "docker",
-    "podman",
-    "kubectl",
-    "openshift",
-    "ansible",
-    "salt",
-    "winrm",
-    "lxc",
-    "chroot",
-)
-SSH_BACKENDS = ("ssh", "safe-ssh", "paramiko")
-_URL = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<rest>.*)$")
+from ukic.hosts.urls import check_url
 
 DEFAULT_ETCD_ENDPOINT = "https://[::1]:2379"  # as the manual's etcdctl commands
 DEFAULT_ETCD_PKI = "/etc/kubernetes/pki/etcd"  # kubeadm: ca.crt, server.crt, server.key
@@ -51,9 +33,6 @@ DEFAULT_ADMIN_CONF = "/etc/kubernetes/admin.conf"  # "On the masters of each clu
 # Inside a Rook monitor's container: rook v1.7's liveness probe runs `ceph --admin-daemon
 # /run/ceph/ceph-mon.<id>.asok mon_status` (pkg/operator/ceph/config/livenessprobe.go).
 DEFAULT_MON_ADMIN_SOCKET = "/run/ceph/ceph-mon.{mon}.asok"
-
-NO_NODE_HOSTS = "no node hosts given: node checks need --host NAME=URL or --host-template"
-NO_ROUTERS = "no routers given: router checks need --router NAME=URL"
 
 
 class _Strict(BaseModel):
@@ -73,23 +52,6 @@ def _only_placeholder(text: str, allowed: str) -> str:
         shown = ", ".join("{" + p + "}" for p in sorted(extra))
         raise ValueError(f"{text!r} may only use {{{allowed}}}, not {shown}")
     return text
-
-
-def check_url(url: str) -> str:
-    """A testinfra host URL such as ssh://root@server63; ValueError says what is wrong."""
-    match = _URL.match(url)
-    if match is None:
-        raise ValueError(f"{url!r} is not a host URL (e.g. ssh://root@server63)")
-    if match["scheme"] not in BACKENDS:
-        raise ValueError(f"{url!r}: unknown connection {match['scheme']!r} (known: {', '.join(BACKENDS)})")
-    if match["scheme"] != "local" and not match["rest"]:
-        raise ValueError(f"{url!r} names no host")
-    return url
-
-
-def scheme_of(url: str) -> str:
-    match = _URL.match(url)
-    return match["scheme"] if match else ""
 
 
 class EtcdAccess(_Strict):

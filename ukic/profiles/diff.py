@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from ukic.profiles.files import profiles_folder
 from ukic.profiles.loader import load_profile
-from ukic.profiles.model import METADATA_KEYS, Profile
+from ukic.profiles.model import METADATA_KEYS, Profile, as_data
 
 
 class RuleChange(NamedTuple):
@@ -33,7 +33,7 @@ def diff_rules(old: Profile, new: Profile) -> list[RuleChange]:
 
 
 def _rules(profile: Profile) -> dict[str, Any]:
-    return {k: v for k, v in profile.model_dump(mode="json").items() if k not in METADATA_KEYS}
+    return {k: v for k, v in as_data(profile).items() if k not in METADATA_KEYS}
 
 
 def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -1,13 +1,16 @@
-"""The shape of a profile (infrastructure version), a cluster type and a component, as pydantic models.
+"""The shape of a profile (infrastructure version), a cluster type and a component, as msgspec Structs.
 
 Every model forbids unknown keys: a typo in a profile is an error, never a silently ignored rule.
+Checks across fields live in ``__post_init__`` (msgspec runs it while converting and reports its
+ValueError at the model's key path). Structs are built in C at import time, so loading the
+profiles costs a run almost nothing (issue 15: no pydantic on a verify's way).
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from msgspec import Meta, Struct, field, to_builtins
 
 InstallMethod = Literal["manifests", "helm", "argocd-helm"]
 """How a component's objects got into the cluster:
@@ -15,17 +18,20 @@ manifests   - plain YAML (kubectl apply, or an ArgoCD Application over a plain p
 helm        - `helm install` directly (meta.helm.sh annotations, a release Secret);
 argocd-helm - a Helm chart rendered by an ArgoCD Application (no release Secret)."""
 
+NonNegative = Annotated[int, Meta(ge=0)]
+Positive = Annotated[int, Meta(ge=1)]
+Text = Annotated[str, Meta(min_length=1)]
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+class Strict(Struct, forbid_unknown_fields=True, frozen=True):
+    """A model: unknown keys are errors, instances are immutable."""
 
 
 class ComponentRules(Strict):
-    require: list[str] = Field(default_factory=list, description="components that must run")
-    forbid: list[str] = Field(default_factory=list, description="components that must be gone")
+    require: list[str] = field(default_factory=list)  # components that must run
+    forbid: list[str] = field(default_factory=list)  # components that must be gone
 
-    @model_validator(mode="after")
-    def _consistent(self) -> ComponentRules:
+    def __post_init__(self) -> None:
         for key in ("require", "forbid"):
             names = getattr(self, key)
             repeated = sorted({n for n in names if names.count(n) > 1})
@@ -34,7 +40,6 @@ class ComponentRules(Strict):
         both = sorted(set(self.require) & set(self.forbid))
         if both:
             raise ValueError(f"{', '.join(both)} both required and forbidden")
-        return self
 
 
 class InstallRules(Strict):
@@ -69,30 +74,30 @@ class StorageRules(Strict):
 
 
 class KubernetesRules(Strict):
-    kubelet_skew_minors: int = Field(ge=0, description="minor versions a kubelet may lag behind the API server")
+    kubelet_skew_minors: NonNegative  # minor versions a kubelet may lag behind the API server
 
 
 class CalicoRules(Strict):
-    version: str | None = Field(description="the Calico release the manual installs; null: not pinned")
-    operator_version: str | None = Field(description="the tigera-operator image that release ships")
+    version: str | None  # the Calico release the manual installs; null: not pinned
+    operator_version: str | None  # the tigera-operator image that release ships
 
 
 class OperationsRules(Strict):
-    terminating_margin_minutes: int = Field(ge=0, description="how long past its deadline a deleting pod may hang")
+    terminating_margin_minutes: NonNegative  # how long past its deadline a deleting pod may hang
 
 
 class SecretRules(Strict):
-    only_in_cluster: bool = Field(description="Secrets live only in the cluster, never in the git repository")
+    only_in_cluster: bool  # Secrets live only in the cluster, never in the git repository
 
 
-class Profile(Strict):
+class Profile(Strict, kw_only=True):  # kw_only: required keys may follow defaulted ones, order kept
     """One infrastructure version after its `extends` chain has been merged."""
 
     version: str
     title: str
-    released: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")  # YYYY-MM, as the manual dates versions
+    released: Annotated[str, Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]  # YYYY-MM, as the manual dates versions
     extends: str | None = None
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     components: ComponentRules
     install: InstallRules
     network: NetworkRules
@@ -109,18 +114,17 @@ class ClusterType(Strict):
 
     name: str
     title: str
-    min_nodes: int = Field(ge=1)
-    min_control_plane: int = Field(ge=1)
-    min_schedulable_workers: int = Field(ge=0)
-    recommended_nodes: int = Field(ge=1)
-    recommended_control_plane: int = Field(ge=1)
-    recommended_schedulable_workers: int = Field(ge=0)
+    min_nodes: Positive
+    min_control_plane: Positive
+    min_schedulable_workers: NonNegative
+    recommended_nodes: Positive
+    recommended_control_plane: Positive
+    recommended_schedulable_workers: NonNegative
     control_plane_separation: Literal["optional", "recommended", "required"]
-    storage_monitors: int = Field(ge=1)
+    storage_monitors: Positive
     helm_through_argocd: bool  # Helm charts are deployed through ArgoCD, not with the helm utility by hand
 
-    @model_validator(mode="after")
-    def _numbers_add_up(self) -> ClusterType:
+    def __post_init__(self) -> None:
         """Recommendations are at least the minimums; no part is larger than the whole."""
         for part in ("nodes", "control_plane", "schedulable_workers"):
             minimum, recommended = getattr(self, f"min_{part}"), getattr(self, f"recommended_{part}")
@@ -131,7 +135,6 @@ class ClusterType(Strict):
             for part in ("control_plane", "schedulable_workers"):
                 if getattr(self, f"{level}_{part}") > nodes:
                     raise ValueError(f"{level}_{part} is larger than {level}_nodes ({nodes})")
-        return self
 
 
 WorkloadKind = Literal["Deployment", "DaemonSet", "StatefulSet", "Pod"]
@@ -149,20 +152,18 @@ class WorkloadRef(Strict):
     kind: WorkloadKind | None = None
     name: str | None = None
     namespace: str | None = None  # where the name is looked for; None: any namespace
-    labels: dict[str, str] = Field(default_factory=dict)
-    images: list[str] = Field(default_factory=list)  # image repositories
+    labels: dict[str, str] = field(default_factory=dict)
+    images: list[str] = field(default_factory=list)  # image repositories
     role: str | None = None  # how messages name a role without a name
     optional: bool = False  # the component works without it (absent or scaled to 0 on purpose)
 
-    @model_validator(mode="after")
-    def _recognisable(self) -> WorkloadRef:
+    def __post_init__(self) -> None:
         if not (self.name or self.labels or self.images):
             raise ValueError("a workload needs a name, labels or images to be recognised by")
         if self.name and self.kind is None:
             raise ValueError("a workload named by its name needs a kind")
         if self.namespace and not self.name:
             raise ValueError("namespace narrows the name only: labels and images match in any namespace")
-        return self
 
     def describe(self) -> str:
         where = f"{self.namespace}/" if self.namespace else ""
@@ -174,27 +175,30 @@ class WorkloadRef(Strict):
         return f"{self.kind or 'workload'} {where}({shown})"
 
 
-class Component(Strict):
+class Component(Strict, kw_only=True):
     """How a component shows itself in a cluster."""
 
     title: str
-    workloads: list[WorkloadRef] = Field(default_factory=list)
-    images: list[str] = Field(default_factory=list)  # image repositories; any workload using one counts
-    crd_groups: list[str] = Field(default_factory=list)  # API groups of its CRDs (left-over detection)
-    resources: list[str] = Field(default_factory=list)  # resource keys whose objects belong to it
-    install: str = Field(min_length=1)  # the command that installs it: the remedy when it does not run
-    remove: str = Field(min_length=1)  # the command that removes it: the remedy when it is left over
+    workloads: list[WorkloadRef] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)  # image repositories; any workload using one counts
+    crd_groups: list[str] = field(default_factory=list)  # API groups of its CRDs (left-over detection)
+    resources: list[str] = field(default_factory=list)  # resource keys whose objects belong to it
+    install: Text  # the command that installs it: the remedy when it does not run
+    remove: Text  # the command that removes it: the remedy when it is left over
 
-    @model_validator(mode="after")
-    def _detectable(self) -> Component:
+    def __post_init__(self) -> None:
         if not self.workloads and not self.images:
             raise ValueError("a component needs workloads or images, else it can never be seen running")
-        return self
 
 
 #: Keys a profile file may carry besides the Profile fields (before merging).
-PROFILE_FILE_KEYS = set(Profile.model_fields)
+PROFILE_FILE_KEYS = set(Profile.__struct_fields__)
 
 #: Profile keys that describe a version rather than state a rule: never inherited through
 #: `extends`, left out of `ukic profiles diff`.
 METADATA_KEYS = ("version", "title", "released", "extends", "notes")
+
+
+def as_data(model: Struct) -> Any:
+    """A model as plain data (mappings, lists, text, numbers), every field included: for JSON and digests."""
+    return to_builtins(model)

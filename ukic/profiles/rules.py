@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+import msgspec
 
 from ukic.profiles.model import METADATA_KEYS, ClusterType, Profile
 
@@ -30,14 +30,14 @@ def rule_keys() -> list[str]:
     return profile + cluster_type
 
 
-def _leaves(model: type[BaseModel], prefix: str = "") -> list[str]:
+def _leaves(model: type[msgspec.Struct], prefix: str = "") -> list[str]:
     keys = []
-    for name, info in model.model_fields.items():
-        annotation = info.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            keys += _leaves(annotation, f"{prefix}{name}.")
+    for info in msgspec.structs.fields(model):
+        annotation = info.type
+        if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
+            keys += _leaves(annotation, f"{prefix}{info.name}.")
         else:
-            keys.append(f"{prefix}{name}")
+            keys.append(f"{prefix}{info.name}")
     return keys
 
 
@@ -64,7 +64,7 @@ def rule_examples(selection: Selection, key: str, column: str) -> list[str]:
     value = rule_value(selection, key)
     if not isinstance(value, list):
         raise KeyError(f"{key!r} is not a list, so it cannot fill Examples")
-    return [str(getattr(item, column)) if isinstance(item, BaseModel) else str(item) for item in value]
+    return [str(getattr(item, column)) if isinstance(item, msgspec.Struct) else str(item) for item in value]
 
 
 def shown(value: Any) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from ukic.errors import UsageError
 from ukic.profiles.files import profiles_folder
 from ukic.profiles.loader import load_cluster_types, load_components, resolve
-from ukic.profiles.model import ClusterType, Component, Profile
+from ukic.profiles.model import ClusterType, Component, Profile, as_data
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,9 @@ def select(version: str, cluster_type: str, directory: Path | None = None) -> Se
         chain=resolved.chain,
         digest=digest_of(
             {
-                "profile": resolved.profile.model_dump(mode="json"),
-                "cluster_type": chosen.model_dump(mode="json"),
-                "components": {name: c.model_dump(mode="json") for name, c in components.items()},
+                "profile": as_data(resolved.profile),
+                "cluster_type": as_data(chosen),
+                "components": {name: as_data(c) for name, c in components.items()},
             }
         ),
     )
@@ -61,7 +61,7 @@ def select(version: str, cluster_type: str, directory: Path | None = None) -> Se
 
 def profile_digest(profile: Profile) -> str:
     """The digest of a merged profile alone (no cluster type, no catalogue)."""
-    return digest_of(profile.model_dump(mode="json"))
+    return digest_of(as_data(profile))
 
 
 def digest_of(data: Any) -> str:

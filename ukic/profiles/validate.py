@@ -1,54 +1,192 @@
-"""Validating profile data with the pydantic models, and turning the first problem into one line.
+"""Validating profile data into the msgspec models, and turning the first problem into one line.
 
 A profile file states only what its version changes, so each file is first checked against a
 *partial* model (every key optional, unknown keys still rejected, types still checked). That
 way the error names the file where the typo is, before anything is merged.
+
+Problems read the same whichever library found them: ``unknown key 'install.rook_opertor'``,
+``missing key 'title'``, or the dotted key path, what the value should be and what it was
+(``install.rook_operator: Input should be 'manifests', 'helm' or 'argocd-helm' (got 'helmm')``).
+The inventory and the waivers are pydantic models; :func:`describe` words their errors.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+import msgspec
 
 from ukic.errors import UsageError
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+M = TypeVar("M", bound=msgspec.Struct)
+Path = tuple[str | int | None, ...]  # keys and list indexes; None: a mapping's key msgspec does not name
 
 
 @cache
-def partial(model: type[BaseModel]) -> type[BaseModel]:
+def partial(model: type[msgspec.Struct]) -> type[msgspec.Struct]:
     """``model`` with every key optional; nested models are partial too, list items stay whole."""
-    fields: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        annotation = info.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    fields: list[tuple[str, Any, None]] = []
+    for info in msgspec.structs.fields(model):
+        annotation = info.type
+        if isinstance(annotation, type) and issubclass(annotation, msgspec.Struct):
             annotation = partial(annotation)
-        fields[name] = (annotation | None, None)
-    config = ConfigDict(extra="forbid", frozen=True)
-    return create_model(f"Partial{model.__name__}", __config__=config, **fields)
+        fields.append((info.name, annotation | None, None))
+    return msgspec.defstruct(f"Partial{model.__name__}", fields, forbid_unknown_fields=True, frozen=True)
 
 
-def check_partial(model: type[BaseModel], data: dict[str, Any], where: str) -> None:
+def check_partial(model: type[msgspec.Struct], data: dict[str, Any], where: str) -> None:
     """Reject unknown keys and wrong types in one file's own keys."""
     try:
-        partial(model).model_validate(data)
-    except ValidationError as exc:
-        raise UsageError(f"{where}: {describe(exc)}") from None
+        msgspec.convert(data, partial(model))
+    except msgspec.ValidationError as exc:
+        raise UsageError(f"{where}: {struct_problem(exc, model, data)}") from None
 
 
 def build(model: type[M], data: Any, where: str, prefix: Sequence[str | int] = ()) -> M:
     """Validate complete data into ``model``; ``where`` names the file, ``prefix`` the key above."""
     try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise UsageError(f"{where}: {describe(exc, prefix)}") from None
+        return msgspec.convert(data, model)
+    except msgspec.ValidationError as exc:
+        raise UsageError(f"{where}: {struct_problem(exc, model, data, prefix)}") from None
 
 
+# -- msgspec's problems ------------------------------------------------------------------------
+_AT = re.compile(r"^(?P<message>.*?)(?: - at (?P<key>`key` in )?`\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\[\.\.\.\]")
+_UNKNOWN = re.compile(r"^Object contains unknown field `(?P<key>.+)`$")
+_MISSING = re.compile(r"^Object missing required field `(?P<key>.+)`$")
+_BOUND = re.compile(r"^Expected `\w+` (?P<op>[<>]=?) (?P<bound>\S+)$")
+_LENGTH = re.compile(r"^Expected `str` of length >= (?P<bound>\d+)$")
+_TYPE = re.compile(r"^Expected `(?P<expected>[^`]+)`, got `\w+`$")
+#: msgspec's type names as pydantic words them, so a problem reads the same whichever library found it.
+_TYPE_NAMES = {
+    "str": "string",
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "array": "list",
+    "object": "dictionary",
+}
+_BOUND_WORDS = {">=": "greater than or equal to", ">": "greater than", "<=": "less than or equal to", "<": "less than"}
+
+
+def struct_problem(
+    exc: msgspec.ValidationError, model: type[msgspec.Struct], data: Any, prefix: Sequence[str | int] = ()
+) -> str:
+    """msgspec's problem as a phrase naming the dotted key path (msgspec stops at the first one)."""
+    found = _AT.match(str(exc))
+    assert found is not None  # the pattern matches any text
+    message = found["message"]
+    at: Path = tuple(_path(found["path"] or ""))
+    path = dotted((*prefix, *at))
+    if match := _UNKNOWN.match(message):
+        return f"unknown key '{dotted((*prefix, *at, match['key']))}'"
+    if match := _MISSING.match(message):
+        return f"missing key '{dotted((*prefix, *at, match['key']))}'"
+    if found["key"]:  # a mapping key that is no text
+        return f"{path or 'the top level'}: keys must be text"
+    phrase = _phrase(message, _type_at(model, at))
+    if phrase is None:  # a model's own check (__post_init__): its message as it is
+        return f"{path}: {message}" if path else message
+    value = _value_at(data, at)
+    got = "" if value is _UNKNOWN_VALUE else f" (got {value!r})"
+    return f"{path}: {phrase}{got}" if path else f"{phrase}{got}"
+
+
+def _path(text: str) -> Path:
+    """msgspec's ``.storage.classes[1]`` as keys and indexes; ``[...]`` is a mapping's key it leaves unnamed."""
+    return tuple(int(index) if index else key or None for key, index in _PATH_PART.findall(text))
+
+
+def _phrase(message: str, annotation: Any) -> str | None:
+    """What the value should be, or None when the message is a model check's own."""
+    if message.startswith("Invalid enum value"):
+        choices = [repr(v) for v in _literal_values(annotation)]
+        return "Input should be " + (
+            ", ".join(choices[:-1]) + " or " + choices[-1] if len(choices) > 1 else "".join(choices)
+        )
+    if message.startswith("Expected `str` matching regex"):
+        return f"String should match pattern '{_meta(annotation, 'pattern')}'"
+    if match := _LENGTH.match(message):
+        bound = int(match["bound"])
+        return f"String should have at least {bound} character{'s' if bound != 1 else ''}"
+    if match := _BOUND.match(message):
+        return f"Input should be {_BOUND_WORDS[match['op']]} {match['bound']}"
+    if match := _TYPE.match(message):
+        names = [_TYPE_NAMES.get(t, t) for t in match["expected"].split(" | ") if t != "null"]
+        return "Input should be a valid " + " or ".join(names)
+    return None
+
+
+def _bare(annotation: Any) -> Any:
+    """The type without its constraints and without ``| None``."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin is Union or type(annotation).__name__ == "UnionType":
+            members = [a for a in get_args(annotation) if a is not type(None)]
+            if len(members) != 1:
+                return annotation
+            annotation = members[0]
+        else:
+            return annotation
+
+
+def _type_at(model: Any, path: Path) -> Any:
+    """The annotation of the value at ``path`` inside ``model`` (None where the path leaves the models)."""
+    annotation: Any = model
+    for part in path:
+        bare = _bare(annotation)
+        if isinstance(bare, type) and issubclass(bare, msgspec.Struct):
+            annotation = next((f.type for f in msgspec.structs.fields(bare) if f.name == part), None)
+        elif get_origin(bare) in (list, dict):
+            annotation = get_args(bare)[-1]
+        else:
+            return None
+    return annotation
+
+
+def _literal_values(annotation: Any) -> list[Any]:
+    bare = _bare(annotation)
+    return list(get_args(bare)) if get_origin(bare) is Literal else []
+
+
+def _meta(annotation: Any, name: str) -> Any:
+    """A constraint (``pattern``, ``ge``, ...) the annotation puts on its value, else None."""
+    if get_origin(annotation) is Annotated:
+        base, *metas = get_args(annotation)
+        found = [getattr(m, name) for m in metas if isinstance(m, msgspec.Meta) and getattr(m, name) is not None]
+        return found[0] if found else _meta(base, name)
+    if get_origin(annotation) is Union or type(annotation).__name__ == "UnionType":
+        found = [v for a in get_args(annotation) if (v := _meta(a, name)) is not None]
+        return found[0] if found else None
+    return None
+
+
+_UNKNOWN_VALUE = object()
+
+
+def _value_at(data: Any, path: Path) -> Any:
+    for part in path:
+        held = (isinstance(data, dict) and part in data) or (
+            isinstance(data, list) and isinstance(part, int) and part < len(data)
+        )
+        if not held:
+            return _UNKNOWN_VALUE
+        data = data[part]
+    return data
+
+
+# -- pydantic's problems (the inventory, the waivers) ---------------------------------------------
 def describe(exc: ValidationError, prefix: Sequence[str | int] = ()) -> str:
-    """The first validation problem as a phrase naming the dotted key path."""
+    """The first pydantic validation problem as a phrase naming the dotted key path."""
     errors = exc.errors()
     error = errors[0]
     path = dotted((*prefix, *error["loc"]))
@@ -68,12 +206,14 @@ def describe(exc: ValidationError, prefix: Sequence[str | int] = ()) -> str:
     return text
 
 
-def dotted(location: Sequence[str | int]) -> str:
-    """('storage', 'classes', 0, 'purpose') -> 'storage.classes[0].purpose'."""
+def dotted(location: Sequence[str | int | None]) -> str:
+    """('storage', 'classes', 0, 'purpose') -> 'storage.classes[0].purpose'; None is a key not named."""
     text = ""
     for part in location:
         if isinstance(part, int):
             text += f"[{part}]"
+        elif part is None:
+            text += "[...]"
         else:
             text += f".{part}" if text else str(part)
     return text
