@@ -9,6 +9,7 @@ version or type (version, title, notes, ...).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -25,9 +26,14 @@ CLUSTER_TYPE_METADATA = ("name", "title")
 
 def rule_keys() -> list[str]:
     """Every rule a profile or cluster type can state, as dotted keys, in model order."""
+    return list(_rule_keys())
+
+
+@cache
+def _rule_keys() -> tuple[str, ...]:  # the models are fixed: read their fields once
     profile = [k for k in _leaves(Profile) if k.split(".")[0] not in METADATA_KEYS]
     cluster_type = [f"{CLUSTER_TYPE}.{k}" for k in _leaves(ClusterType) if k not in CLUSTER_TYPE_METADATA]
-    return profile + cluster_type
+    return (*profile, *cluster_type)
 
 
 def _leaves(model: type[msgspec.Struct], prefix: str = "") -> list[str]:
@@ -43,7 +49,7 @@ def _leaves(model: type[msgspec.Struct], prefix: str = "") -> list[str]:
 
 def rule_value(selection: Selection, key: str) -> Any:
     """The selected value of a rule; KeyError naming the key if no model has it."""
-    if key not in rule_keys():
+    if key not in _rule_keys():
         raise KeyError(f"{key!r} is no rule of the profile or cluster-type models")
     head, _, rest = key.partition(".")
     value: Any = selection.cluster_type if head == CLUSTER_TYPE else selection.profile
