@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,7 +66,8 @@ def verify(request: VerifyRequest) -> RunResult:
     )
     started = datetime.now(UTC)
     t0 = time.perf_counter()
-    code = pytest.main(_pytest_args(request), plugins=[Provider(run)])
+    with _no_mako_highlighting():
+        code = pytest.main(_pytest_args(request), plugins=[Provider(run)])
     if run.fatal is not None:
         raise run.fatal
     if code in (pytest.ExitCode.INTERRUPTED,):
@@ -80,6 +84,27 @@ def verify(request: VerifyRequest) -> RunResult:
 
         apply_waivers(result, waivers, request.now or datetime.now(UTC))
     return result
+
+
+#: Mako's optional Pygments integration: it colours Mako's own error pages.
+_MAKO_PYGMENTS = "mako.ext.pygmentplugin"
+
+
+@contextmanager
+def _no_mako_highlighting() -> Iterator[None]:
+    """pytest-bdd's plugin imports Mako (for ``--generate-missing``), and Mako then imports Pygments and a
+    dozen of its lexers to colour its own error pages: two thirds of the plugin's import time, for pages
+    a verify never renders. While the plugin loads, the integration counts as absent (Mako then escapes
+    without colour, its documented fallback); afterwards later imports find it as usual."""
+    if _MAKO_PYGMENTS in sys.modules:
+        yield
+        return
+    sys.modules[_MAKO_PYGMENTS] = None  # type: ignore[assignment]  # None: "not importable" to the import system
+    try:
+        yield
+    finally:
+        if sys.modules.get(_MAKO_PYGMENTS, 0) is None:
+            del sys.modules[_MAKO_PYGMENTS]
 
 
 def _load_waivers(path: Path | None) -> Any:
