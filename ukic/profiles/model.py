@@ -24,10 +24,14 @@ Text = Annotated[str, Meta(min_length=1)]
 
 
 class Strict(Struct, forbid_unknown_fields=True, frozen=True):
-    """A model: unknown keys are errors, instances are immutable."""
+    """A model: unknown keys are errors, instances are immutable.
+
+    Every model says ``kw_only=True`` (msgspec does not inherit it): keys are given by name anyway, and a
+    required key may then follow a defaulted one, so fields stay in the order profiles and diffs show.
+    """
 
 
-class ComponentRules(Strict):
+class ComponentRules(Strict, kw_only=True):
     require: list[str] = field(default_factory=list)  # components that must run
     forbid: list[str] = field(default_factory=list)  # components that must be gone
 
@@ -42,7 +46,7 @@ class ComponentRules(Strict):
             raise ValueError(f"{', '.join(both)} both required and forbidden")
 
 
-class InstallRules(Strict):
+class InstallRules(Strict, kw_only=True):
     rook_operator: InstallMethod
     rook_cluster: InstallMethod
     calico: Literal["any", "tigera-operator"] = "any"
@@ -51,46 +55,46 @@ class InstallRules(Strict):
     helm_charts: Literal["argocd", "flux"]
 
 
-class NetworkRules(Strict):
+class NetworkRules(Strict, kw_only=True):
     ip_family: Literal["IPv6"] = "IPv6"
     overlay: bool = False
 
 
-class BgpRules(Strict):
+class BgpRules(Strict, kw_only=True):
     node_to_node_mesh: bool = True
     keep_original_next_hop: bool = True
     private_asn: bool = True
     announce_service_network: bool = True
 
 
-class StorageClassRule(Strict):
+class StorageClassRule(Strict, kw_only=True):
     purpose: str  # "rbd" / "cephfs": how the manual names the class's use
     provisioner: str
     access_mode: Literal["ReadWriteOnce", "ReadWriteMany"]
 
 
-class StorageRules(Strict):
+class StorageRules(Strict, kw_only=True):
     classes: list[StorageClassRule]
 
 
-class KubernetesRules(Strict):
+class KubernetesRules(Strict, kw_only=True):
     kubelet_skew_minors: NonNegative  # minor versions a kubelet may lag behind the API server
 
 
-class CalicoRules(Strict):
+class CalicoRules(Strict, kw_only=True):
     version: str | None  # the Calico release the manual installs; null: not pinned
     operator_version: str | None  # the tigera-operator image that release ships
 
 
-class OperationsRules(Strict):
+class OperationsRules(Strict, kw_only=True):
     terminating_margin_minutes: NonNegative  # how long past its deadline a deleting pod may hang
 
 
-class SecretRules(Strict):
+class SecretRules(Strict, kw_only=True):
     only_in_cluster: bool  # Secrets live only in the cluster, never in the git repository
 
 
-class Profile(Strict, kw_only=True):  # kw_only: required keys may follow defaulted ones, order kept
+class Profile(Strict, kw_only=True):
     """One infrastructure version after its `extends` chain has been merged."""
 
     version: str
@@ -109,7 +113,7 @@ class Profile(Strict, kw_only=True):  # kw_only: required keys may follow defaul
     secrets: SecretRules
 
 
-class ClusterType(Strict):
+class ClusterType(Strict, kw_only=True):
     """The manual's "Cluster types" table as numbers."""
 
     name: str
@@ -140,7 +144,7 @@ class ClusterType(Strict):
 WorkloadKind = Literal["Deployment", "DaemonSet", "StatefulSet", "Pod"]
 
 
-class WorkloadRef(Strict):
+class WorkloadRef(Strict, kw_only=True):
     """One role a component's workloads play (its controller, its UI, ...), and how to recognise it.
 
     A workload plays the role when it matches the name (in ``namespace`` when one is given), all of
