@@ -202,7 +202,7 @@ def test_non_objects_are_ignored_with_a_note_and_git_is_skipped(tmp_path: Path) 
     assert source.info().extra["files"] == "4"
 
 
-def test_kustomize_files_are_noted_as_not_applied(tmp_path: Path) -> None:
+def test_kustomize_resources_are_noted_as_not_applied(tmp_path: Path) -> None:
     _write(
         tmp_path,
         "overlay/kustomization.yaml",
@@ -210,7 +210,11 @@ def test_kustomize_files_are_noted_as_not_applied(tmp_path: Path) -> None:
     )
     source = ManifestsSource(tmp_path)
     assert source.list("kustomizations.kustomize.toolkit.fluxcd.io") == []  # not a Flux Kustomization
-    assert any("overlay/kustomization.yaml#1: kustomize Kustomization ignored" in n for n in source.notes)
+    assert any(
+        "overlay/kustomization.yaml#1: kustomize Kustomization: its patches are applied to the objects they name; "
+        "resources, bases and other transformers are not" in n
+        for n in source.notes
+    )
 
 
 def test_helm_templates_and_charts_are_ignored_but_argo_templating_is_read(tmp_path: Path) -> None:

@@ -232,3 +232,71 @@ def test_flux_runs_without_its_optional_controllers(tmp_path: Path) -> None:
     folder = copy_of(tmp_path / "b", CLUSTER, only("source-controller", "helm-controller"))
     result = run(SnapshotSource(folder), "v1", "development", marker="components")[FLUX_RUNS]
     assert result.outcome is F and result.reason == "Flux v2: no Deployment flux-system/kustomize-controller"
+
+
+# -- kustomize patches: how a Flux repository sets a cluster's values over upstream files -------------------
+KUSTOMIZATION = """apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources: [crds.yaml, common.yaml, operator.yaml, cluster.yaml, filesystem.yaml, storageclass-rbd.yaml,
+            storageclass-cephfs.yaml]
+"""
+ROOK = Path("clusters") / "place6" / "rook"
+
+
+def _overlay(kustomization: str, **files: str):
+    """rook's cluster.yaml as shipped (no ipFamily), the cluster's values in a kustomization's patches."""
+
+    def change(folder: Path) -> None:
+        edit_text(folder / ROOK / "cluster.yaml", '    ipFamily: "IPv6"\n', '    #ipFamily: "IPv6"\n')
+        (folder / ROOK / "kustomization.yaml").write_text(KUSTOMIZATION + kustomization)
+        for name, text in files.items():
+            (folder / ROOK / name.replace("_", ".")).write_text(text)  # production_yaml: production.yaml
+
+    return change
+
+
+CEPH_PATCH = "apiVersion: ceph.rook.io/v1\nkind: CephCluster\nmetadata: {name: rook-ceph, namespace: rook-ceph}\n"
+
+
+def test_a_strategic_merge_patch_is_merged_not_read_as_the_object(tmp_path: Path) -> None:
+    """A partial CephCluster under patchesStrategicMerge sets what it names and keeps the rest: production's
+    5 monitors from the patch, the upstream file's other settings (kustomize-controller builds it so)."""
+    patch = CEPH_PATCH + "spec:\n  mon: {count: 5}\n  network: {ipFamily: IPv6}\n"
+    folder = copy_of(tmp_path, REPO, _overlay("patchesStrategicMerge: [production.yaml]\n", production_yaml=patch))
+    source = ManifestsSource(folder)
+    [ceph] = source.list("cephclusters.ceph.rook.io")
+    assert ceph["spec"]["mon"] == {"count": 5, "allowMultiplePerNode": False}  # merged into the shipped map
+    assert ceph["spec"]["network"]["ipFamily"] == "IPv6" and ceph["spec"]["dataDirHostPath"] == "/var/lib/rook"
+    assert "clusters/place6/rook/production.yaml#1: kustomize patch applied to CephCluster rook-ceph/rook-ceph" in (
+        source.notes
+    )
+    results = run(source, "v1", "production", marker="storage")
+    assert results["The Ceph cluster asks for the cluster type's number of monitors"].outcome is P
+
+
+def test_an_ipv6_patch_alone_keeps_the_shipped_monitor_count(tmp_path: Path) -> None:
+    """Before: the patch file was read as the whole CephCluster, mon.count unset meant Rook's 3 - a
+    development cluster passed by accident and the shipped file's count was lost."""
+    patch = CEPH_PATCH + "spec:\n  network: {ipFamily: IPv6}\n"
+
+    def count_five(folder: Path) -> None:
+        _overlay("patches:\n- path: ipv6.yaml\n", ipv6_yaml=patch)(folder)
+        edit_text(folder / ROOK / "cluster.yaml", "    count: 3\n", "    count: 5\n")
+
+    results = run(ManifestsSource(copy_of(tmp_path, REPO, count_five)), "v1", "production", marker="storage")
+    assert results["The Ceph cluster asks for the cluster type's number of monitors"].outcome is P
+
+
+def test_json6902_patches_and_targets(tmp_path: Path) -> None:
+    """patchesJson6902 (RFC 6902 operations on a target) as kustomize applies them; one that does not fit
+    the object is named and not applied."""
+    operations = "- op: replace\n  path: /spec/mon/count\n  value: 5\n"
+    target = "  target: {group: ceph.rook.io, version: v1, kind: CephCluster, name: rook-ceph}\n"
+    kustomization = f"patchesJson6902:\n- path: mons.yaml\n{target}- path: broken.yaml\n{target}"
+    broken = "- op: replace\n  path: /spec/nothing/here\n  value: 1\n"
+    folder = copy_of(tmp_path, REPO, _overlay(kustomization, mons_yaml=operations, broken_yaml=broken))
+    source = ManifestsSource(folder)
+    [ceph] = source.list("cephclusters.ceph.rook.io")
+    assert ceph["spec"]["mon"]["count"] == 5
+    assert any(n.startswith("clusters/place6/rook/broken.yaml#1: kustomize patch not applied (") for n in source.notes)
+    assert not any("document 1 is a list" in n for n in source.notes)  # the patch files are no objects

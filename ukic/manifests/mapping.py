@@ -9,10 +9,10 @@ from typing import Any
 
 from ukic import calico_pools
 from ukic.kube import SECRET_PAYLOAD_ANNOTATION
-from ukic.manifests import calico, charts, helm_installs, kubeadm
+from ukic.manifests import calico, charts, helm_installs, kubeadm, kustomize
 from ukic.manifests.reader import Document, Reading
 from ukic.redact import strip_secret_payload
-from ukic.resources import CATALOG, Resource
+from ukic.resources import BY_KEY, CATALOG, Resource
 
 #: Annotation recording where in the repository an object was written: "<file>#<document>".
 SOURCE_ANNOTATION = "ukic.ungleich.ch/source"
@@ -48,8 +48,10 @@ def group_of(api_version: str) -> str:
 def map_reading(reading: Reading) -> RepositoryState:
     """Translate kubeadm, calicoctl and chart Applications; keep catalogued objects as written."""
     recognised = {helm_installs.no_kind_note(d) for d in reading.values if charts.model_for_values(d.body)}
-    ignored = [note for note in reading.ignored if note not in recognised]
-    state = RepositoryState(notes=list(ignored), ignored=ignored)
+    notes: list[str] = []
+    patches, patch_files = kustomize.patches(reading, notes)
+    ignored = [note for note in reading.ignored if note not in recognised and note.split(": ", 1)[0] not in patch_files]
+    state = RepositoryState(notes=[*ignored, *notes], ignored=ignored)
     placed: dict[tuple[str, str, str], str] = {}
     kubeadm_docs: list[Document] = []
 
@@ -66,8 +68,6 @@ def map_reading(reading: Reading) -> RepositoryState:
         placed[identity] = where
         bucket.append(obj)
 
-    installations: list[tuple[Obj, str]] = []
-    node_daemonsets: list[tuple[Obj, str]] = []
     applications: list[Document] = []
     for doc in reading.documents:
         body, group, kind = doc.body, group_of(doc.body["apiVersion"]), doc.body["kind"]
@@ -76,10 +76,12 @@ def map_reading(reading: Reading) -> RepositoryState:
             continue
         if group == _KUSTOMIZE_GROUP:
             state.notes.append(
-                f"{doc.origin}: kustomize {kind} ignored (patches and overlays are not applied; "
-                "objects are read as written)"
+                f"{doc.origin}: kustomize {kind}: its patches are applied to the objects they name; resources, "
+                "bases and other transformers are not (objects are read where they are written)"
             )
             continue
+        if doc.file in patch_files:
+            continue  # a partial object a Kustomization patches another with
         if calico.is_calicoctl(body):
             stored = calico.to_crd(body)
             if stored is not None:
@@ -95,10 +97,6 @@ def map_reading(reading: Reading) -> RepositoryState:
                 "status": {**(body.get("status") or {}), "sourceType": helm_installs.source_type(body, reading)},
             }
         place(resource, body, doc.origin)
-        if resource.key == "installations.operator.tigera.io":
-            installations.append((body, doc.origin))
-        if resource.key == "daemonsets.apps" and (body.get("metadata") or {}).get("name") == "calico-node":
-            node_daemonsets.append((body, doc.origin))
 
     referenced = {f.folder for d in applications if (f := helm_installs.chart_folder_of(d.body, reading))}
     for rendered in [
@@ -107,12 +105,41 @@ def map_reading(reading: Reading) -> RepositoryState:
     ]:
         obj = rendered.obj
         place(_BY_GROUP_KIND[(group_of(obj["apiVersion"]), obj["kind"])], obj, rendered.origin)
-        if obj["kind"] == "Installation":
-            installations.append((obj, rendered.origin))
 
+    _apply_patches(state, patches)
+    installations = [(o, origin(o) or "") for o in state.objects.get("installations.operator.tigera.io", [])]
+    node_daemonsets = [
+        (o, origin(o) or "")
+        for o in state.objects.get("daemonsets.apps", [])
+        if (o.get("metadata") or {}).get("name") == "calico-node"
+    ]
     pod_subnet = _place_kubeadm(kubeadm_docs, state, place)
     _place_default_pools(state, place, installations, node_daemonsets, pod_subnet)
     return state
+
+
+def _apply_patches(state: RepositoryState, patches: list[kustomize.Patch]) -> None:
+    """Each kustomize patch applied to the objects it targets, in the order the Kustomizations list them."""
+    for patch in patches:
+        applied = []
+        try:
+            changes = [
+                (bucket, obj, patched)
+                for key, bucket in state.objects.items()
+                for obj, patched in kustomize.apply(patch, bucket, BY_KEY[key].builtin)
+            ]
+        except kustomize.PatchError as exc:
+            state.notes.append(f"{patch.origin}: kustomize patch not applied ({exc})")
+            continue
+        for bucket, obj, patched in changes:
+            bucket[bucket.index(obj)] = patched
+            metadata = patched.get("metadata") or {}
+            where = f"{metadata['namespace']}/" if metadata.get("namespace") else ""
+            applied.append(f"{patched.get('kind')} {where}{metadata.get('name')}")
+        if applied:
+            state.notes.append(f"{patch.origin}: kustomize patch applied to {', '.join(applied)}")
+        else:
+            state.notes.append(f"{patch.origin}: kustomize patch targets no object of the repository; not applied")
 
 
 def _place_default_pools(

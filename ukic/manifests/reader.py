@@ -61,13 +61,29 @@ class Reading:
 
     def read_yaml(self, rel: str) -> Any:
         """One YAML file of the repository by relative path (None when missing or not a single document)."""
-        path = self.root / rel
-        if not path.is_file() or not path.resolve().is_relative_to(self.root.resolve()):
+        path = self._inside(rel)
+        if path is None:
             return None
         try:
             return load_text(path.read_bytes(), rel)
         except (OSError, ParseError):
             return None
+
+    def read_yaml_documents(self, rel: str) -> list[Any] | None:
+        """Every document of one YAML file of the repository (None when missing or not YAML)."""
+        path = self._inside(rel)
+        if path is None:
+            return None
+        try:
+            return [d for d in load_all_text(path.read_text(encoding="utf-8"), rel) if d is not None]
+        except (OSError, UnicodeDecodeError, ParseError):
+            return None
+
+    def _inside(self, rel: str) -> Path | None:
+        path = self.root / rel
+        if not path.is_file() or not path.resolve().is_relative_to(self.root.resolve()):
+            return None
+        return path
 
 
 def is_manifest_file(name: str) -> bool:
