@@ -21,6 +21,7 @@ from tests.realcorpus import (
     changed,
     copy_of,
     edit,
+    edit_text,
     helm_by_hand,
     named,
     not_passed,
@@ -175,3 +176,15 @@ def test_v4_repository_with_the_operator_from_manifests(tmp_path: Path) -> None:
     kept = ManifestsSource(REAL / "repos" / "v4-production").list("deployments.apps")
     [helm] = [d for d in kept if d["metadata"]["name"] == "rook-ceph-operator"]
     assert helm["metadata"]["annotations"]["meta.helm.sh/release-name"] == "rook-ceph"
+
+
+def test_v4_repository_with_rooks_example_monitor_count_fails_production(tmp_path: Path) -> None:
+    """rook v1.7.8 cluster.yaml ships 3 monitors; "Number of storage monitors" is 5 for production."""
+    cluster_yaml = Path("rook") / "cluster.yaml"
+    folder = copy_of(
+        tmp_path, REAL / "repos" / "v4-production", lambda f: edit_text(f / cluster_yaml, "count: 5", "count: 3")
+    )
+    results = run(ManifestsSource(folder), "v4", "production")
+    scenario = "The Ceph cluster asks for the cluster type's number of monitors"
+    assert changed(outcomes(run(repository("v4-production"), "v4", "production")), results) == {scenario: F}
+    assert "spec.mon.count is 3; a production cluster runs 5 storage monitors" in results[scenario].reason
