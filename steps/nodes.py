@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pytest_bdd import given, then
 
 from ukic import kube, remedies, rook
-from ukic.hosts import NO_NODE_HOSTS, ceph, probes
-from ukic.hosts.etcd import membership_problems
-from ukic.hosts.pool import HostPool, RemoteHost
-from ukic.hosts.verdict import conclude, gather
+from ukic.hosts import NO_NODE_HOSTS
 from ukic.outcome import NotApplicable, Unverifiable, fail_on
 from ukic.pod_health import pod_health
 from ukic.profiles.rules import Rules
 from ukic.state import ClusterState, NodeView
 
-NodeHosts = list[tuple[NodeView, RemoteHost | Unverifiable]]
+if TYPE_CHECKING:  # the host modules load when a run reaches a node, not with the step library
+    from ukic.hosts import probes
+    from ukic.hosts.pool import HostPool, RemoteHost
+
+    NodeHosts = list[tuple[NodeView, RemoteHost | Unverifiable]]
 #: Rook's monitor pods (rook v1.7 CephDaemonAppLabels: app=rook-ceph-mon, mon=<id>; canaries carry mon_canary).
 
 
 @given("etcd's member list, read on a control-plane node", target_fixture="etcd_membership")
 def etcd_membership(host_pool: HostPool, control_plane_names: list[str]) -> probes.EtcdMembership:
+    from ukic.hosts import probes
+
     return probes.etcd_membership(host_pool, control_plane_names)
 
 
 @then("every control-plane node is an etcd member and no member is stale")
 def etcd_members_are_the_control_plane(etcd_membership: probes.EtcdMembership, control_plane_names: list[str]) -> None:
+    from ukic.hosts.etcd import membership_problems
+
     m = etcd_membership
     findings = membership_problems(m.members, control_plane_names, m.health, m.etcd_pod)
     fail_on(
@@ -48,6 +55,9 @@ def control_plane_nodes(node_hosts: NodeHosts) -> NodeHosts:
 
 @then("IPv6 forwarding is enabled on each of them")
 def ipv6_forwarding_on(host_pool: HostPool, reached_nodes: NodeHosts) -> None:
+    from ukic.hosts import probes
+    from ukic.hosts.verdict import conclude, gather
+
     answers, gaps = gather(host_pool, [h for _, h in reached_nodes], probes.ipv6_forwarding)
     conclude(
         [
@@ -63,6 +73,9 @@ def ipv6_forwarding_on(host_pool: HostPool, reached_nodes: NodeHosts) -> None:
 
 @then("each of them has the admin.conf")
 def admin_conf_present(host_pool: HostPool, reached_nodes: NodeHosts) -> None:
+    from ukic.hosts import probes
+    from ukic.hosts.verdict import conclude, gather
+
     spec = host_pool.spec
 
     def look(host: RemoteHost) -> tuple[str, bool]:
@@ -82,6 +95,8 @@ def admin_conf_present(host_pool: HostPool, reached_nodes: NodeHosts) -> None:
 
 def monitor_pods(cluster_state: ClusterState) -> list[probes.MonitorPod]:
     """Rook's running monitors as the API shows them (none when pods were not read)."""
+    from ukic.hosts import probes
+
     try:
         pods = rook.monitor_pods(cluster_state, None)  # canaries left out
     except Unverifiable:
@@ -96,6 +111,8 @@ def monitor_pods(cluster_state: ClusterState) -> list[probes.MonitorPod]:
 
 @given("Ceph's quorum status, read on a host that reaches the storage cluster", target_fixture="ceph_quorum")
 def ceph_quorum(host_pool: HostPool, cluster_state: ClusterState) -> probes.CephView:
+    from ukic.hosts import probes
+
     if host_pool.spec.ceph.host is None and not host_pool.spec.reaches_nodes:
         raise NotApplicable(f"{NO_NODE_HOSTS} (or --ceph-host)")
     monitors = monitor_pods(cluster_state)
@@ -106,6 +123,8 @@ def ceph_quorum(host_pool: HostPool, cluster_state: ClusterState) -> probes.Ceph
 
 @then("every monitor of the monmap is in quorum")
 def monitors_in_quorum(ceph_quorum: probes.CephView) -> None:
+    from ukic.hosts import ceph
+
     view = ceph_quorum
     fail_on(
         (f"{p}, seen from {view.host.label} ({view.via})" for p in ceph.out_of_quorum(view.status)),
@@ -115,6 +134,8 @@ def monitors_in_quorum(ceph_quorum: probes.CephView) -> None:
 
 @then("there are as many monitors as the cluster type calls for")
 def monitor_count(ceph_quorum: probes.CephView, rules: Rules) -> None:
+    from ukic.hosts import ceph
+
     key = "cluster_type.storage_monitors"
     fail_on(
         ceph.count_problems(ceph_quorum.status, rules[key], rules.owner(key)),

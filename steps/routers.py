@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pytest_bdd import given, then
 
 from ukic import calico_ipam, remedies
-from ukic.hosts import bird, probes
-from ukic.hosts.pool import HostPool, RemoteHost
-from ukic.hosts.verdict import conclude, gather
 from ukic.outcome import Unverifiable
 from ukic.state import ClusterState
 
+if TYPE_CHECKING:  # the host modules load when a run reaches a router, not with the step library
+    from ukic.hosts import bird, probes
+    from ukic.hosts.pool import HostPool, RemoteHost
+
+    RouterViews = tuple[list[probes.RouterView], list[Unverifiable]]
+
 BGP_CONFIGURATIONS = "bgpconfigurations.crd.projectcalico.org"
-RouterViews = tuple[list[probes.RouterView], list[Unverifiable]]
 
 
 def cluster_nodes(
@@ -20,6 +24,8 @@ def cluster_nodes(
 ) -> tuple[list[bird.ClusterNode], list[Unverifiable]]:
     """The nodes as the routers should know them (addresses, the IPAM blocks they announce), and the
     nodes without an address."""
+    from ukic.hosts import bird
+
     nodes = cluster_state.nodes()
     if not nodes:
         raise Unverifiable("the cluster has no Node objects: nothing to compare the routers with")
@@ -52,12 +58,18 @@ def service_networks(cluster_state: ClusterState) -> list[str]:
 
 @given("the BGP sessions and routes of every router", target_fixture="router_views")
 def router_views(host_pool: HostPool, router_hosts: list[RemoteHost]) -> RouterViews:
+    from ukic.hosts import probes
+    from ukic.hosts.verdict import gather
+
     answers, gaps = gather(host_pool, router_hosts, lambda host: probes.router_view(host_pool, host))
     return [view for _, view in answers], gaps
 
 
 @then("each router has an Established session with every node")
 def sessions_established(router_views: RouterViews, cluster_state: ClusterState) -> None:
+    from ukic.hosts import bird
+    from ukic.hosts.verdict import conclude
+
     views, gaps = router_views
     nodes, unknown = cluster_nodes(cluster_state)
     conclude(
@@ -71,6 +83,9 @@ def sessions_established(router_views: RouterViews, cluster_state: ClusterState)
 
 @then("each node's pod block is routed via that node's own address, not via a node that relayed it")
 def pod_blocks_via_their_node(router_views: RouterViews, cluster_state: ClusterState) -> None:
+    from ukic.hosts import bird
+    from ukic.hosts.verdict import conclude
+
     views, gaps = router_views
     # Calico IPAM blocks, not the nodes' podCIDRs; blocks affine to a name that is no node are announced by no one
     blocks = calico_ipam.node_blocks(cluster_state)
@@ -85,6 +100,9 @@ def pod_blocks_via_their_node(router_views: RouterViews, cluster_state: ClusterS
 
 @then("each router has a route for the service network, learned from the nodes")
 def service_network_announced(router_views: RouterViews, cluster_state: ClusterState) -> None:
+    from ukic.hosts import bird
+    from ukic.hosts.verdict import conclude
+
     views, gaps = router_views
     nodes, _ = cluster_nodes(cluster_state)  # a route from any node with an address will do
     networks = service_networks(cluster_state)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from ukic.hosts.pool import HostPool, RemoteHost
 from ukic.outcome import Unverifiable, fail_on
+
+if TYPE_CHECKING:  # conclude() serves checks without hosts too (the cluster table): no testinfra pool for them
+    from ukic.hosts.pool import HostPool, RemoteHost
 
 T = TypeVar("T")
 
@@ -15,6 +17,8 @@ def gather(
     pool: HostPool, targets: Sequence[RemoteHost | Unverifiable], ask: Callable[[RemoteHost], T]
 ) -> tuple[list[tuple[RemoteHost, T]], list[Unverifiable]]:
     """``ask`` every reachable target (several at a time): the answers, and every host that gave none."""
+    from ukic.hosts.pool import RemoteHost
+
     hosts = [t for t in targets if isinstance(t, RemoteHost)]
     gaps = [t for t in targets if isinstance(t, Unverifiable)]
     answers: list[tuple[RemoteHost, T]] = []
