@@ -126,8 +126,9 @@ def test_network_bgp_and_storage_are_inherited_unchanged_to_v5() -> None:
 def test_metadata_is_each_files_own() -> None:
     v4, v5 = load_profile("v4"), load_profile("v5")
     assert v5.title.endswith("v5")
-    assert v5.notes and not set(v4.notes) & set(v5.notes)
-    assert any("inferred" in note.lower() for note in v5.notes)
+    assert v5.notes[0].lower().startswith("inferred")  # its own notes first, unmarked
+    assert f"v4: {v4.notes[0]}" in v5.notes  # the parent's own note, marked with its version
+    assert any(n.startswith("v1: ungleich-certbot") for n in v5.notes)  # v1's note reaches every later version
     assert load_profile("v1").extends is None
 
 
@@ -244,7 +245,7 @@ def test_mappings_merge_and_lists_replace(folder: Path) -> None:
     assert v6.bgp.private_asn is False
     assert v6.bgp.node_to_node_mesh and v6.bgp.keep_original_next_hop  # the rest of the mapping stays
     assert [c.purpose for c in v6.storage.classes] == ["rbd"]  # the list is replaced, not appended to
-    assert v6.notes == []  # notes are not inherited
+    assert v6.notes and all(n[:4] in {'v5: ', 'v4: ', 'v3: ', 'v2: ', 'v1: '} for n in v6.notes)  # inherited, marked
 
 
 def test_a_new_version_is_just_a_new_file(folder: Path) -> None:

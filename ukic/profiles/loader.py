@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from ukic.errors import UsageError
 from ukic.profiles.files import (
     CLUSTER_TYPES_FILE,
@@ -104,7 +106,18 @@ def _resolve(folder: Path, version: str, known: list[str], components: dict[str,
         merged = extend(merged, raw) if profile is not None else dict(raw)
         profile = build(Profile, merged, shown(folder / f"{name}.yaml"))
     assert profile is not None  # the chain holds at least the requested version
+    profile = msgspec.structs.replace(profile, notes=_chain_notes(profile.notes, files[1:]))
     return Resolved(profile=profile, chain=[name for name, _ in reversed(files)])
+
+
+def _chain_notes(own: list[str], ancestors: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """A version's own notes, then each ancestor's (nearest first) marked with the version that wrote it.
+
+    What a version inherits it still stands on: v6 extending v5 keeps v5's inferred rules, so the
+    reader of a v6 run must still learn that they are inferred.
+    """
+    inherited = [f"{name}: {note}" for name, raw in ancestors for note in raw.get("notes") or []]
+    return [*own, *inherited]
 
 
 def _read_chain(

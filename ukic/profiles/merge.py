@@ -3,7 +3,8 @@
 Mappings merge key by key, lists and scalars are replaced, except the component lists:
 a child's ``require`` adds names (and lifts them from the inherited ``forbid``), a child's
 ``forbid`` adds names (and drops them from the inherited ``require``). The metadata keys
-(version, title, released, extends, notes) belong to each file alone.
+(version, title, released, extends, notes) are not merged: the loader carries each
+ancestor's notes down, marked with its version.
 """
 
 from __future__ import annotations
