@@ -245,7 +245,7 @@ def test_mappings_merge_and_lists_replace(folder: Path) -> None:
     assert v6.bgp.private_asn is False
     assert v6.bgp.node_to_node_mesh and v6.bgp.keep_original_next_hop  # the rest of the mapping stays
     assert [c.purpose for c in v6.storage.classes] == ["rbd"]  # the list is replaced, not appended to
-    assert v6.notes and all(n[:4] in {'v5: ', 'v4: ', 'v3: ', 'v2: ', 'v1: '} for n in v6.notes)  # inherited, marked
+    assert v6.notes and all(n[:4] in {"v5: ", "v4: ", "v3: ", "v2: ", "v1: "} for n in v6.notes)  # inherited, marked
 
 
 def test_a_new_version_is_just_a_new_file(folder: Path) -> None:
