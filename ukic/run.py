@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 import time
 from collections.abc import Iterator
@@ -67,7 +68,8 @@ def verify(request: VerifyRequest) -> RunResult:
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     with _no_mako_highlighting():
-        code = pytest.main(_pytest_args(request), plugins=[Provider(run)])
+        plugins = [importlib.import_module(name) for name in VERIFY_PLUGINS]
+        code = pytest.main(_pytest_args(request), plugins=[*plugins, Provider(run)])
     if run.fatal is not None:
         raise run.fatal
     if code in (pytest.ExitCode.INTERRUPTED,):
@@ -139,6 +141,8 @@ UNUSED_BUILTIN_PLUGINS = (
     "warnings",
 )
 #: The only plugins a verify loads: pytest-bdd and ukic's own (no autoload of whatever else is installed).
+#: They are handed over as modules: named with -p, pytest would first search every installed package's
+#: entry points for each name.
 VERIFY_PLUGINS = ("pytest_bdd.plugin", "ukic.pytest_plugin")
 
 
@@ -146,7 +150,6 @@ def _pytest_args(request: VerifyRequest) -> list[str]:
     args = [
         str(paths.features_dir() / BINDING_MODULE),
         "--disable-plugin-autoload",
-        *(arg for name in VERIFY_PLUGINS for arg in ("-p", name)),
         *(arg for name in UNUSED_BUILTIN_PLUGINS for arg in ("-p", f"no:{name}")),
         "--assert=plain",  # steps raise ukic's own exceptions; nothing to rewrite
         "-o", "addopts=",

@@ -11,12 +11,19 @@ and carry its remedy as "ukic_remedy".
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from ukic.outcome import Outcome
-from ukic.report.common import FeatureGroup, group_by_feature, one_line, profile_notes, tag_label, waiver_ticket
+from ukic.report.common import (
+    FeatureGroup,
+    group_by_feature,
+    json_document,
+    one_line,
+    profile_notes,
+    tag_label,
+    waiver_ticket,
+)
 from ukic.result import RunResult, ScenarioResult, StepResult
 
 SYNTHETIC_KEYWORD = "Then "
@@ -25,7 +32,7 @@ SYNTHETIC_NAME = "ukic outcome"
 
 def render_cucumber(result: RunResult) -> str:
     """The run as Cucumber JSON (a list of features)."""
-    return json.dumps(cucumber_features(result), indent=2, ensure_ascii=False) + "\n"
+    return json_document(cucumber_features(result))
 
 
 def cucumber_features(result: RunResult) -> list[dict[str, Any]]:

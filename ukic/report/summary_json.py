@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ukic.report.common import json_document
 from ukic.result import RunResult
 
 SCHEMA = "ukic.summary/v1"
@@ -17,7 +18,7 @@ def summary_dict(result: RunResult) -> dict[str, Any]:
 
 def render_summary_json(result: RunResult) -> str:
     """JSON, indented, scenarios in the order the run reported them."""
-    return json.dumps(summary_dict(result), indent=2, ensure_ascii=False) + "\n"
+    return json_document(summary_dict(result))
 
 
 def load_summary(text: str) -> RunResult:
