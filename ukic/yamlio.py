@@ -138,6 +138,9 @@ _BOOL = {
     **dict.fromkeys(("no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
 }
 _STR_TAGS = frozenset({None, "!", "tag:yaml.org,2002:str"})
+#: The first characters of YAML 1.1's implicit types (numbers, dates, null, booleans, merge, value):
+#: a plain scalar starting with any other is text, without asking the resolver's patterns.
+_TYPED_FIRST = frozenset(SafeLoader.yaml_implicit_resolvers)
 _EXPECT_KEY = object()
 
 
@@ -204,8 +207,11 @@ def _scalar(loader: Any, event: ScalarEvent) -> Any:
         return None
     if value in _BOOL:
         return _BOOL[value]
-    if value[0].isalpha():  # no YAML 1.1 number, date or special value starts with a letter
+    first = value[0]
+    if first.isalpha() or first not in _TYPED_FIRST:  # no YAML 1.1 number, date or special value starts so
         return intern(value) if len(value) <= SHARED_LENGTH else value
+    if value.isdigit() and value.isascii() and (first != "0" or len(value) == 1):
+        return int(value)  # a decimal int, as the resolver would say (a leading 0 makes it octal: its way)
     if value == "<<":
         raise _Unusual  # a merge key
     try:
