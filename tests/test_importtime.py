@@ -1,5 +1,5 @@
-"""A lean start: each command imports only what it uses (the kubernetes client, pydantic, rich,
-filelock and testinfra are slow to import), and a verify starts pytest with only its own plugins."""
+"""A lean start: each command imports only what it uses (the kubernetes client, pydantic, rich and
+testinfra are slow to import), and a verify starts pytest with only its own plugins."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ukic import paths
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Packages no command needs to start; each is imported by the code that uses it.
-HEAVY = ("kubernetes", "pydantic", "rich", "filelock", "testinfra", "pytest", "yaml")
+HEAVY = ("kubernetes", "pydantic", "rich", "testinfra", "pytest", "yaml")
 #: Installed pytest plugins a verify must not load (pytest's plugin autoload is off for it).
 UNRELATED_PLUGINS = ("pytest_httpserver", "werkzeug", "testinfra")
 
@@ -54,14 +54,5 @@ def test_a_snapshot_verify_loads_only_what_it_uses(tmp_path: Path) -> None:
     assert "ukic.sources.snapshot" in modules
     assert "pytest_bdd.plugin" in modules  # the measurement works
     # profiles are msgspec Structs; the host modules (testinfra's pool, the parsers) wait for a run with hosts
-    unused = ("kubernetes", "pydantic", "rich", "filelock", "ukic.hosts.pool", "testinfra", *UNRELATED_PLUGINS)
+    unused = ("kubernetes", "pydantic", "rich", "ukic.hosts.pool", "testinfra", *UNRELATED_PLUGINS)
     assert [p for p in unused if loaded(modules, p)] == []
-
-
-def test_reports_bring_the_ledger_lock(tmp_path: Path) -> None:
-    sample = paths.default_sample()
-    if not sample.is_dir():
-        pytest.skip(f"the bundled sample {sample} is not there yet")
-    modules = imported_modules("verify", "--snapshot", str(sample), "--report-dir", str(tmp_path))
-    assert loaded(modules, "filelock")  # recording the run in the ledger needs it, so it is imported then
-    assert not loaded(modules, "kubernetes")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import multiprocessing
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -130,6 +132,25 @@ def test_concurrent_writer_processes_lose_no_entry(tmp_path: Path) -> None:
     clusters = json.loads(path.read_text())["clusters"]
     assert sorted(clusters) == ["c0", "c1", "c2"]
     assert all(len(c["history"]) == 15 for c in clusters.values())
+
+
+def test_a_writer_waits_for_the_lock_and_gives_up_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "ledger.json"
+    ledger.record(path, run("p1", GOOD), None)
+    before = path.read_text()
+    holder = os.open(f"{path}.lock", os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # another ukic is recording
+    monkeypatch.setattr(ledger, "LOCK_TIMEOUT", 0.2)
+    try:
+        with pytest.raises(UsageError, match=r"ledger.json: still locked by another ukic after 0 s"):
+            ledger.record(path, run("p2", GOOD), None)
+        assert path.read_text() == before
+    finally:
+        os.close(holder)  # released: the next writer gets it at once
+    ledger.record(path, run("p2", GOOD), None)
+    assert sorted(json.loads(path.read_text())["clusters"]) == ["p1", "p2"]
 
 
 # -- facts ------------------------------------------------------------------------------------

@@ -29,7 +29,9 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> ArgumentParser:
+def build_parser(command: str | None = None) -> ArgumentParser:
+    """The whole command line, or with ``command`` only that sub-command's part (the others' modules
+    are not even imported: a verify starts without the serve, audit or capture code)."""
     parser = ArgumentParser(
         prog="ukic",
         description="Verify a Kubernetes cluster against the ungleich infrastructure manual.",
@@ -37,10 +39,21 @@ def build_parser() -> ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ukic {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        module.register(subparsers)
+    names = sorted(info.name for info in pkgutil.iter_modules(commands.__path__))
+    for name in [command] if command in names else names:
+        importlib.import_module(f"{commands.__name__}.{name}").register(subparsers)
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The sub-command the arguments name: the first one that is no option (ukic's own options take no
+    value); None while an option before it (--help, --version) answers for the whole command line."""
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg
+        if arg not in ("--",):
+            return None
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,7 +91,7 @@ def _run(argv: Sequence[str] | None) -> int:
     received = interrupts.Received()  # a signal counts even where a library turned it into another error
     try:
         with interrupts.handled(received=received):
-            parser = build_parser()
+            parser = build_parser(_command_in(sys.argv[1:] if argv is None else argv))
             args = parser.parse_args(argv)
             if args.command is None:
                 parser.print_help()

@@ -25,10 +25,13 @@ A conformant run moves ``last_verified``; only one that also checked nodes and r
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -44,6 +47,7 @@ FORMAT = "ukic-ledger/1"
 LEDGER_FILE = "ledger.json"
 HISTORY_LIMIT = 50
 LOCK_TIMEOUT = 60.0
+_LOCK_POLL = 0.05  # seconds between two tries for a lock another ukic holds
 
 
 # -- reading and writing ----------------------------------------------------------------------
@@ -212,19 +216,42 @@ def _run_key(entry: Mapping[str, Any]) -> tuple[Any, ...]:
 def _update(ledger_file: str | Path, change: Callable[[dict[str, Any]], None]) -> None:
     """Read, change and write the ledger under its lock (the old file stays whole if writing fails)."""
     path = Path(ledger_file)
-    from filelock import FileLock, Timeout  # imported when a run is recorded, not by every command
-
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT):
+        with _locked(Path(f"{path}.lock"), LOCK_TIMEOUT):
             ledger = load_ledger(path)
             change(ledger)
             ledger["updated_at"] = _rfc3339(datetime.now(UTC))
             atomic_write_text(path, json.dumps(ledger, indent=2, sort_keys=False) + "\n")
-    except Timeout:
+    except _StillLocked:
         raise UsageError(f"{path}: still locked by another ukic after {LOCK_TIMEOUT:.0f} s") from None
     except OSError as exc:  # disk full, read-only: the old ledger stays as it was (atomic_write_text)
         raise UsageError(f"{path}: cannot update the ledger ({exc.strerror or exc}); it was left as it was") from None
+
+
+class _StillLocked(Exception):
+    pass
+
+
+@contextmanager
+def _locked(lock_file: Path, timeout: float) -> Iterator[None]:
+    """Hold the exclusive lock on ``lock_file`` (flock, as every ukic process asks for it), waiting at most
+    ``timeout`` seconds for it. The kernel drops the lock when the file is closed, also when a process dies;
+    the file itself stays (removing it would let two processes lock two different files)."""
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise _StillLocked from None
+                time.sleep(_LOCK_POLL)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _merge(ledger: dict[str, Any], cluster: str, entry: dict[str, Any], *, conformant: bool) -> None:
