@@ -101,7 +101,9 @@ def test_unused_rows_are_marked_in_the_table(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     path = tmp_path / "ledger.json"
-    ledger.record_failure(path, "dev", "v5", "development", "cannot connect", 0, verdict=UNUSED_SILENT)
+    ledger.record_failure(
+        path, "dev", ledger.failure_entry("v5", "development", "cannot connect", 0, verdict=UNUSED_SILENT)
+    )
     rows = ledger.table_rows(ledger.load_ledger(path), load_inventory(inventory))
     assert ledger.render_markdown(rows).splitlines()[2] == "| dev | Dev VM (UNUSED) | - | ? | ? | ? |  | never |"
     assert json.loads(path.read_text())["clusters"]["dev"]["last_run"]["verdict"] == UNUSED_SILENT

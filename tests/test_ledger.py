@@ -83,7 +83,7 @@ def test_record_keeps_last_run_and_last_verified(tmp_path: Path) -> None:
 def test_unverifiable_run_is_not_a_verification(tmp_path: Path) -> None:
     path = tmp_path / "ledger.json"
     ledger.record(path, run("p6", UNKNOWN), None)
-    ledger.record_failure(path, "p7", "v4", "development", "cannot connect to https://[::1]:1", 2)
+    ledger.record_failure(path, "p7", ledger.failure_entry("v4", "development", "cannot connect to https://[::1]:1", 2))
     clusters = json.loads(path.read_text())["clusters"]
     assert clusters["p6"]["last_verified"] is None
     assert clusters["p6"]["last_run"]["verdict"] == "could not verify"

@@ -308,10 +308,10 @@ def test_a_server_paging_forever_with_new_tokens_is_stopped_after_the_page_cap(
 ) -> None:
     from ukic.kubeapi.http import ApiClient
     from ukic.kubeapi.kubeconfig import load_target
-    from ukic.kubeapi.paging import list_all
+    from ukic.kubeapi.paging import list_collection
 
     fake.page_forever("nodes", same_token=False)
     client = ApiClient(load_target(kubeconfig, None).endpoint)
     with pytest.raises(SourceError, match=r"/api/v1/nodes is still paging after 25 pages of 500: giving up"):
-        list_all(client, "/api/v1/nodes", max_pages=25)
+        list_collection(client, "/api/v1/nodes", max_pages=25)
     assert len([r for r in fake.requests if r.path == "/api/v1/nodes"]) == 25

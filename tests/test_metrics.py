@@ -44,7 +44,9 @@ def recorded(tmp_path: Path, cluster: str, outcomes: dict[str, Outcome], when: d
 def test_textfile_from_the_ledger_has_every_family_with_honest_values(tmp_path: Path) -> None:
     recorded(tmp_path, "p7", {"ok": Outcome.PASSED, "skip": Outcome.NOT_APPLICABLE}, T0)
     reports = recorded(tmp_path, 'we"ird', {"ok": Outcome.PASSED, "peer": Outcome.FAILED}, T0 + timedelta(hours=1))
-    ledger.record_failure(ledger.ledger_path(reports), "gone", "v4", "development", "cannot connect", 2)
+    ledger.record_failure(
+        ledger.ledger_path(reports), "gone", ledger.failure_entry("v4", "development", "cannot connect", 2)
+    )
     data = ledger.load_ledger(ledger.ledger_path(reports))
     found = samples(render_text(statuses_from_ledger(data, reports)))
 
@@ -75,7 +77,9 @@ def test_textfile_from_the_ledger_has_every_family_with_honest_values(tmp_path: 
 def test_a_failed_run_after_a_conforming_one_is_never_shown_conformant(tmp_path: Path) -> None:
     reports = recorded(tmp_path, "p7", {"ok": Outcome.PASSED}, T0)
     path = ledger.ledger_path(reports)
-    ledger.record_failure(path, "p7", "v5", "production", "timed out", 2, when=T0 + timedelta(hours=1))
+    ledger.record_failure(
+        path, "p7", ledger.failure_entry("v5", "production", "timed out", 2, when=T0 + timedelta(hours=1))
+    )
     found = samples(render_text(statuses_from_ledger(ledger.load_ledger(path), reports)))
     assert value(found, "ukic_cluster_conformant", cluster="p7", version="v5", type="production") == 0
     assert value(found, "ukic_cluster_verdict", cluster="p7", verdict="could not verify") == 1

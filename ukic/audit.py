@@ -160,22 +160,17 @@ def check_versions(inventory: Inventory, profiles_dir: Path | None) -> None:
 
 def record_outcome(ledger: Path, outcome: ClusterOutcome) -> str | None:
     """Add the outcome to the ledger; the one-line error when that is not possible."""
-    from ukic.ledger import record, record_failure
+    from ukic.ledger import failure_entry, record, record_failure
     from ukic.result import RunResult
 
     try:
         if outcome.summary is not None:
             record(ledger, RunResult.from_dict(outcome.summary), outcome.report)
         else:
-            record_failure(
-                ledger,
-                outcome.name,
-                outcome.version,
-                outcome.type,
-                outcome.error or "",
-                outcome.exit_code,
-                verdict=outcome.verdict,
+            entry = failure_entry(
+                outcome.version, outcome.type, outcome.error or "", outcome.exit_code, verdict=outcome.verdict
             )
+            record_failure(ledger, outcome.name, entry)
     except UkicError as err:
         return f"ledger not updated for {outcome.name}: {err.message}"
     except OSError as err:

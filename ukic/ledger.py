@@ -111,19 +111,9 @@ def record(ledger_file: str | Path, result: RunResult, report_path: str | Path |
     _add(ledger_file, result.cluster, entry, conformant=result.exit_code == 0, scenarios=seen)
 
 
-def record_failure(
-    ledger_file: str | Path,
-    cluster: str,
-    version: str,
-    cluster_type: str,
-    error: str,
-    exit_code: int,
-    when: datetime | None = None,
-    verdict: str = "could not verify",
-) -> None:
-    """Add a run that could not verify the cluster at all (unreachable, unreadable; for an UNUSED cluster that
-    is as declared: ``verdict`` says so). It never counts as a verification."""
-    entry = failure_entry(version, cluster_type, error, exit_code, when, verdict)
+def record_failure(ledger_file: str | Path, cluster: str, entry: dict[str, Any]) -> None:
+    """Add a run that could not verify the cluster at all (``entry`` from :func:`failure_entry`).
+    It never counts as a verification."""
     _add(ledger_file, cluster, entry, conformant=False)
 
 
@@ -135,7 +125,8 @@ def failure_entry(
     when: datetime | None = None,
     verdict: str = "could not verify",
 ) -> dict[str, Any]:
-    """The run entry of a run that could not verify its cluster at all."""
+    """The run entry of a run that could not verify its cluster at all (unreachable, unreadable; for an
+    UNUSED cluster that is as declared: ``verdict`` says so)."""
     return {
         "time": _rfc3339(when or datetime.now(UTC)),
         "version": version,

@@ -120,12 +120,17 @@ class _PodStatus(Kept):
     initContainerStatuses: list[_ContainerStatus] | None = UNSET
 
 
-class Pod(Kept):
-    """A Pod reduced to identity, placement, images and state."""
+class _Object(Kept):
+    """Identity, which every kept object has."""
 
     apiVersion: Any = UNSET
     kind: Any = UNSET
     metadata: _Metadata | None = UNSET
+
+
+class Pod(_Object):
+    """A Pod reduced to identity, placement, images and state."""
+
     spec: _PodSpec | None = UNSET
     status: _PodStatus | None = UNSET
 
@@ -146,12 +151,9 @@ class _WorkloadSpec(Kept):
     template: _PodTemplate | None = UNSET
 
 
-class Workload(Kept):
+class Workload(_Object):
     """A Deployment, DaemonSet or StatefulSet reduced to identity, size, pod template images and status."""
 
-    apiVersion: Any = UNSET
-    kind: Any = UNSET
-    metadata: _Metadata | None = UNSET
     spec: _WorkloadSpec | None = UNSET
     status: Any = UNSET
 
@@ -162,12 +164,9 @@ class _NodeStatus(Kept):
     nodeInfo: Any = UNSET
 
 
-class Node(Kept):
+class Node(_Object):
     """A Node without the bulk of its status (images, capacity, allocatable, volumes, endpoints)."""
 
-    apiVersion: Any = UNSET
-    kind: Any = UNSET
-    metadata: _Metadata | None = UNSET
     spec: Any = UNSET
     status: _NodeStatus | None = UNSET
 

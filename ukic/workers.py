@@ -131,16 +131,14 @@ def verify_cluster(job: VerifyJob) -> ClusterOutcome:
             )
         )
         report = write_reports(result, job.report_dir)
-        return ClusterOutcome(
-            name=job.name,
-            version=job.version,
-            type=job.type,
+        return _outcome(
+            job,
+            started,
             exit_code=result.exit_code,
             verdict=result.verdict,
             counts=result.counts,
             report=str(report),
             notes=list(result.notes),
-            duration=time.monotonic() - started,
             summary=result.to_dict(),
             watch_points=_watch_points(source),
         )
@@ -166,14 +164,13 @@ def _watch_points(source: Any) -> dict[str, WatchPoint]:
 
 def failed(job: VerifyJob, message: str, exit_code: int, started: float) -> ClusterOutcome:
     """The outcome of a run that could not verify its cluster at all."""
+    return _outcome(job, started, exit_code=int(exit_code), verdict=COULD_NOT_VERIFY, error=" ".join(message.split()))
+
+
+def _outcome(job: VerifyJob, started: float, **what: Any) -> ClusterOutcome:
+    """The job's outcome, timed from ``started`` (time.monotonic())."""
     return ClusterOutcome(
-        name=job.name,
-        version=job.version,
-        type=job.type,
-        exit_code=int(exit_code),
-        verdict=COULD_NOT_VERIFY,
-        error=" ".join(message.split()),
-        duration=time.monotonic() - started,
+        name=job.name, version=job.version, type=job.type, duration=time.monotonic() - started, **what
     )
 
 

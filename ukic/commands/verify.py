@@ -82,8 +82,8 @@ def run(args: argparse.Namespace) -> int:
             source.close()
         raise
     source = source or open_source(args)
-    from ukic.errors import SourceError
-    from ukic.ledger import ledger_path, record, record_failure
+    from ukic.errors import ExitCode, SourceError
+    from ukic.ledger import failure_entry, ledger_path, record, record_failure
     from ukic.report.terminal import render_terminal
     from ukic.run import VerifyRequest, verify
     from ukic.run_result import write_reports
@@ -104,7 +104,8 @@ def run(args: argparse.Namespace) -> int:
         )
     except SourceError as err:  # the cluster could not be read at all: a named cluster is "could not verify"
         if args.cluster and not args.no_reports:
-            record_failure(ledger_path(args.report_dir), args.cluster, args.version, args.type, err.message, 2)
+            entry = failure_entry(args.version, args.type, err.message, int(ExitCode.UNVERIFIABLE))
+            record_failure(ledger_path(args.report_dir), args.cluster, entry)
         raise
     finally:
         source.close()

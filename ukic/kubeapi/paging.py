@@ -15,21 +15,6 @@ MAX_PAGES = 10_000
 METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json"
 
 
-def list_all(
-    client: ApiClient,
-    path: str,
-    *,
-    metadata_only: bool = False,
-    page_size: int = PAGE_SIZE,
-    each: Callable[[Any], Any] | None = None,
-    max_pages: int = MAX_PAGES,
-) -> list[Any]:
-    """Every item of the collection at ``path``, across pages (see :func:`list_collection`)."""
-    return list_collection(
-        client, path, metadata_only=metadata_only, page_size=page_size, each=each, max_pages=max_pages
-    )[0]
-
-
 def list_collection(
     client: ApiClient,
     path: str,
