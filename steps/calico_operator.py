@@ -77,6 +77,6 @@ def documented_release(cluster_state: ClusterState, rules: Rules) -> None:
     wanted = {key: str(rules[key]) for key in ("calico.version", "calico.operator_version")}
     fail_on(
         calico_versions.problems(cluster_state.list("pods"), wanted),
-        remedy=f"{remedies.calico_release(wanted['calico.version'])} and re-apply the calicoctl "
+        remedy=f"{remedies.calico_helm(version=wanted['calico.version'])} and re-apply the calicoctl "
         f'pod of {wanted["calico.version"]} ("Installing calicoctl")',
     )

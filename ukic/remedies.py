@@ -11,8 +11,9 @@ from collections.abc import Iterable
 
 #: "Calico configuration": "the last step of the installation is usually: calicoctl create -f - < ..."
 BGP_CONFIG_FILE = "bgp-config-this-cluster.yaml"
-#: "Calico Installation": the Helm release of the tigera-operator chart, at the manual's version.
-CALICO_HELM = "helm upgrade --install calico projectcalico/tigera-operator --version v3.20.2"
+#: "Calico Installation": `helm install calico projectcalico/tigera-operator --version v3.20.2` (v5 pins it
+#: as the profile rule calico.version; a remedy outside v5's checks quotes the manual).
+MANUAL_CALICO_VERSION = "v3.20.2"
 #: "How to fix etcd does not start ...": etcdctl inside a working etcd pod, with the kubeadm certificates.
 ETCDCTL = (
     "etcdctl --endpoints '[::1]:2379' --cacert /etc/kubernetes/pki/etcd/ca.crt "
@@ -43,9 +44,9 @@ def announce_services(cidrs: Iterable[str], configuration: str = "BGPConfigurati
     return calicoctl_set(f"serviceClusterIPs: [{listed}] in {configuration}")
 
 
-def calico_helm(values: str = "") -> str:
-    """The manual's Helm installation of Calico, optionally with values to set."""
-    return f"{CALICO_HELM} {values}".strip()
+def calico_helm(values: str = "", version: str = MANUAL_CALICO_VERSION) -> str:
+    """ "Calico Installation" in the upgrade --install form, optionally with values to set."""
+    return f"helm upgrade --install calico projectcalico/tigera-operator --version {version} {values}".strip()
 
 
 def uncordon(nodes: Iterable[str]) -> str:
@@ -90,11 +91,6 @@ def join_control_plane(count: int) -> str:
 def rook_rescan(namespace: str = ROOK_NAMESPACE) -> str:
     """ "Triggering server prepare": restarting the operator makes it reconcile (and re-scan) everything."""
     return f"kubectl -n {namespace} delete pods -l app=rook-ceph-operator"
-
-
-def calico_release(version: str) -> str:
-    """ "Calico Installation" at the release a profile pins, in the upgrade --install form."""
-    return f"helm upgrade --install calico projectcalico/tigera-operator --version {version}"
 
 
 def osd_prepare_pods(namespace: str = ROOK_NAMESPACE) -> str:
