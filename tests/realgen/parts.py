@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -71,6 +71,29 @@ class Site:
             captured_at=self.captured_at,
             server_version=self.kubernetes,
         )
+
+
+def servers(prefix: str, control_plane: Iterable[int], workers: Iterable[int]) -> tuple[tuple[str, str, bool], ...]:
+    """A site's nodes ``server<N>``, control plane first, each at ``<prefix>:1:225:b3ff:fe20:<N>01``."""
+    named = [(n, True) for n in control_plane] + [(n, False) for n in workers]
+    return tuple((f"server{n}", f"{prefix}:1:225:b3ff:fe20:{n}01", cp) for n, cp in named)
+
+
+# -- the order of the manual's installation ---------------------------------------------------------------
+def start(site: Site, calico: Callable[[Cluster, Site], None] | None = None) -> Cluster:
+    """The nodes joined by kubeadm, then Calico (from its manifest unless ``calico`` says otherwise)."""
+    cluster = site.cluster()
+    nodes(cluster, site)
+    kubeadm(cluster, site)
+    (calico or calico_manifest)(cluster, site)
+    return cluster
+
+
+def finish(cluster: Cluster, apps: Path, **marks: Any) -> Cluster:
+    """The ungleich-certbot Job of the ``apps`` folder, then IPAM last: every pod has its address by now."""
+    cluster.apply(docs(apps / "certbot" / "job.yaml"), minutes=300, **marks)
+    ipam(cluster)
+    return cluster
 
 
 # -- nodes and kubeadm --------------------------------------------------------------------------------
@@ -673,6 +696,18 @@ ROOK_1_5_11 = Rook(
 ROOK_1_7_8 = Rook(
     "v1.7.8", "quay.io/ceph/ceph:v16.2.6", "ceph version 16.2.6 pacific (stable)", "quay.io/cephcsi/cephcsi:v3.4.0"
 )
+
+
+#: rook's example manifests for the operator (v1/v2 apply them) and for the Ceph cluster (v1, v2, v4, v5).
+ROOK_OPERATOR_FILES = ("crds", "common", "operator")
+ROOK_CLUSTER_FILES = ("cluster", "filesystem", "storageclass-rbd", "storageclass-cephfs")
+
+
+def rook_manifests(cluster: Cluster, folder: Path, names: Iterable[str], rook: Rook, **marks: Any) -> None:
+    """`kubectl apply` of rook's ``<name>.yaml`` files in ``folder``, and what the operator makes of them."""
+    for name in names:
+        cluster.apply(docs(folder / f"{name}.yaml"), minutes=100, **marks)
+    rook_cluster(cluster, rook)
 
 
 def rook_cluster(cluster: Cluster, rook: Rook, minutes: float = 100) -> None:

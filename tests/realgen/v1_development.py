@@ -35,19 +35,13 @@ REVISION = "master/2f6c0b9d8e4a7c1b3f5e9d2a6c8b0e4f1a3d5c7b"
 
 
 def build() -> Cluster:
-    cluster = SITE.cluster()
-    parts.nodes(cluster, SITE)
-    parts.kubeadm(cluster, SITE)
-    parts.calico_manifest(cluster, SITE)
+    cluster = parts.start(SITE)
     flux = SITE.repo / "clusters" / SITE.name
     parts.flux_install(cluster, flux / "flux-system", REVISION)
     marks = parts.flux_marks(REVISION)
     release = next(d for d in docs(flux / "secret-generator" / "helmrelease.yaml") if d["kind"] == "HelmRelease")
     chart = docs(RENDERED / "kubernetes-secret-generator-v3.3.2-flux.yaml")
     parts.flux_helm_release(cluster, release, chart, REVISION, minutes=95)
-    for name in ("crds", "common", "operator", "cluster", "filesystem", "storageclass-rbd", "storageclass-cephfs"):
-        cluster.apply(docs(flux / "rook" / f"{name}.yaml"), minutes=100, **marks)
-    parts.rook_cluster(cluster, parts.ROOK_1_5_5)
-    cluster.apply(docs(flux / "certbot" / "job.yaml"), minutes=300, **marks)
-    parts.ipam(cluster)  # last: every pod has its address by now
-    return cluster
+    rook_files = (*parts.ROOK_OPERATOR_FILES, *parts.ROOK_CLUSTER_FILES)
+    parts.rook_manifests(cluster, flux / "rook", rook_files, parts.ROOK_1_5_5, **marks)
+    return parts.finish(cluster, flux, **marks)

@@ -12,20 +12,13 @@ from datetime import UTC, datetime
 
 from tests.realgen import parts
 from tests.realgen.model import Cluster
-from tests.realgen.parts import REAL, Site, docs
+from tests.realgen.parts import REAL, Site
 
 SITE = Site(
     "place7",
     REAL / "repos" / "v2-development",
     "2a0a:e5c0:12",
-    (
-        ("server47", "2a0a:e5c0:12:1:225:b3ff:fe20:4701", True),
-        ("server53", "2a0a:e5c0:12:1:225:b3ff:fe20:5301", True),
-        ("server54", "2a0a:e5c0:12:1:225:b3ff:fe20:5401", True),
-        ("server48", "2a0a:e5c0:12:1:225:b3ff:fe20:4801", False),
-        ("server49", "2a0a:e5c0:12:1:225:b3ff:fe20:4901", False),
-        ("server50", "2a0a:e5c0:12:1:225:b3ff:fe20:5001", False),
-    ),
+    parts.servers("2a0a:e5c0:12", control_plane=(47, 53, 54), workers=(48, 49, 50)),
     kubernetes="v1.21.1",
     etcd_image="k8s.gcr.io/etcd:3.4.13-0",  # kubeadm 1.21's etcd (cmd/kubeadm/app/constants)
     runtime="cri-o://1.21.0",
@@ -35,14 +28,8 @@ SITE = Site(
 
 
 def build() -> Cluster:
-    cluster = SITE.cluster()
-    parts.nodes(cluster, SITE)
-    parts.kubeadm(cluster, SITE)
-    parts.calico_manifest(cluster, SITE)
+    cluster = parts.start(SITE)
     parts.argocd_with_applications(cluster, SITE)
-    for name in ("crds", "common", "operator", "cluster", "filesystem", "storageclass-rbd", "storageclass-cephfs"):
-        cluster.apply(docs(SITE.repo / "rook" / f"{name}.yaml"), minutes=100)
-    parts.rook_cluster(cluster, parts.ROOK_1_5_11)
-    cluster.apply(docs(SITE.repo / "certbot" / "job.yaml"), minutes=300)
-    parts.ipam(cluster)  # last: every pod has its address by now
-    return cluster
+    rook_files = (*parts.ROOK_OPERATOR_FILES, *parts.ROOK_CLUSTER_FILES)
+    parts.rook_manifests(cluster, SITE.repo / "rook", rook_files, parts.ROOK_1_5_11)
+    return parts.finish(cluster, SITE.repo)

@@ -12,33 +12,19 @@ from datetime import UTC, datetime
 
 from tests.realgen import parts
 from tests.realgen.model import Cluster
-from tests.realgen.parts import REAL, Site, docs
+from tests.realgen.parts import REAL, Site
 
 SITE = Site(
     "place12",
     REAL / "repos" / "v3-production",
     "2a0a:e5c0:13",
-    (
-        ("server67", "2a0a:e5c0:13:1:225:b3ff:fe20:6701", True),
-        ("server69", "2a0a:e5c0:13:1:225:b3ff:fe20:6901", True),
-        ("server71", "2a0a:e5c0:13:1:225:b3ff:fe20:7101", True),
-        ("server68", "2a0a:e5c0:13:1:225:b3ff:fe20:6801", False),
-        ("server70", "2a0a:e5c0:13:1:225:b3ff:fe20:7001", False),
-        ("server72", "2a0a:e5c0:13:1:225:b3ff:fe20:7201", False),
-        ("server73", "2a0a:e5c0:13:1:225:b3ff:fe20:7301", False),
-        ("server74", "2a0a:e5c0:13:1:225:b3ff:fe20:7401", False),
-    ),
+    parts.servers("2a0a:e5c0:13", control_plane=(67, 69, 71), workers=(68, 70, 72, 73, 74)),
     captured_at=datetime(2021, 10, 5, 16, 0, tzinfo=UTC),  # the manual's "last verified" of its clusters
 )
 
 
 def build() -> Cluster:
-    cluster = SITE.cluster()
-    parts.nodes(cluster, SITE)
-    parts.kubeadm(cluster, SITE)
-    parts.calico_manifest(cluster, SITE)
-    parts.argocd_with_applications(cluster, SITE)
+    cluster = parts.start(SITE)
+    parts.argocd_with_applications(cluster, SITE)  # the rook-ceph and rook-ceph-cluster charts among them
     parts.rook_cluster(cluster, parts.ROOK_1_7_8)
-    cluster.apply(docs(SITE.repo / "certbot" / "job.yaml"), minutes=300)
-    parts.ipam(cluster)  # last: every pod has its address by now
-    return cluster
+    return parts.finish(cluster, SITE.repo)

@@ -19,33 +19,17 @@ SITE = Site(
     "place11",
     REAL / "repos" / "v4-production",
     "2a0a:e5c0:14",
-    (
-        ("server87", "2a0a:e5c0:14:1:225:b3ff:fe20:8701", True),
-        ("server88", "2a0a:e5c0:14:1:225:b3ff:fe20:8801", True),
-        ("server89", "2a0a:e5c0:14:1:225:b3ff:fe20:8901", True),
-        ("server90", "2a0a:e5c0:14:1:225:b3ff:fe20:9001", False),
-        ("server91", "2a0a:e5c0:14:1:225:b3ff:fe20:9101", False),
-        ("server92", "2a0a:e5c0:14:1:225:b3ff:fe20:9201", False),
-        ("server93", "2a0a:e5c0:14:1:225:b3ff:fe20:9301", False),
-        ("server94", "2a0a:e5c0:14:1:225:b3ff:fe20:9401", False),
-    ),
+    parts.servers("2a0a:e5c0:14", control_plane=(87, 88, 89), workers=(90, 91, 92, 93, 94)),
     kubernetes="v1.22.1",
     captured_at=datetime(2021, 10, 5, 15, 0, tzinfo=UTC),  # the manual's "last verified" of its clusters
 )
 
 
 def build() -> Cluster:
-    cluster = SITE.cluster()
-    parts.nodes(cluster, SITE)
-    parts.kubeadm(cluster, SITE)
-    parts.calico_manifest(cluster, SITE)
+    cluster = parts.start(SITE)
     parts.argocd_with_applications(cluster, SITE)
     # the chart's templates/resources.yaml holds rook's CRDs (kept here as examples/crds.yaml)
     operator = [*docs(UPSTREAM / "rook-v1.7.8" / "examples" / "crds.yaml"), *docs(RENDERED / "rook-ceph-v1.7.8.yaml")]
     parts.helm_install(cluster, "rook-ceph", "rook-ceph", operator, minutes=80)
-    for name in ("cluster.yaml", "filesystem.yaml", "storageclass-rbd.yaml", "storageclass-cephfs.yaml"):
-        cluster.apply(docs(SITE.repo / "rook" / name), minutes=100)
-    parts.rook_cluster(cluster, parts.ROOK_1_7_8)
-    cluster.apply(docs(SITE.repo / "certbot" / "job.yaml"), minutes=300)
-    parts.ipam(cluster)  # last: every pod has its address by now
-    return cluster
+    parts.rook_manifests(cluster, SITE.repo / "rook", parts.ROOK_CLUSTER_FILES, parts.ROOK_1_7_8)
+    return parts.finish(cluster, SITE.repo)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tests.realgen import parts
 from tests.realgen.model import Cluster
-from tests.realgen.parts import REAL, Site, docs
+from tests.realgen.parts import REAL, Site
 
 SITE = Site(
     "place10",
@@ -30,19 +30,8 @@ SITE = Site(
 
 
 def build() -> Cluster:
-    cluster = SITE.cluster()
-    parts.nodes(cluster, SITE)
-    parts.kubeadm(cluster, SITE)
-    parts.calico_operator(cluster, SITE)
+    cluster = parts.start(SITE, calico=parts.calico_operator)
     parts.argocd_with_applications(cluster, SITE)
-    _rook(cluster)
-    cluster.apply(docs(SITE.repo / "certbot" / "job.yaml"), minutes=300)
-    parts.ipam(cluster)  # last: every pod has its address by now
-    return cluster
-
-
-def _rook(cluster: Cluster) -> None:
-    """v4/v5: the Ceph cluster from manifests (kubectl apply -f rook/)."""
-    for name in ("cluster.yaml", "filesystem.yaml", "storageclass-rbd.yaml", "storageclass-cephfs.yaml"):
-        cluster.apply(docs(SITE.repo / "rook" / name), minutes=100)
-    parts.rook_cluster(cluster, parts.ROOK_1_7_8)
+    # v4/v5: the Ceph cluster from manifests (kubectl apply -f rook/)
+    parts.rook_manifests(cluster, SITE.repo / "rook", parts.ROOK_CLUSTER_FILES, parts.ROOK_1_7_8)
+    return parts.finish(cluster, SITE.repo)
