@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from fixtures.samplegen.calico import installation_defaults
+from fixtures.samplegen.kube import kubelet_labels, node_annotations
 from tests.realgen.model import CAPTURED_AT, Cluster, Node
 
 REAL = Path(__file__).resolve().parents[2] / "fixtures" / "real"
@@ -99,13 +101,7 @@ def finish(cluster: Cluster, apps: Path, **marks: Any) -> Cluster:
 # -- nodes and kubeadm --------------------------------------------------------------------------------
 def nodes(cluster: Cluster, site: Site) -> None:
     for index, node in enumerate(cluster.nodes):
-        labels = {
-            "beta.kubernetes.io/arch": "amd64",
-            "beta.kubernetes.io/os": "linux",
-            "kubernetes.io/arch": "amd64",
-            "kubernetes.io/hostname": node.name,
-            "kubernetes.io/os": "linux",
-        }
+        labels = kubelet_labels(node.name)
         spec: dict[str, Any] = {}
         if node.control_plane:
             # kubeadm 1.20-1.23 labels both roles and taints master only (facts.md)
@@ -122,12 +118,7 @@ def nodes(cluster: Cluster, site: Site) -> None:
                 "metadata": {
                     "name": node.name,
                     "labels": labels,
-                    "annotations": {
-                        "kubeadm.alpha.kubernetes.io/cri-socket": "/var/run/crio/crio.sock",
-                        "node.alpha.kubernetes.io/ttl": "0",
-                        "projectcalico.org/IPv6Address": f"{node.address}/64",
-                        "volumes.kubernetes.io/controller-managed-attach-detach": "true",
-                    },
+                    "annotations": node_annotations(node.address),
                 },
                 "spec": spec,
                 "status": {
@@ -298,32 +289,8 @@ def calico_operator(cluster: Cluster, site: Site) -> None:
     cluster.apply(docs(RENDERED / "tigera-operator-v3.20.2.yaml"), minutes=10, **helm_marks("calico", "default"))
     helm_release_secret(cluster, "calico", "default", minutes=10)
     installation = cluster.get("installations.operator.tigera.io", None, "default")
-    # tigera/operator v1.20.4 core_controller.go: mergeAndFillDefaults (the pool from kubeadm's podSubnet,
-    # IPv6 defaults) and status.computed; status.variant, mtu, imageSet written after the rollout.
-    computed = {
-        "calicoNetwork": {
-            "bgp": "Enabled",
-            "hostPorts": "Enabled",
-            "ipPools": [
-                {
-                    "blockSize": 122,
-                    "cidr": site.pod_subnet,
-                    "encapsulation": "None",
-                    "natOutgoing": "Disabled",
-                    "nodeSelector": "all()",
-                }
-            ],
-            "linuxDataplane": "Iptables",
-            "multiInterfaceMode": "None",
-            "nodeAddressAutodetectionV6": {"firstFound": True},
-        },
-        "cni": {"ipam": {"type": "Calico"}, "type": "Calico"},
-        "controlPlaneReplicas": 2,
-        "flexVolumePath": "/usr/libexec/kubernetes/kubelet-plugins/volume/exec/",
-        "kubernetesProvider": "",
-        "nodeUpdateStrategy": {"rollingUpdate": {"maxUnavailable": 1}, "type": "RollingUpdate"},
-        "variant": "Calico",
-    }
+    # status.computed: the spec the operator filled in; status.variant, mtu, imageSet written after the rollout
+    computed = installation_defaults(site.pod_subnet) | {"kubernetesProvider": ""}
     installation["status"] = {"computed": computed, "mtu": 1440, "variant": "Calico"}
     _calico_system(cluster, site)
     # calico-node v3.20.2 startup.go configureIPPools, from the CALICO_IPV6POOL_* the operator sets
