@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -69,6 +70,13 @@ def test_the_strict_schema_catches_mistakes(where: str, change: Any) -> None:
     broken = copy.deepcopy(workflow())
     change(broken)
     assert list(validator().iter_errors(broken)), where
+
+
+def test_every_workflow_parameter_is_used_and_every_used_one_declared() -> None:
+    """A declared parameter nothing reads (`argo submit -p name=...` changing nothing) is as wrong as a missing one."""
+    declared = {p["name"] for p in workflow()["spec"]["workflowSpec"]["arguments"]["parameters"]}
+    used = set(re.findall(r"\{\{workflow\.parameters\.([\w-]+)\}\}", WORKFLOW.read_text()))
+    assert declared == used
 
 
 def test_the_workflow_fans_out_over_ukic_audit_list_and_merges_at_the_end() -> None:
