@@ -163,3 +163,37 @@ def test_the_steps_commands_give_one_fleet_ledger(tmp_path: Path) -> None:
     table = merged.stdout.splitlines()
     assert any(line.startswith("| place10-ipip | production HW | Nico |") and "| never |" in line for line in table)
     assert any(line.startswith("| place10 |") and "| never |" not in line for line in table)
+
+
+@pytest.mark.skipif(not Path(SH).is_file(), reason="the workflow's step scripts run in a POSIX shell; there is none")
+def test_a_cluster_that_leaves_no_report_does_not_stop_the_fleet(tmp_path: Path) -> None:
+    """A kubeconfig missing from the Secret is a usage error (exit 4) before any report exists. Argo's executor
+    fails the step with an Error when a non-optional output artifact's path is missing (argo-workflows v3.2.11
+    workflow/executor/executor.go saveArtifact), and `continueOn: failed` does not continue on an Error
+    (pkg/apis/workflow/v1alpha1/workflow_types.go continues): the merge would never run. So the artifact is
+    optional, the step merely Failed, and the merge takes the other clusters."""
+    engine = Engine(tmp_path)
+    engine.inventory.mkdir()
+    entry = {
+        "name": "place10",
+        "purpose": "production",
+        "setup": "HW",
+        "maintainer": "Nico",
+        "version": "v5",
+        "type": "production",
+        "v4_proxy": True,
+        "source": {"snapshot": str(paths.samples_dir() / "v5-production")},
+    }
+    lost = {**entry, "name": "lost", "source": {"kubeconfig": "/etc/ukic/kubeconfigs/lost/admin.conf"}}  # fmt: skip
+    (engine.inventory / "clusters.yaml").write_text(yaml.safe_dump({"clusters": [entry, lost]}))
+
+    done = engine.verify("lost")
+    assert done.returncode == 4 and not (engine.artifacts / "lost").exists(), done.stderr
+    [artifact] = engine.templates["verify"]["outputs"]["artifacts"]
+    assert artifact.get("optional") is True
+    assert engine.templates["audit"]["steps"][1][0]["continueOn"] == {"failed": True}
+
+    assert engine.verify("place10").returncode == 0
+    merged = engine.script("merge")
+    assert merged.returncode == 0, merged.stderr
+    assert set(load_ledger(engine.fleet / "fleet" / "ledger.json")["clusters"]) == {"place10"}
