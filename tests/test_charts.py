@@ -32,6 +32,11 @@ def test_argocd_order_value_files_then_inline_values_then_parameters() -> None:
     assert values["cephClusterSpec"]["mon"]["count"] == 5  # --set wins
     values = charts.values_of(model, None, [{"cephClusterSpec": {"mon": {"count": 1}}}], {}, "app.yaml", notes)
     assert values["cephClusterSpec"]["mon"]["count"] == 1
+    # argo-cd v2.1.7 reposerver/repository/repository.go helmTemplate: the inline values are written to a file
+    # passed with --values after every valueFiles entry, so they win over the files
+    inline = {"values": helm["values"]}
+    values = charts.values_of(model, None, [{"cephClusterSpec": {"mon": {"count": 1}}}], inline, "app.yaml", notes)
+    assert values["cephClusterSpec"]["mon"]["count"] == 4
     assert notes == []
 
 

@@ -303,6 +303,31 @@ def test_the_chart_path_parameters_decide_the_mon_count(tmp_path: Path) -> None:
     assert results["The Ceph cluster is configured the way the version prescribes"].outcome is P
 
 
+def test_a_values_file_of_the_chart_path_decides_the_mon_count(tmp_path: Path) -> None:
+    """The Application's helm.valueFiles (relative to the chart path) instead of the count parameter: ArgoCD
+    passes them with --values before the inline values and the parameters (argo-cd v2.1.7
+    reposerver/repository/repository.go helmTemplate)."""
+
+    def value_file(count: int) -> Callable[[Path], None]:
+        def change(folder: Path) -> None:
+            path = folder / "argocd" / "apps" / "rook-ceph-cluster.yaml"
+            doc = yaml.safe_load(path.read_text())
+            helm = doc["spec"]["source"]["helm"]
+            helm["parameters"] = [p for p in helm["parameters"] if p["name"] != "cephClusterSpec.mon.count"]
+            helm["valueFiles"] = ["values-production.yaml"]
+            path.write_text(yaml.safe_dump(doc))
+            chart = folder / "charts" / "rook-ceph-cluster" / "values-production.yaml"
+            chart.write_text(f"cephClusterSpec:\n  mon:\n    count: {count}\n")
+
+        return change
+
+    asks = "The Ceph cluster asks for the cluster type's number of monitors"
+    five = run(ManifestsSource(_repo(tmp_path / "a", "v3-production", value_file(5))), "v3", marker="storage")
+    assert five[asks].outcome is P
+    one = run(ManifestsSource(_repo(tmp_path / "b", "v3-production", value_file(1))), "v3", marker="storage")
+    assert one[asks].outcome is F and "spec.mon.count is 1" in one[asks].reason
+
+
 def test_a_chart_path_without_chart_yaml_is_plain_manifests(tmp_path: Path) -> None:
     """Without a Chart.yaml ArgoCD's tool detection sees a Directory: v3's "via helm via argocd" is not met."""
 
