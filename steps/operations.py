@@ -81,7 +81,7 @@ def _apiserver(ukic_run: UkicRun, cluster_state: ClusterState) -> tuple[skew.Ver
                 seen[kube.ref(pod, "Pod")] = version
     if not seen:
         raise Unverifiable("the API server's version is not known (no serverVersion, no kube-apiserver pod image)")
-    where, oldest = min(seen.items(), key=lambda item: (item[1].major, item[1].minor, item[1].patch))
+    where, oldest = min(seen.items(), key=lambda item: item[1].key)
     return oldest, where
 
 
@@ -90,10 +90,13 @@ def kubelets_within_policy(ukic_run: UkicRun, cluster_state: ClusterState, nodes
     kubelets = _kubelets(nodes)
     apiserver, where = _apiserver(ukic_run, cluster_state)
     problems = skew.outside_policy(kubelets, apiserver, rules["kubernetes.kubelet_skew_minors"])
-    outside = [p.split(":", 1)[0].removeprefix("node ") for p in problems]
+    outside = {p.split(":", 1)[0].removeprefix("node ") for p in problems}
+    newer = {node for node in outside if kubelets[node].minor_key > apiserver.minor_key}
     fail_on(
         (f"{p} (API server version from {where})" for p in problems),
-        remedy=remedies.upgrade_kubelet(outside, f"the API server's minor version {apiserver.major}.{apiserver.minor}"),
+        remedy=remedies.align_kubelets(
+            outside - newer, newer, f"the API server's minor version {apiserver.major}.{apiserver.minor}"
+        ),
     )
 
 
@@ -105,9 +108,10 @@ def kubelets_agree(cluster_state: ClusterState, nodes: list[NodeView]) -> None:
     differences = skew.differences(kubelets, wanted)
     if differences is None:
         return
-    target = wanted.text if wanted else next(iter(skew.groups(kubelets)))
-    behind = [node for node, v in kubelets.items() if v.text != target]
-    raise CheckFailed(differences, remedy=remedies.upgrade_kubelet(behind, target))
+    target = wanted or min(kubelets.values(), key=lambda v: v.key)
+    behind = [node for node, v in kubelets.items() if v.key < target.key]
+    ahead = [node for node, v in kubelets.items() if v.key > target.key]
+    raise CheckFailed(differences, remedy=remedies.align_kubelets(behind, ahead, target.text))
 
 
 # -- Helm releases outside ArgoCD --------------------------------------------------------------------

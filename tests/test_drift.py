@@ -7,10 +7,12 @@ here are the boundaries those samples do not reach.
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.snapshots import node, write_snapshot
 from ukic.drift import calico_versions, helm, osd, skew, terminating
@@ -88,6 +90,26 @@ def test_versions_that_differ_within_the_policy_are_named_by_group() -> None:
     )
     assert skew.parse_version("v1.22.2+k3s1") == skew.Version(1, 22, 2, "v1.22.2+k3s1")
     assert skew.parse_version("latest") is None
+
+
+def test_remedies_move_each_kubelet_the_right_way(tmp_path: Path) -> None:
+    """A kubelet newer than the API server is not "upgraded" to it: it goes back, or the control plane moves up
+    (kubeadm upgrades the control plane before the kubelets)."""
+    sample = Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "v5-production"
+    nodes = yaml.safe_load((sample / "nodes.yaml").read_text())
+    for item in nodes["items"]:
+        if item["metadata"]["name"] == "server24":
+            item["status"]["nodeInfo"]["kubeletVersion"] = "v1.23.1"
+    folder = tmp_path / "snap"
+    shutil.copytree(sample, folder)
+    (folder / "nodes.yaml").write_text(yaml.safe_dump(nodes))
+    result = verify(VerifyRequest(SnapshotSource(folder), "v5", "production", marker="operations"))
+    by_id = {s.id: s for s in result.scenarios}
+    policy, agree = by_id["operations.kubelet-skew-policy"], by_id["operations.kubelet-versions-agree"]
+    assert policy.outcome is Outcome.FAILED and "kubelet v1.23.1 is newer than the API server" in policy.reason
+    assert policy.remedy.startswith("downgrade the kubelet of server24 to the API server's minor version 1.22 (or")
+    assert "upgrade the kubelet" not in policy.remedy
+    assert agree.remedy.startswith("downgrade the kubelet of server23, server24 to v1.22.0 (or bring the control")
 
 
 # -- cordons and control-plane separation -----------------------------------------------------------
@@ -213,7 +235,6 @@ SECRET_VALUE = "correct-horse-battery-staple"
 
 
 def test_a_secret_with_values_in_the_repository_fails_naming_the_file_never_the_value(tmp_path: Path) -> None:
-    import shutil
 
     repo = tmp_path / "k8s-config"
     shutil.copytree(REPOS / "v5-production", repo)

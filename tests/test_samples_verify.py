@@ -200,10 +200,16 @@ CHECK_REMEDIES: dict[tuple[str, str], str] = {
         "(the operator recreates the rook-ceph-osd-prepare jobs)",
     ("broken-kubelet-skew", "operations.kubelet-skew-policy"):
         "upgrade the kubelet of server24 to the API server's minor version 1.22, one node at a time: "
-        "kubectl drain --delete-emptydir-data --ignore-daemonsets server24, upgrade, kubectl uncordon server24",
+        "kubectl drain --delete-emptydir-data --ignore-daemonsets server24, change it, kubectl uncordon server24",
+    # server23's v1.22.2 is ahead of kubeadm's v1.22.0: "upgrade it to v1.22.0" would be the wrong way round
     ("v5-production", KUBELETS_AGREE):
-        "upgrade the kubelet of server23 to v1.22.0, one node at a time: "
-        "kubectl drain --delete-emptydir-data --ignore-daemonsets server23, upgrade, kubectl uncordon server23",
+        "downgrade the kubelet of server23 to v1.22.0 (or bring the control plane and the other kubelets to "
+        "its version: kubeadm upgrade apply), one node at a time: "
+        "kubectl drain --delete-emptydir-data --ignore-daemonsets server23, change it, kubectl uncordon server23",
+    ("broken-kubelet-skew", KUBELETS_AGREE):
+        "upgrade the kubelet of server24 to v1.22.0; downgrade the kubelet of server23 to v1.22.0 (or bring the "
+        "control plane and the other kubelets to its version: kubeadm upgrade apply), one node at a time: "
+        "kubectl drain --delete-emptydir-data --ignore-daemonsets server24, change it, kubectl uncordon server24",
 }  # fmt: skip
 
 

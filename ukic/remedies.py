@@ -103,14 +103,20 @@ def pod_logs(pod: str, namespace: str = ROOK_NAMESPACE) -> str:
     return f"kubectl -n {namespace} logs -f {pod}"
 
 
-def upgrade_kubelet(nodes: Iterable[str], target: str) -> str:
-    """Bring kubelets to a version one node at a time, with the manual's drain and uncordon around it."""
-    listed = sorted(nodes)
-    first = listed[0] if listed else "NODE"
-    return (
-        f"upgrade the kubelet of {', '.join(listed) or 'each node'} to {target}, one node at a time: "
-        f"{drain(first)}, upgrade, {uncordon([first])}"
-    )
+def align_kubelets(older: Iterable[str], newer: Iterable[str], target: str) -> str:
+    """Bring kubelets to a version one node at a time, with the manual's drain and uncordon around it: older
+    ones are upgraded; newer ones go back, unless the cluster should move up to them (kubeadm upgrades the
+    control plane first, then the kubelets)."""
+    behind, ahead = sorted(older), sorted(newer)
+    steps = [f"upgrade the kubelet of {', '.join(behind)} to {target}"] if behind else []
+    if ahead:
+        steps.append(
+            f"downgrade the kubelet of {', '.join(ahead)} to {target} (or bring the control plane and the other "
+            "kubelets to its version: kubeadm upgrade apply)"
+        )
+    first = (behind or ahead or ["NODE"])[0]
+    what = "; ".join(steps) or f"bring each kubelet to {target}"
+    return f"{what}, one node at a time: {drain(first)}, change it, {uncordon([first])}"
 
 
 def forget_helm_release(release: str, namespace: str) -> str:

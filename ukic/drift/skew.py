@@ -29,6 +29,10 @@ class Version:
     def minor_key(self) -> tuple[int, int]:
         return (self.major, self.minor)
 
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.major, self.minor, self.patch)
+
 
 def parse_version(text: str) -> Version | None:
     """``v1.22.2`` (also ``1.22``, ``v1.22.2+k3s1``); None when it is no version."""
@@ -59,7 +63,7 @@ def outside_policy(kubelets: Mapping[str, Version], apiserver: Version, max_olde
 def groups(kubelets: Mapping[str, Version]) -> dict[str, list[str]]:
     """Nodes by kubelet version, versions in order."""
     by_version: dict[str, list[str]] = {}
-    ordered = sorted(kubelets.items(), key=lambda item: ((v := item[1]).major, v.minor, v.patch, item[0]))
+    ordered = sorted(kubelets.items(), key=lambda item: (*item[1].key, item[0]))
     for node, version in ordered:
         by_version.setdefault(version.text, []).append(node)
     return by_version
