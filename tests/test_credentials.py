@@ -70,6 +70,9 @@ def test_an_inline_token_with_a_newline_is_trimmed(fake: FakeKubeAPI, tmp_path: 
         ({"tokenFile": "absent"}, "tokenFile {dir}/absent: no such file"),
         ({"tokenFile": "empty"}, "tokenFile {dir}/empty: the file is empty"),
         ({"tokenFile": "/dev/zero"}, "tokenFile /dev/zero: not a regular file"),
+        ({"tokenFile": "two-lines"}, "tokenFile {dir}/two-lines: holds a line break or another character"),
+        ({"token": "secret-line-1\nsecret-2"}, "token holds a line break or another character"),
+        ({"token": "s\u00e9cret-\u4e2d-9f8e"}, "token holds a line break or another character"),
         ({"client-key-data": "not base64!"}, "client-key-data is not valid base64"),
         ({"auth-provider": {"name": "oidc"}}, "auth-provider credentials are not supported"),
         ({"exec": {"command": "x", "apiVersion": "client.authentication.k8s.io/v1alpha1"}}, "exec: apiVersion"),
@@ -79,10 +82,12 @@ def test_a_bad_user_field_is_one_line_naming_file_user_and_field(
     user: dict[str, Any], message: str, fake: FakeKubeAPI, tmp_path: Path
 ) -> None:
     (tmp_path / "empty").write_text("\n")
+    (tmp_path / "two-lines").write_text("secret-line-1\nsecret-2\n")
     config = kubeconfig(tmp_path / "kc", fake.url, user)
     with pytest.raises(UsageError) as error:
         LiveSource(config, None)
     assert error.value.message.startswith(f"kubeconfig {config}: user 'fake-admin': {message.format(dir=tmp_path)}")
+    assert "secret-" not in error.value.message and "9f8e" not in error.value.message
     assert fake.requests == []
 
 
@@ -179,6 +184,24 @@ def test_an_exec_plugin_failing_says_its_last_stderr_line_redacted(fake: FakeKub
     with pytest.raises(UsageError) as error:
         LiveSource(config, None)
     assert error.value.message.endswith(f"credential plugin {plugin}: exited with 3: using Bearer <redacted>")
+
+
+def test_an_exec_plugin_token_no_header_can_carry_is_named_before_any_request(
+    fake: FakeKubeAPI, tmp_path: Path
+) -> None:
+    plugin = python_plugin(
+        tmp_path / "kubelogin",
+        "print(json.dumps({'apiVersion': 'client.authentication.k8s.io/v1', 'kind': 'ExecCredential',"
+        " 'status': {'token': 'secret-line-1\\nsecret-2'}}))",
+    )
+    config = kubeconfig(tmp_path / "kc", fake.url, exec_user(plugin))
+    with pytest.raises(UsageError) as error:
+        LiveSource(config, None)
+    assert error.value.message.endswith(
+        f"credential plugin {plugin}: answered a token that holds a line break"
+        + (" or another character no HTTP header may carry (printable ASCII only)")
+    )
+    assert fake.requests == []
 
 
 def test_userinfo_is_taken_out_of_server_and_proxy_urls(tmp_path: Path) -> None:

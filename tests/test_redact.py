@@ -77,6 +77,13 @@ def test_a_remembered_secret_is_hidden_in_every_notation() -> None:
     assert redact(json.dumps({"reason": f"header {secret}"})) == json.dumps({"reason": f"header {REDACTED}"})
 
 
+def test_a_remembered_secret_with_a_line_break_goes_whole_even_after_bearer() -> None:
+    """The bearer pattern stops at the line break; the remembered value must still take the rest."""
+    remember_secret("first-part-1234\nsecond-9f8e")
+    shown = redact("Invalid header value b'Bearer first-part-1234\\nsecond-9f8e'")
+    assert "first-part" not in shown and "9f8e" not in shown, shown
+
+
 def test_short_values_are_not_hunted() -> None:
     remember_secret("abc")
     assert redact("abc abc") == "abc abc"

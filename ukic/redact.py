@@ -113,15 +113,15 @@ def redact(text: str) -> str:
     """``text`` without credentials (see the module docstring)."""
     if not text:
         return text
+    pattern = _secret_pattern
+    if pattern is not None:  # first: a pattern below may take only part of a value (up to a line break)
+        text = pattern.sub(REDACTED, text)
     folded = _folded(text)
     for regex, replacement, needles in _PATTERNS:
         if any(needle in folded if isinstance(needle, str) else needle.search(folded) for needle in needles):
             replaced = regex.sub(replacement, text)
             if replaced != text:
                 text, folded = replaced, _folded(replaced)
-    pattern = _secret_pattern
-    if pattern is not None:
-        text = pattern.sub(REDACTED, text)
     return text
 
 

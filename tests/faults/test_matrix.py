@@ -108,6 +108,12 @@ def token_file_with_newline(c: Ctx) -> Run:
     return Run(["capture", "--kubeconfig", str(c.kubeconfig(user={"tokenFile": "token"})), "-o", "snap"], 0, None)
 
 
+def token_with_a_line_break(c: Ctx) -> Run:
+    config = c.kubeconfig(user={"token": "first-line\n" + TOKEN})  # the header would carry the planted token
+    line = r"ukic: kubeconfig .*: user 'fake-admin': token holds a line break or another character no HTTP header"
+    return Run(verify(config), 4, line)
+
+
 def rejected_token_401(c: Ctx) -> Run:
     config = c.kubeconfig(user={"token": TOKEN + "-expired"})
     return Run(verify(config), 2, r"ukic: unauthorized \(401\) at http://127\.0\.0\.1:\d+: the credentials of context")
@@ -511,6 +517,7 @@ def waiver_impossible_date(c: Ctx) -> Run:
 CASES: dict[str, tuple[Callable[[Ctx], Run], str]] = {
     "TLS client key (client-key-data), capture": (tls_client_key_capture, "0, key never on disk"),
     "tokenFile ending in a newline": (token_file_with_newline, "0, token trimmed"),
+    "token with a line break inside": (token_with_a_line_break, "4 naming the field, no token part"),
     "401 token rejected": (rejected_token_401, "2, one line, no token"),
     "403 on one resource (capture)": (forbidden_403_one_resource, "0, one warning naming RBAC"),
     "429 forever on nodes (capture)": (throttled_429_forever, "0, warning after 4 attempts"),

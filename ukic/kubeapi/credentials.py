@@ -20,6 +20,7 @@ import base64
 import binascii
 import json
 import os
+import re
 import shutil
 import signal
 import ssl
@@ -159,9 +160,8 @@ def kubeconfig_credentials(
             client_cert, client_key = first.cert, first.key
         authorization = plugin.authorization
     elif user.text("token") is not None:
-        token = (user.text("token") or "").strip()
-        remember_secret(token)
-        authorization = lambda: f"Bearer {token}"  # noqa: E731
+        header = bearer((user.text("token") or "").strip(), lambda: user.fail("token " + UNFIT_TOKEN))
+        authorization = lambda: header  # noqa: E731
     elif user.text("tokenFile") is not None:
         authorization = TokenFile(user.path("tokenFile"), user.fail).authorization  # type: ignore[arg-type]
         authorization()  # a missing or empty file is a mistake now, not at the first request
@@ -199,39 +199,57 @@ def in_cluster_credentials(account: Path, env: Mapping[str, str]) -> Credentials
     return Credentials(server, TLSSettings(context, True, None), None, {}, token.authorization)
 
 
+#: Why a token is refused: Go's HTTP client refuses such a header value too, and ukic's would put the
+#: header (and with it the token) into its error.
+UNFIT_TOKEN = "holds a line break or another character no HTTP header may carry (printable ASCII only)"
+_HEADER_SAFE = re.compile(r"[\x20-\x7e\t]*")
+
+
+def bearer(token: str, unfit: Callable[[], UsageError]) -> str:
+    """The Authorization value for ``token`` (remembered as a secret); ``unfit()`` is raised for a
+    token no HTTP header can carry, before any request could show it."""
+    remember_secret(token)
+    if not _HEADER_SAFE.fullmatch(token):
+        raise unfit()
+    return f"Bearer {token}"
+
+
 class TokenFile:
     """A bearer token kept in a file, read again after TOKEN_FILE_PERIOD (service-account tokens rotate)."""
 
     def __init__(self, path: Path, fail: Callable[[str], UsageError]) -> None:
         self.path = path
         self.fail = fail
-        self._token: str | None = None
+        self._header: str | None = None
         self._read_at = 0.0
         self._lock = threading.Lock()
 
     def authorization(self) -> str:
         with self._lock:
-            if self._token is None or time.monotonic() - self._read_at > TOKEN_FILE_PERIOD:
+            if self._header is None or time.monotonic() - self._read_at > TOKEN_FILE_PERIOD:
                 try:
-                    token = read_small_file(self.path, self.fail, "tokenFile").decode("utf-8").strip()
-                except UnicodeDecodeError:
-                    raise self.fail(f"tokenFile {self.path}: not UTF-8 text") from None
+                    self._header = self._read()
                 except UsageError:
-                    if self._token is None:
-                        raise
-                    token = self._token  # keep the last good token, as client-go does
-                if not token:
-                    raise self.fail(f"tokenFile {self.path}: the file is empty")
-                remember_secret(token)
-                self._token, self._read_at = token, time.monotonic()
-            return f"Bearer {self._token}"
+                    if self._header is None:
+                        raise  # later, keep the last good token, as client-go does
+                self._read_at = time.monotonic()
+            return self._header
+
+    def _read(self) -> str:
+        try:
+            token = read_small_file(self.path, self.fail, "tokenFile").decode("utf-8").strip()
+        except UnicodeDecodeError:
+            raise self.fail(f"tokenFile {self.path}: not UTF-8 text") from None
+        if not token:
+            raise self.fail(f"tokenFile {self.path}: the file is empty")
+        return bearer(token, lambda: self.fail(f"tokenFile {self.path}: {UNFIT_TOKEN}"))
 
 
 @dataclass(frozen=True)
 class ExecCredential:
     """What an exec plugin answered."""
 
-    token: str | None
+    authorization: str | None  # "Bearer <token>"
     cert: bytes | None
     key: bytes | None
     expires: float | None  # time.time() seconds
@@ -273,7 +291,7 @@ class ExecPlugin:
             current = self._current
             if current is None or (current.expires is not None and time.time() > current.expires - EXPIRY_SKEW):
                 current = self.credential()
-        return f"Bearer {current.token}" if current.token else None
+        return current.authorization
 
     def credential(self) -> ExecCredential:
         spec: dict[str, Any] = {"interactive": False}
@@ -335,8 +353,9 @@ class ExecPlugin:
                 expires = datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
             except ValueError:
                 raise self.fail(f"expirationTimestamp {stamp!r} is not an RFC 3339 time") from None
+        unfit = lambda: self.fail("answered a token that " + UNFIT_TOKEN)  # noqa: E731
         return ExecCredential(
-            token=token.strip() if isinstance(token, str) and token else None,
+            authorization=bearer(token.strip(), unfit) if isinstance(token, str) and token.strip() else None,
             cert=cert.encode() if isinstance(cert, str) else None,
             key=key.encode() if isinstance(key, str) else None,
             expires=expires,
