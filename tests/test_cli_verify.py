@@ -36,6 +36,25 @@ def test_usage_errors_are_one_line_without_traceback(tmp_path: Path, args: list[
     assert not (tmp_path / "reports").exists()
 
 
+@pytest.mark.parametrize(
+    ("command", "option", "value"),
+    [
+        (["verify"], "--read-timeout", "inf"),  # a deadline thread once died on it with a traceback
+        (["verify"], "--connect-timeout", "nan"),
+        (["detect", "--type", "production"], "--read-timeout", "-1"),
+        (["capture", "-o", "snap"], "--exec-timeout", "0"),
+    ],
+)
+def test_a_time_limit_must_be_a_bounded_positive_number(
+    tmp_path: Path, command: list[str], option: str, value: str
+) -> None:
+    done = _ukic(*command, "--kubeconfig", str(tmp_path / "kc"), option, value, cwd=tmp_path)
+    assert done.returncode == 4, done.stderr
+    assert done.stderr.splitlines() == [
+        f"ukic {command[0]}: error: argument {option}: '{value}': needs a number of seconds above 0, at most 86400"
+    ]
+
+
 def test_unreadable_snapshot_file_exits_2_and_writes_no_report(tmp_path: Path) -> None:
     snap = write_snapshot(tmp_path / "snap", {"nodes": [node("server63", "2a0a::1")]})
     (snap / "pods.yaml").write_text("items: [\n")

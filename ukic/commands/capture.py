@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ukic.sources.factory import add_exec_timeout_argument
+from ukic.sources.factory import add_timeout_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,9 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--context", metavar="NAME", help="kubeconfig context (default: the current context)")
     parser.add_argument("--name", metavar="NAME", help="cluster name in cluster.yaml (default: the context's cluster)")
-    parser.add_argument("--connect-timeout", type=float, default=5.0, metavar="S", help="connect timeout (5 s)")
-    parser.add_argument("--read-timeout", type=float, default=30.0, metavar="S", help="read timeout (30 s)")
-    add_exec_timeout_argument(parser)
+    add_timeout_arguments(parser)
     parser.set_defaults(handler=run)
 
 

@@ -24,18 +24,36 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--kind", action="store_true", help="create an ephemeral kind cluster from the profile")
     group.add_argument("--keep", action="store_true", help="with --kind: keep the cluster afterwards")
     group.add_argument("--kind-image", metavar="IMAGE", help="with --kind: node image (default: Kubernetes 1.22)")
-    group.add_argument("--connect-timeout", type=float, default=5.0, metavar="S", help="live: connect timeout")
-    group.add_argument("--read-timeout", type=float, default=30.0, metavar="S", help="live: read timeout")
-    add_exec_timeout_argument(group)
+    add_timeout_arguments(group, live="live: ")
 
 
-def add_exec_timeout_argument(parser: argparse._ActionsContainer) -> None:
+#: The longest time limit an option takes: a day (an endless one would let a silent server hold a run forever).
+MAX_SECONDS = 86400.0
+
+
+def seconds(text: str) -> float:
+    """argparse type of a time limit: a number of seconds above 0, at most MAX_SECONDS."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= MAX_SECONDS:  # also false for nan
+        raise argparse.ArgumentTypeError(f"{text!r}: needs a number of seconds above 0, at most {MAX_SECONDS:g}")
+    return value
+
+
+def add_timeout_arguments(parser: argparse._ActionsContainer, live: str = "") -> None:
+    """--connect-timeout, --read-timeout and --exec-timeout (for a live cluster)."""
+    parser.add_argument(
+        "--connect-timeout", type=seconds, default=5.0, metavar="S", help=f"{live}connect timeout (5 s)"
+    )
+    parser.add_argument("--read-timeout", type=seconds, default=30.0, metavar="S", help=f"{live}read timeout (30 s)")
     parser.add_argument(
         "--exec-timeout",
-        type=float,
+        type=seconds,
         default=30.0,
         metavar="S",
-        help="live: time a kubeconfig exec credential plugin may take (30 s)",
+        help=f"{live}time a kubeconfig exec credential plugin may take (30 s)",
     )
 
 
