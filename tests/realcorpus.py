@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from tests.realexpect import conformant
 from tests.realgen.parts import release_secret
 from ukic.outcome import Outcome
 from ukic.run import VerifyRequest, verify
@@ -49,6 +51,63 @@ def snapshot(name: str) -> SnapshotSource:
 
 def repository(name: str) -> ManifestsSource:
     return ManifestsSource(REAL / "repos" / name)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A real case: the kubectl-written snapshot and the repository named ``name``, judged as ``version``
+    (v1..v5) and ``cluster_type`` unless a call says otherwise."""
+
+    name: str
+    version: str
+    cluster_type: str
+
+    @property
+    def cluster(self) -> Path:
+        return REAL / "clusters" / self.name
+
+    @property
+    def repo(self) -> Path:
+        return REAL / "repos" / self.name
+
+    def conformant(self) -> dict[str, Outcome]:
+        """The passed verdicts the manual expects of the unchanged snapshot (tests/realexpect.py)."""
+        return conformant(int(self.version.removeprefix("v")), production=self.cluster_type == "production")
+
+    def judge(self, source: Any, version: str | None = None, marker: str | None = None) -> dict:
+        """ukic's verdicts on ``source``, as this case's version (or ``version``) and cluster type."""
+        return run(source, version or self.version, self.cluster_type, marker)
+
+    def snapshot_verdicts(self, version: str | None = None, marker: str | None = None) -> dict:
+        return self.judge(SnapshotSource(self.cluster), version, marker)
+
+    def repository_verdicts(self, version: str | None = None, marker: str | None = None) -> dict:
+        return self.judge(ManifestsSource(self.repo), version, marker)
+
+    def snapshot_variant(self, tmp_path: Path, change: Callable[[Path], None], marker: str | None = None) -> dict:
+        """The verdicts on a copy of the snapshot with one fault put in by ``change``."""
+        return self.judge(SnapshotSource(copy_of(tmp_path, self.cluster, change)), marker=marker)
+
+    def repository_variant(self, tmp_path: Path, change: Callable[[Path], None], marker: str | None = None) -> dict:
+        """The verdicts on a copy of the repository with one fault put in by ``change``."""
+        return self.judge(ManifestsSource(copy_of(tmp_path, self.repo, change)), marker=marker)
+
+    def moved(self, results: dict) -> dict[str, Outcome]:
+        """What a snapshot variant moved away from the conformant verdicts."""
+        return changed(self.conformant(), results)
+
+    def repository_moved(self, results: dict) -> dict[str, Outcome]:
+        """What a repository variant moved away from the unchanged repository's verdicts."""
+        return changed(outcomes(self.repository_verdicts()), results)
+
+
+#: The real cases, each judged as the manual's version and cluster type it was built after.
+V1 = Case("v1-development", "v1", "development")
+V2 = Case("v2-development", "v2", "development")
+V3 = Case("v3-production", "v3", "production")
+V4 = Case("v4-production", "v4", "production")
+V5 = Case("v5-production", "v5", "production")
+CASES = (V1, V2, V3, V4, V5)
 
 
 def _items(path: Path) -> tuple[dict, list[dict]]:

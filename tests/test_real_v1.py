@@ -8,44 +8,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.realcorpus import (
-    NA,
-    REAL,
-    F,
-    P,
-    W,
-    applicable,
-    changed,
-    copy_of,
-    edit,
-    edit_text,
-    named,
-    not_passed,
-    outcomes,
-    repository,
-    run,
-    snapshot,
-)
-from tests.realexpect import conformant
+from tests.realcorpus import NA, V1, F, P, W, copy_of, edit, edit_text, named, not_passed, outcomes, run
 from ukic import components
 from ukic.profiles.loader import load_components
 from ukic.sources.manifests import ManifestsSource
 from ukic.sources.snapshot import SnapshotSource
 from ukic.state import ClusterState
 
-CLUSTER = REAL / "clusters" / "v1-development"
-REPO = REAL / "repos" / "v1-development"
 FLUX_GONE = "Retired component flux is gone"
 FLUX_RUNS = "Required component flux runs"
 
 
-def test_the_kubectl_written_v1_snapshot_is_conformant() -> None:
-    results = run(snapshot("v1-development"), "v1", "development")
-    assert applicable(results) == conformant(1, production=False), not_passed(results)
-
-
 def test_the_v1_repository_is_conformant() -> None:
-    results = run(repository("v1-development"), "v1", "development")
+    results = V1.repository_verdicts()
     assert not_passed(results) == {}
     got = outcomes(results)
     # rook v1.5.5 cluster.yaml as shipped asks for 3 monitors, a development cluster's number; its
@@ -59,8 +34,8 @@ def test_the_v1_repository_is_conformant() -> None:
 # -- Flux v2: required in v1, retired in v2 -----------------------------------------------------------------
 def test_flux_left_running_after_v2_is_named_piece_by_piece() -> None:
     """v2 "Replaced fluxv2 ... with argocd": the same cluster judged as v2 keeps Flux - and has no Argo CD."""
-    results = run(snapshot("v1-development"), "v2", "development")
-    assert changed(conformant(1, production=False), results) == {
+    results = V1.snapshot_verdicts("v2")
+    assert V1.moved(results) == {
         FLUX_RUNS: NA,  # no longer required
         FLUX_GONE: F,
         "Required component argocd runs": F,
@@ -74,7 +49,7 @@ def test_flux_left_running_after_v2_is_named_piece_by_piece() -> None:
         "Flux v2 left over: Deployment flux-system/source-controller; "
         "Flux v2 left over: GitRepository flux-system/flux-system; and 11 more"
     )
-    state = ClusterState(snapshot("v1-development"))
+    state = ClusterState(SnapshotSource(V1.cluster))
     found = components.leftovers(state, load_components()["flux"])
     assert found[:8] == [
         "Deployment flux-system/helm-controller",
@@ -103,9 +78,9 @@ def _flux_namespace(namespace: str):
 def test_flux_in_another_namespace_is_found_by_its_images(tmp_path: Path) -> None:
     """flux2 v0.7 labels its controllers only with app.kubernetes.io/instance=<namespace>; the images
     ghcr.io/fluxcd/<controller> find them outside flux-system, running (v1) or left over (v2)."""
-    folder = copy_of(tmp_path, CLUSTER, _flux_namespace("gotk-system"))
-    assert run(SnapshotSource(folder), "v1", "development", marker="components")[FLUX_RUNS].outcome is P
-    gone = run(SnapshotSource(folder), "v2", "development", marker="components")[FLUX_GONE]
+    folder = copy_of(tmp_path, V1.cluster, _flux_namespace("gotk-system"))
+    assert V1.judge(SnapshotSource(folder), marker="components")[FLUX_RUNS].outcome is P
+    gone = V1.judge(SnapshotSource(folder), "v2", marker="components")[FLUX_GONE]
     assert gone.outcome is F and "Flux v2 left over: Deployment gotk-system/helm-controller;" in gone.reason
 
 
@@ -116,15 +91,15 @@ def test_a_crash_looping_source_controller_means_flux_does_not_run(tmp_path: Pat
 
         edit(folder, "deployments.apps.json", down)
 
-    results = run(SnapshotSource(copy_of(tmp_path, CLUSTER, crash)), "v1", "development")
-    assert changed(conformant(1, production=False), results) == {FLUX_RUNS: F}
+    results = V1.snapshot_variant(tmp_path, crash)
+    assert V1.moved(results) == {FLUX_RUNS: F}
     assert "Deployment flux-system/source-controller not running (0/1" in results[FLUX_RUNS].reason
 
 
 def test_the_repository_judged_as_v2_still_carries_flux(tmp_path: Path) -> None:
     """The repository keeps gotk-components.yaml: the CRDs and controllers Flux would bring back."""
-    results = run(repository("v1-development"), "v2", "development")
-    assert changed(outcomes(run(repository("v1-development"), "v1", "development")), results) == {FLUX_GONE: F}
+    results = V1.repository_verdicts("v2")
+    assert V1.repository_moved(results) == {FLUX_GONE: F}
     assert "Flux v2 left over: Deployment flux-system/helm-controller (clusters/place6/flux-system/gotk-c" in (
         results[FLUX_GONE].reason
     )
@@ -140,30 +115,28 @@ def test_an_ipv4_pool_the_manifests_cni_assigns_from_fails(tmp_path: Path) -> No
         text = cm["data"]["cni_network_config"]
         cm["data"]["cni_network_config"] = text.replace('"assign_ipv4": "false"', '"assign_ipv4": "true"')
 
-    folder = copy_of(tmp_path, CLUSTER, lambda f: edit(f, "configmaps.yaml", assign_ipv4))
-    results = run(SnapshotSource(folder), "v1", "development")
+    results = V1.snapshot_variant(tmp_path, lambda f: edit(f, "configmaps.yaml", assign_ipv4))
     scenario = "IP pools are IPv6 and use no overlay"
-    assert changed(conformant(1, production=False), results) == {scenario: F}
+    assert V1.moved(results) == {scenario: F}
     assert "IPPool default-ipv4-ippool: ipipMode Always (an overlay; must be Never)" in results[scenario].reason
 
 
 # -- the repository: rook and kubeadm v1beta2 -----------------------------------------------------------------
 def test_five_monitors_are_not_a_development_clusters_number(tmp_path: Path) -> None:
-    cluster_yaml = REPO / "clusters" / "place6" / "rook" / "cluster.yaml"
-    rel = cluster_yaml.relative_to(REPO)
-    folder = copy_of(tmp_path, REPO, lambda f: edit_text(f / rel, "    count: 3\n", "    count: 5\n"))
-    results = run(ManifestsSource(folder), "v1", "development")
+    cluster_yaml = ROOK / "cluster.yaml"
+    results = V1.repository_variant(tmp_path, lambda f: edit_text(f / cluster_yaml, "    count: 3\n", "    count: 5\n"))
     scenario = "The Ceph cluster asks for the cluster type's number of monitors"
-    assert changed(outcomes(run(repository("v1-development"), "v1", "development")), results) == {scenario: F}
+    assert V1.repository_moved(results) == {scenario: F}
     assert "spec.mon.count is 5; a development cluster runs 3" in results[scenario].reason
 
 
 def test_a_v1beta2_ipv4_pod_subnet_fails(tmp_path: Path) -> None:
     kubeadm = Path("bootstrap") / "place6" / "kubeadm.yaml"
-    folder = copy_of(
-        tmp_path, REPO, lambda f: edit_text(f / kubeadm, "podSubnet: 2a0a:e5c0:11:2::/64", "podSubnet: 10.244.0.0/16")
+    results = V1.repository_variant(
+        tmp_path,
+        lambda f: edit_text(f / kubeadm, "podSubnet: 2a0a:e5c0:11:2::/64", "podSubnet: 10.244.0.0/16"),
+        marker="ipv6",
     )
-    results = run(ManifestsSource(folder), "v1", "development", marker="ipv6")
     assert results["kubeadm assigns IPv6 pod and service subnets"].outcome is F
     assert "10.244.0.0/16" in results["kubeadm assigns IPv6 pod and service subnets"].reason
     assert json.dumps(results["kubeadm assigns IPv6 pod and service subnets"].reason)  # one plain line
@@ -176,13 +149,13 @@ HELM_IN_PRODUCTION = "Helm releases in production are managed by ArgoCD"
 def test_a_flux_helmrelease_manages_a_v1_production_chart() -> None:
     """v2: argocd "can apply helm templates directly without needing to go through Chart releases" - in v1
     the charts went through Flux HelmReleases (install.helm_charts: flux); from v2 on only ArgoCD counts."""
-    assert run(snapshot("v1-development"), "v1", "production", marker="operations")[HELM_IN_PRODUCTION].outcome is P
-    v2 = run(snapshot("v1-development"), "v2", "production", marker="operations")[HELM_IN_PRODUCTION]
+    assert run(SnapshotSource(V1.cluster), "v1", "production", marker="operations")[HELM_IN_PRODUCTION].outcome is P
+    v2 = run(SnapshotSource(V1.cluster), "v2", "production", marker="operations")[HELM_IN_PRODUCTION]
     assert v2.outcome is W and "is managed by no ArgoCD Application" in v2.reason
 
 
 def test_a_chart_helm_installed_by_hand_in_a_v1_production_cluster_is_a_warning(tmp_path: Path) -> None:
-    folder = copy_of(tmp_path, CLUSTER, lambda f: edit(f, "helmreleases.helm.toolkit.fluxcd.io.yaml", list.clear))
+    folder = copy_of(tmp_path, V1.cluster, lambda f: edit(f, "helmreleases.helm.toolkit.fluxcd.io.yaml", list.clear))
     result = run(SnapshotSource(folder), "v1", "production", marker="operations")[HELM_IN_PRODUCTION]
     assert result.outcome is W
     assert "secret-generator/secret-generator-kubernetes-secret-generator" in result.reason
@@ -206,10 +179,8 @@ def _served_by_1_19(cluster_ip: str):
 
 def test_a_pre_1_20_api_service_is_judged_by_its_cluster_ip(tmp_path: Path) -> None:
     scenario = "The API service is IPv6 single-stack"
-    folder = copy_of(tmp_path / "v6", CLUSTER, _served_by_1_19("2a0a:e5c0:11:3::1"))
-    assert changed(conformant(1, production=False), run(SnapshotSource(folder), "v1", "development")) == {}
-    folder = copy_of(tmp_path / "v4", CLUSTER, _served_by_1_19("10.96.0.1"))
-    result = run(SnapshotSource(folder), "v1", "development", marker="ipv6")[scenario]
+    assert V1.moved(V1.snapshot_variant(tmp_path / "v6", _served_by_1_19("2a0a:e5c0:11:3::1"))) == {}
+    result = V1.snapshot_variant(tmp_path / "v4", _served_by_1_19("10.96.0.1"), marker="ipv6")[scenario]
     assert result.outcome is F and result.reason == "Service default/kubernetes: clusterIP 10.96.0.1 is not IPv6"
 
 
@@ -227,10 +198,10 @@ def test_flux_runs_without_its_optional_controllers(tmp_path: Path) -> None:
 
         return change
 
-    folder = copy_of(tmp_path / "a", CLUSTER, only("source-controller", "kustomize-controller"))
-    assert run(SnapshotSource(folder), "v1", "development", marker="components")[FLUX_RUNS].outcome is P
-    folder = copy_of(tmp_path / "b", CLUSTER, only("source-controller", "helm-controller"))
-    result = run(SnapshotSource(folder), "v1", "development", marker="components")[FLUX_RUNS]
+    kept = only("source-controller", "kustomize-controller")
+    assert V1.snapshot_variant(tmp_path / "a", kept, marker="components")[FLUX_RUNS].outcome is P
+    without_kustomize = only("source-controller", "helm-controller")
+    result = V1.snapshot_variant(tmp_path / "b", without_kustomize, marker="components")[FLUX_RUNS]
     assert result.outcome is F and result.reason == "Flux v2: no Deployment flux-system/kustomize-controller"
 
 
@@ -262,7 +233,7 @@ def test_a_strategic_merge_patch_is_merged_not_read_as_the_object(tmp_path: Path
     """A partial CephCluster under patchesStrategicMerge sets what it names and keeps the rest: production's
     5 monitors from the patch, the upstream file's other settings (kustomize-controller builds it so)."""
     patch = CEPH_PATCH + "spec:\n  mon: {count: 5}\n  network: {ipFamily: IPv6}\n"
-    folder = copy_of(tmp_path, REPO, _overlay("patchesStrategicMerge: [production.yaml]\n", production_yaml=patch))
+    folder = copy_of(tmp_path, V1.repo, _overlay("patchesStrategicMerge: [production.yaml]\n", production_yaml=patch))
     source = ManifestsSource(folder)
     [ceph] = source.list("cephclusters.ceph.rook.io")
     assert ceph["spec"]["mon"] == {"count": 5, "allowMultiplePerNode": False}  # merged into the shipped map
@@ -283,7 +254,7 @@ def test_an_ipv6_patch_alone_keeps_the_shipped_monitor_count(tmp_path: Path) -> 
         _overlay("patches:\n- path: ipv6.yaml\n", ipv6_yaml=patch)(folder)
         edit_text(folder / ROOK / "cluster.yaml", "    count: 3\n", "    count: 5\n")
 
-    results = run(ManifestsSource(copy_of(tmp_path, REPO, count_five)), "v1", "production", marker="storage")
+    results = run(ManifestsSource(copy_of(tmp_path, V1.repo, count_five)), "v1", "production", marker="storage")
     assert results["The Ceph cluster asks for the cluster type's number of monitors"].outcome is P
 
 
@@ -294,7 +265,7 @@ def test_json6902_patches_and_targets(tmp_path: Path) -> None:
     target = "  target: {group: ceph.rook.io, version: v1, kind: CephCluster, name: rook-ceph}\n"
     kustomization = f"patchesJson6902:\n- path: mons.yaml\n{target}- path: broken.yaml\n{target}"
     broken = "- op: replace\n  path: /spec/nothing/here\n  value: 1\n"
-    folder = copy_of(tmp_path, REPO, _overlay(kustomization, mons_yaml=operations, broken_yaml=broken))
+    folder = copy_of(tmp_path, V1.repo, _overlay(kustomization, mons_yaml=operations, broken_yaml=broken))
     source = ManifestsSource(folder)
     [ceph] = source.list("cephclusters.ceph.rook.io")
     assert ceph["spec"]["mon"]["count"] == 5

@@ -11,11 +11,10 @@ import yaml
 
 from tests.realcorpus import (
     REAL,
+    V2,
     F,
     P,
     W,
-    applicable,
-    changed,
     copy_of,
     edit,
     edit_text,
@@ -23,33 +22,21 @@ from tests.realcorpus import (
     named,
     not_passed,
     outcomes,
-    repository,
     run,
-    snapshot,
 )
-from tests.realexpect import conformant
-from ukic.sources.manifests import ManifestsSource
 from ukic.sources.snapshot import SnapshotSource
 
-CLUSTER = REAL / "clusters" / "v2-development"
-REPO = REAL / "repos" / "v2-development"
-V2_DEVELOPMENT = conformant(2, production=False)
 FLUX_TYPES = (
     "kustomizations.kustomize.toolkit.fluxcd.io",
     "helmreleases.helm.toolkit.fluxcd.io",
     "gitrepositories.source.toolkit.fluxcd.io",
 )
 #: What `kubectl get <type> -A -o yaml` writes for a served type without objects (see cronjobs.batch.yaml).
-EMPTY_LIST = (REAL / "clusters" / "v2-development" / "cronjobs.batch.yaml").read_text()
-
-
-def test_the_kubectl_written_v2_snapshot_is_conformant() -> None:
-    results = run(snapshot("v2-development"), "v2", "development")
-    assert applicable(results) == V2_DEVELOPMENT, not_passed(results)
+EMPTY_LIST = (V2.cluster / "cronjobs.batch.yaml").read_text()
 
 
 def test_the_v2_repository_is_conformant() -> None:
-    results = run(repository("v2-development"), "v2", "development")
+    results = V2.repository_verdicts()
     assert not_passed(results) == {}
     got = outcomes(results)
     assert got["Retired component flux is gone"] is P  # no Flux manifest left in the repository
@@ -66,8 +53,8 @@ def test_flux_crds_left_after_the_move_to_argocd_fail(tmp_path: Path) -> None:
         for key in FLUX_TYPES:  # served now, and empty: kubectl writes an empty List, no longer an empty file
             (folder / f"{key}.yaml").write_text(EMPTY_LIST)
 
-    results = run(SnapshotSource(copy_of(tmp_path, CLUSTER, keep_crds)), "v2", "development")
-    assert changed(V2_DEVELOPMENT, results) == {"Retired component flux is gone": F}
+    results = V2.snapshot_variant(tmp_path, keep_crds)
+    assert V2.moved(results) == {"Retired component flux is gone": F}
     assert results["Retired component flux is gone"].reason.startswith(
         "Flux v2 left over: CustomResourceDefinition alerts.notification.toolkit.fluxcd.io;"
     )
@@ -77,17 +64,16 @@ def test_argo_cd_2_0_without_its_repo_server_does_not_run(tmp_path: Path) -> Non
     def down(deployments: list[dict]) -> None:
         named(deployments, "argocd-repo-server")["status"] |= {"readyReplicas": 0, "availableReplicas": 0}
 
-    folder = copy_of(tmp_path, CLUSTER, lambda f: edit(f, "deployments.apps.json", down))
-    results = run(SnapshotSource(folder), "v2", "development")
-    assert changed(V2_DEVELOPMENT, results) == {"Required component argocd runs": F}
+    results = V2.snapshot_variant(tmp_path, lambda f: edit(f, "deployments.apps.json", down))
+    assert V2.moved(results) == {"Required component argocd runs": F}
     assert "Deployment argocd/argocd-repo-server not running (0/1" in results["Required component argocd runs"].reason
 
 
 def test_a_chart_installed_by_hand_is_fine_in_development_not_in_production(tmp_path: Path) -> None:
     """ "In development, helm chart can de developed and deployed manually using the helm utility";
     "In production, they are managed via argocd" (a recommendation: a warning)."""
-    folder = copy_of(tmp_path, CLUSTER, lambda f: helm_by_hand(f, "secret-generator", "secret-generator"))
-    assert changed(V2_DEVELOPMENT, run(SnapshotSource(folder), "v2", "development")) == {}
+    folder = copy_of(tmp_path, V2.cluster, lambda f: helm_by_hand(f, "secret-generator", "secret-generator"))
+    assert V2.moved(V2.judge(SnapshotSource(folder))) == {}
     scenario = "Helm releases in production are managed by ArgoCD"
     result = run(SnapshotSource(folder), "v2", "production", marker="operations")[scenario]
     assert result.outcome is W and "secret-generator/secret-generator" in result.reason
@@ -105,20 +91,19 @@ def test_rook_1_5_progressing_after_an_operator_restart_is_a_warning(tmp_path: P
             "message": "Cluster is checking if updates are needed",
         }
 
-    folder = copy_of(tmp_path, CLUSTER, lambda f: edit(f, "cephclusters.ceph.rook.io.yaml", restart))
-    results = run(SnapshotSource(folder), "v2", "development")
+    results = V2.snapshot_variant(tmp_path, lambda f: edit(f, "cephclusters.ceph.rook.io.yaml", restart))
     scenario = "The Ceph cluster is up and reports its health"
-    assert changed(V2_DEVELOPMENT, results) == {scenario: W}
+    assert V2.moved(results) == {scenario: W}
     assert "phase Progressing (Cluster is checking if updates are needed)" in results[scenario].reason
 
 
 def test_a_v1beta2_file_without_service_subnet_gets_kubeadms_ipv4_default(tmp_path: Path) -> None:
     """kubeadm v1beta2 defaults networking.serviceSubnet to 10.96.0.0/12 (defaults.go DefaultServicesSubnet)."""
     kubeadm = Path("bootstrap") / "place7" / "kubeadm.yaml"
-    folder = copy_of(tmp_path, REPO, lambda f: edit_text(f / kubeadm, "  serviceSubnet: 2a0a:e5c0:12:3::/108\n", ""))
-    results = run(ManifestsSource(folder), "v2", "development")
-    base = outcomes(run(repository("v2-development"), "v2", "development"))
-    moved = changed(base, results)
+    results = V2.repository_variant(
+        tmp_path, lambda f: edit_text(f / kubeadm, "  serviceSubnet: 2a0a:e5c0:12:3::/108\n", "")
+    )
+    moved = V2.repository_moved(results)
     assert moved["kubeadm assigns IPv6 pod and service subnets"] is F
     assert "10.96.0.0/12" in results["kubeadm assigns IPv6 pod and service subnets"].reason
     # the BGP configuration still announces the /108 kubeadm no longer hands out
@@ -133,8 +118,7 @@ def test_argo_workflows_runs_its_build_flows_without_the_server(tmp_path: Path) 
     def without(name: str):
         return lambda f: edit(f, "deployments.apps.json", lambda ds: ds.remove(named(ds, name)))
 
-    folder = copy_of(tmp_path / "a", CLUSTER, without("workflows-argo-workflows-server"))
-    assert changed(V2_DEVELOPMENT, run(SnapshotSource(folder), "v2", "development")) == {}
-    folder = copy_of(tmp_path / "b", CLUSTER, without("workflows-argo-workflows-workflow-controller"))
-    result = run(SnapshotSource(folder), "v2", "development", marker="components")[scenario]
+    assert V2.moved(V2.snapshot_variant(tmp_path / "a", without("workflows-argo-workflows-server"))) == {}
+    controller = without("workflows-argo-workflows-workflow-controller")
+    result = V2.snapshot_variant(tmp_path / "b", controller, marker="components")[scenario]
     assert result.outcome is F and "Argo Workflows: no Deployment workflow-controller" in result.reason
