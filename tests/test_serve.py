@@ -58,6 +58,15 @@ def served_alone(tmp_path: Path) -> Iterator[Serving]:
         yield served
 
 
+@pytest.fixture
+def watched(sample_kubeconfig: Path, tmp_path: Path) -> Iterator[Serving]:
+    """`ukic serve --watch` of the fake API's place10, past its first watched conformant run."""
+    args = ["--kubeconfig", str(sample_kubeconfig), "--cluster", "place10", "--watch", "--interval", "1h"]
+    with serving([*args, "--report-dir", str(tmp_path / "reports")], tmp_path) as served:
+        served.wait_for(lambda: "watching" in served.log and conformant(served) == 1, 60, "a watched conformant run")
+        yield served
+
+
 def broken_pool() -> dict:
     """The IP pool of the broken-ipip-pool sample (IPIP encapsulation: the manual wants none)."""
     return SnapshotSource(BROKEN_POOL).list(POOLS)[0]
@@ -147,40 +156,31 @@ def test_an_unreachable_cluster_is_could_not_verify_never_a_stale_conformant(
     assert "place10: could not verify: cannot connect" in served.log
 
 
-def test_watch_reverifies_within_15_seconds_of_a_change(
-    sample_api: FakeKubeAPI, sample_kubeconfig: Path, tmp_path: Path
-) -> None:
-    args = ["--kubeconfig", str(sample_kubeconfig), "--cluster", "place10", "--watch", "--interval", "1h"]
-    with serving([*args, "--report-dir", str(tmp_path / "reports")], tmp_path) as served:
-        served.wait_for(lambda: "watching" in served.log and conformant(served) == 1, 60, "a watched conformant run")
-        changed = time.monotonic()
-        sample_api.put(POOLS, broken_pool())
-        served.wait_for(lambda: conformant(served) == 0, WATCH_DEADLINE, "the broken pool on /metrics")
-        took = time.monotonic() - changed
-        failing = served.metric("ukic_scenario_failing", cluster="place10", id="bgp.pools-without-overlay")
-        assert failing == 1
-        watches = [r for r in sample_api.requests if "watch=1" in r.query]
-        assert watches and all(r.method == "GET" for r in sample_api.requests)
-        assert all("as=PartialObjectMetadata;" in r.accept for r in watches)  # metadata only: no Secret data
+def test_watch_reverifies_within_15_seconds_of_a_change(sample_api: FakeKubeAPI, watched: Serving) -> None:
+    changed = time.monotonic()
+    sample_api.put(POOLS, broken_pool())
+    watched.wait_for(lambda: conformant(watched) == 0, WATCH_DEADLINE, "the broken pool on /metrics")
+    took = time.monotonic() - changed
+    failing = watched.metric("ukic_scenario_failing", cluster="place10", id="bgp.pools-without-overlay")
+    assert failing == 1
+    watches = [r for r in sample_api.requests if "watch=1" in r.query]
+    assert watches and all(r.method == "GET" for r in sample_api.requests)
+    assert all("as=PartialObjectMetadata;" in r.accept for r in watches)  # metadata only: no Secret data
     assert took < WATCH_DEADLINE
-    assert f"place10: changed: {POOLS}: modified default-ipv6-ippool" in served.log
+    line = f"place10: changed: {POOLS}: modified default-ipv6-ippool"
+    watched.wait_for(lambda: line in watched.log, 5, "the change in the log")
 
 
-def test_watch_relists_after_410_and_reverifies(
-    sample_api: FakeKubeAPI, sample_kubeconfig: Path, tmp_path: Path
-) -> None:
-    args = ["--kubeconfig", str(sample_kubeconfig), "--cluster", "place10", "--watch", "--interval", "1h"]
-    with serving([*args, "--report-dir", str(tmp_path / "reports")], tmp_path) as served:
-        served.wait_for(lambda: "watching" in served.log and conformant(served) == 1, 60, "a watched conformant run")
-        runs = served.log.count("place10: conformant")
-        sample_api.gone(POOLS)  # this resumed watch gets HTTP 410, the others an ERROR event holding 410
-        sample_api.history.expire()  # every stream ends; every resourceVersion held is now too old
-        served.wait_for(lambda: f"{POOLS}: watch relisted after 410" in served.log, 30, "the pools' relist")
-        served.wait_for(lambda: "nodes: watch relisted after 410" in served.log, 30, "the nodes' relist")
-        served.wait_for(lambda: served.log.count("place10: conformant") > runs, 30, "a run after the relist")
-        watched = served.log.split("place10: watching ", 1)[1].splitlines()[0].split(", ")
-        served.wait_for(lambda: served.log.count("relisted after 410") >= len(watched), 30, "every watch relisted")
-        assert "forbidden" not in served.log
+def test_watch_relists_after_410_and_reverifies(sample_api: FakeKubeAPI, watched: Serving) -> None:
+    runs = watched.log.count("place10: conformant")
+    sample_api.gone(POOLS)  # this resumed watch gets HTTP 410, the others an ERROR event holding 410
+    sample_api.history.expire()  # every stream ends; every resourceVersion held is now too old
+    watched.wait_for(lambda: f"{POOLS}: watch relisted after 410" in watched.log, 30, "the pools' relist")
+    watched.wait_for(lambda: "nodes: watch relisted after 410" in watched.log, 30, "the nodes' relist")
+    watched.wait_for(lambda: watched.log.count("place10: conformant") > runs, 30, "a run after the relist")
+    types = watched.log.split("place10: watching ", 1)[1].splitlines()[0].split(", ")
+    watched.wait_for(lambda: watched.log.count("relisted after 410") >= len(types), 30, "every watch relisted")
+    assert "forbidden" not in watched.log
 
 
 def test_inventory_serves_every_cluster_with_its_table_columns(tmp_path: Path) -> None:
