@@ -265,6 +265,16 @@ def archive_bomb(c: Ctx) -> Run:
     return Run(["verify", "--snapshot", str(path)], 2, line, seconds=15)
 
 
+def archive_of_headers(c: Ctx) -> Run:
+    """A bomb of empty members: 10 MB of headers per 20,000, minutes to walk through at a million."""
+    path = c.world.inputs / "headers.tar.gz"
+    with gzip.open(path, "wb", compresslevel=1) as packed, tarfile.open(fileobj=packed, mode="w|") as tar:
+        for number in range(20_000):
+            tar.addfile(tarfile.TarInfo(f"snap/empty-{number}.yaml"))
+    line = r"ukic: snapshot .*headers\.tar\.gz: holds more than 10000 files, more than a snapshot may hold"
+    return Run(["verify", "--snapshot", str(path)], 2, line, seconds=15)
+
+
 class _Zeros(io.RawIOBase):
     def __init__(self, size: int) -> None:
         self.left = size
@@ -539,6 +549,7 @@ CASES: dict[str, tuple[Callable[[Ctx], Run], str]] = {
     "SIGTERM mid-request: audit": (audit_interrupted, "3 within 2 s"),
     "audit worker with a client key": (audit_with_a_client_key, "1, key never on disk"),
     "tar.gz decompression bomb": (archive_bomb, "2 within seconds"),
+    "tar.gz of 20,000 empty members": (archive_of_headers, "2 within seconds, one line"),
     "tar.gz cut inside its first header": (archive_truncated, "2, one line"),
     "git tree with '..' (--base)": (git_tree_escaping, "4, nothing written outside"),
     "node with status.addresses a string": (malformed_node, "2, node scenarios unverifiable"),

@@ -10,7 +10,7 @@ is installed, kubectl would have written a List, so the capture failed and the f
 
 Bounded: a snapshot file may hold at most MAX_FILE bytes (a JSON List in kubectl's layout, read in
 pieces, MAX_JSON_FILE), an archive is decompressed once,
-as a stream, and at most MAX_ARCHIVE bytes of it; a decompression bomb, a truncated archive
+as a stream, and at most MAX_ARCHIVE bytes and MAX_MEMBERS files of it; a decompression bomb, a truncated archive
 or a file that is a device or FIFO is one line naming it (exit 2).
 """
 
@@ -44,6 +44,9 @@ MAX_FILE = 256 << 20  # bytes of one snapshot file read whole (30,000 pods as YA
 #: 300,000 pods are about 3 GB. JSON in any other layout is read whole, so MAX_FILE holds for it.
 MAX_JSON_FILE = 8 << 30
 MAX_ARCHIVE = 512 << 20  # decompressed bytes of a whole archive
+#: Members of an archive: a snapshot holds one file per resource; headers alone (512 bytes each) fill
+#: MAX_ARCHIVE with a million members, which take minutes to walk through.
+MAX_MEMBERS = 10_000
 #: First bytes of the compressions an archive may have, and how to undo them.
 _COMPRESSIONS: tuple[tuple[bytes, Callable[[BinaryIO], BinaryIO]], ...] = (
     (b"\x1f\x8b", lambda raw: gzip.GzipFile(fileobj=raw)),  # type: ignore[arg-type, return-value]
@@ -265,7 +268,11 @@ def _archive_files(archive: Path) -> tuple[dict[str, str], Opener]:
                     stream = opener(raw)
             capped = _Capped(stream, MAX_ARCHIVE)
             with tarfile.open(fileobj=capped, mode="r|", bufsize=1 << 20) as tar:  # type: ignore[call-overload]
-                for member in tar:
+                for count, member in enumerate(tar, 1):
+                    if count > MAX_MEMBERS:
+                        raise SourceError(
+                            f"snapshot {archive}: holds more than {MAX_MEMBERS} files, more than a snapshot may hold"
+                        )
                     if member.size > MAX_FILE:
                         raise SourceError(
                             f"snapshot {archive}: {member.name} is {member.size >> 20} MiB, more than a snapshot "
