@@ -100,6 +100,7 @@ def test_hanging_response_beyond_the_read_timeout(
         f"ukic: timed out after 0.5 s waiting for {fake.url}/api/v1/nodes?limit=500 (see --read-timeout)\n",
     )
     assert nothing_written(tmp_path)
+    assert [r.path for r in fake.requests].count("/api/v1/nodes") == 1  # verify's early fetch failed: not asked again
 
 
 @pytest.mark.parametrize("command", ["capture", "verify"])

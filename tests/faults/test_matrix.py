@@ -143,7 +143,12 @@ def discovery_503_forever(c: Ctx) -> Run:
 def trickling_answer(c: Ctx) -> Run:
     c.fake.trickle("nodes", seconds_per_byte=0.2)
     line = r"ukic: http://127\.0\.0\.1:\d+/api/v1/nodes\?limit=500 did not answer completely within 1\.5 s"
-    return Run(verify(c.kubeconfig(), "--read-timeout", "0.5", "--connect-timeout", "0.5"), 2, line, seconds=10)
+
+    def asked_once(seen: Observed) -> None:
+        assert [r.path for r in c.fake.requests].count("/api/v1/nodes") == 1  # not once more after the early fetch
+
+    argv = verify(c.kubeconfig(), "--read-timeout", "0.5", "--connect-timeout", "0.5")
+    return Run(argv, 2, line, seconds=10, check=asked_once)
 
 
 def redirect_elsewhere(c: Ctx) -> Run:

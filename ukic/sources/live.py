@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+from ukic.errors import SourceError
 from ukic.heap import collector_paused
 from ukic.kubeapi.credentials import EXEC_TIMEOUT
 from ukic.kubeapi.discovery import Discovery, GroupUnavailable, Served
@@ -68,7 +69,7 @@ class LiveSource(Source):
             pool_size=self._concurrency,
         )
         self._discovery = Discovery(self._client, CATALOG, workers=self._concurrency)
-        self._cache: dict[str, list[Obj] | ResourceUnavailable] = {}
+        self._cache: dict[str, list[Obj] | ResourceUnavailable | SourceError] = {}
         self._started: set[str] = set()  # keys a background prefetch was started for ("" for discovery)
         self._listed: dict[str, WatchPoint] = {}
         self._key_locks: dict[str, threading.Lock] = {}
@@ -109,11 +110,13 @@ class LiveSource(Source):
             if cached is None:
                 try:
                     cached = self._fetch(resource)
-                except ResourceUnavailable as gap:
-                    cached = gap
+                except (ResourceUnavailable, SourceError) as failed:
+                    cached = failed  # a failed list is not sent again (after the early fetch, by the real one)
                 self._cache[key] = cached
         if isinstance(cached, ResourceUnavailable):
             raise ResourceUnavailable(cached.key, cached.reason, cached.remedy)
+        if isinstance(cached, SourceError):
+            raise SourceError(cached.message)
         return cached
 
     def prefetch(self, keys: Iterable[str]) -> dict[str, list[Obj] | ResourceUnavailable]:
