@@ -36,6 +36,14 @@ def test_usage_errors_are_one_line_without_traceback(tmp_path: Path, args: list[
     assert not (tmp_path / "reports").exists()
 
 
+def test_a_selection_pytest_cannot_read_is_one_line(tmp_path: Path) -> None:
+    done = _ukic("verify", "--report-dir", str(tmp_path / "reports"), "-m", "bgp and (")
+    assert done.returncode == 4
+    (line,) = done.stderr.splitlines()  # pytest's own ERROR line and a blank one came first
+    assert line.startswith("ukic: Wrong expression passed to '-m': bgp and (: at column 10"), line
+    assert not (tmp_path / "reports").exists()
+
+
 @pytest.mark.parametrize(
     ("command", "option", "value"),
     [

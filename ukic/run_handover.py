@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import Any
 
 import pytest
 
+from ukic.errors import UsageError
 from ukic.run_context import UkicRun
 
 RUN = pytest.StashKey[UkicRun]()
@@ -20,6 +22,17 @@ class Provider:
 
     def pytest_configure(self, config: Any) -> None:
         setattr(config, PROVIDED_RUN, self.run)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> Generator[None]:
+        """A -m expression pytest cannot read (its mark plugin says so here) ends the run with ukic's one line
+        instead of pytest's own ERROR lines; nothing runs."""
+        try:
+            return (yield)
+        except pytest.UsageError as exc:
+            self.run.fatal = UsageError(str(exc))
+            items.clear()
+            return None
 
 
 def provided_run(config: pytest.Config) -> UkicRun | None:
