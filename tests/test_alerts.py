@@ -18,8 +18,8 @@ needs_promtool = pytest.mark.skipif(PROMTOOL is None, reason="promtool not found
 METRICS = {
     "ukic_cluster_conformant",
     "ukic_cluster_verdict",
-    "ukic_scenarios",
     "ukic_scenario_failing",
+    "ukic_scenario_unverifiable",
     "ukic_last_verified_timestamp_seconds",
 }
 

@@ -96,6 +96,22 @@ def test_a_failing_scenario_carries_its_remedy(tmp_path: Path) -> None:
     assert value(found, "ukic_run_duration_seconds", cluster="p7") == 2.5
 
 
+def test_an_unverifiable_scenario_carries_its_id_and_remedy(tmp_path: Path) -> None:
+    summary = {
+        "scenarios": [
+            {"id": "bgp.peer", "outcome": "unverifiable", "remedy": "kubectl get bgppeers -A -o yaml"},
+            {"id": "bgp.mesh", "outcome": "failed", "remedy": "calicoctl apply"},
+        ]
+    }
+    run = {"time": T0.strftime(STAMP), "version": "v5", "type": "production", "verdict": "not conformant"}
+    found = samples(render_text([status_of("p7", run, summary, {})]))
+    remedy = "kubectl get bgppeers -A -o yaml"
+    assert value(found, "ukic_scenario_unverifiable", cluster="p7", id="bgp.peer", remedy=remedy) == 1
+    assert value(found, "ukic_scenario_unverifiable", cluster="p7", id="bgp.mesh", remedy="") == 0
+    assert value(found, "ukic_scenario_failing", cluster="p7", id="bgp.peer", remedy="") == 0
+    assert value(found, "ukic_scenario_failing", cluster="p7", id="bgp.mesh", remedy="calicoctl apply") == 1
+
+
 def test_label_texts_are_one_clean_line() -> None:
     summary = {"scenarios": [{"id": "x.y", "outcome": "failed", "remedy": "kubectl uncordon\x1b[31m a\nb"}]}
     run = {"time": T0.strftime(STAMP), "version": "v5", "type": "production", "verdict": "not conformant"}

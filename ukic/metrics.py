@@ -37,7 +37,7 @@ class ClusterStatus:
     finished_at: float | None  # Unix time of the last run's end
     duration: float | None  # seconds the last run took
     counts: Mapping[str, int] | None = None  # scenarios by outcome; None: the run read nothing
-    scenarios: Mapping[str, str | None] = field(default_factory=dict)  # id -> remedy if failing, else None
+    scenarios: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # id -> (outcome, remedy)
     verified: Mapping[str, float] = field(default_factory=dict)  # coverage -> Unix time of the last such run
 
 
@@ -49,10 +49,10 @@ def status_of(
 ) -> ClusterStatus:
     """A cluster's status from its last ledger run entry, that run's summary.json (None: not
     available) and its last verification times by coverage (see :func:`verified_by_coverage`)."""
-    scenarios: dict[str, str | None] = {}
-    for scenario in (summary or {}).get("scenarios") or []:
-        failing = scenario.get("outcome") == Outcome.FAILED.value
-        scenarios[_label(scenario.get("id"))] = _label(scenario.get("remedy") or "") if failing else None
+    scenarios = {
+        _label(scenario.get("id")): (str(scenario.get("outcome")), _label(scenario.get("remedy") or ""))
+        for scenario in (summary or {}).get("scenarios") or []
+    }
     duration = (summary or {}).get("duration", run.get("duration"))
     return ClusterStatus(
         cluster=cluster,
@@ -130,6 +130,12 @@ def families(statuses: list[ClusterStatus]) -> list[Metric]:
         "1 when the scenario failed in the cluster's last run, else 0; remedy: the manual's fix.",
         labels=["cluster", "id", "remedy"],
     )
+    unverifiable = GaugeMetricFamily(
+        "ukic_scenario_unverifiable",
+        "1 when the scenario could not be evaluated in the cluster's last run, else 0; remedy: how to make "
+        "its facts readable.",
+        labels=["cluster", "id", "remedy"],
+    )
     verified = GaugeMetricFamily(
         "ukic_last_verified_timestamp_seconds",
         "Unix time of the last run that found the cluster conformant (0: never); coverage: full (API, nodes "
@@ -150,15 +156,17 @@ def families(statuses: list[ClusterStatus]) -> list[Metric]:
         if status.counts is not None:
             for outcome in OUTCOME_ORDER:
                 scenarios.add_metric([name, outcome.value], float(status.counts.get(outcome.value, 0)))
-        for scenario_id, remedy in sorted(status.scenarios.items()):
-            failing.add_metric([name, scenario_id, remedy or ""], 0.0 if remedy is None else 1.0)
+        for scenario_id, (outcome, remedy) in sorted(status.scenarios.items()):
+            for family, value in ((failing, Outcome.FAILED.value), (unverifiable, Outcome.UNVERIFIABLE.value)):
+                hit = outcome == value
+                family.add_metric([name, scenario_id, remedy if hit else ""], 1.0 if hit else 0.0)
         for coverage, when in sorted(status.verified.items()):
             verified.add_metric([name, coverage], when)
         if status.finished_at is not None:
             last_run.add_metric([name], status.finished_at)
         if status.duration is not None:
             duration.add_metric([name], status.duration)
-    return [conformant, verdict, scenarios, failing, verified, last_run, duration]
+    return [conformant, verdict, scenarios, failing, unverifiable, verified, last_run, duration]
 
 
 def render_text(statuses: Iterable[ClusterStatus]) -> str:
