@@ -77,10 +77,17 @@ def read_list(handle: BinaryIO, item_type: Any = Any) -> dict[str, Any]:
 
 def kubectl_json(doc: Any) -> bytes:
     """A document as `kubectl get -o json` writes it: four-space indentation (the layout read above)."""
+    return indented_json(doc, 4)
+
+
+def indented_json(doc: Any, indent: int) -> bytes:
+    """``doc`` as UTF-8 JSON indented by ``indent``, one line break at the end (msgspec: ten times faster than
+    the json module's indenting encoder). A string that is no text (a lone surrogate, which a server or a
+    JSON file may send) keeps the layout with that character replaced, instead of failing the whole file."""
     try:
-        return msgspec.json.format(msgspec.json.encode(doc), indent=4) + b"\n"
-    except UnicodeEncodeError:  # a string that is no text (a lone surrogate): the same layout, the character replaced
-        return (json.dumps(doc, indent=4, ensure_ascii=False) + "\n").encode("utf-8", "replace")
+        return msgspec.json.format(msgspec.json.encode(doc), indent=indent) + b"\n"
+    except UnicodeEncodeError:
+        return (json.dumps(doc, indent=indent, ensure_ascii=False) + "\n").encode("utf-8", "replace")
 
 
 def _decode(decoder: msgspec.json.Decoder, buffer: bytearray, closing: int) -> list[Any]:

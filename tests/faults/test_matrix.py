@@ -384,16 +384,37 @@ def deep_json(c: Ctx) -> Run:
 
 
 def lone_surrogate_in_a_name(c: Ctx) -> Run:
+    hostile = "\ud800\x1b]0;pwned\x07\x1b[2J<script>"
+
     def edit(folder: Path) -> None:
         services = yaml.safe_load((folder / "services.yaml").read_text())
         (folder / "services.yaml").unlink()
-        services["items"][0]["metadata"]["name"] = "svc-\ud800\x1b[2J"
+        services["items"][0]["metadata"]["name"] = "svc-" + hostile
         (folder / "services.json").write_text(json.dumps(services))
+        nodes = yaml.safe_load((folder / "nodes.yaml").read_text())
+        (folder / "nodes.yaml").unlink()
+        master = next(n for n in nodes["items"] if "node-role.kubernetes.io/control-plane" in n["metadata"]["labels"])
+        master["metadata"]["name"] = "server-" + hostile  # named in reasons, remedies and the ledger's masters
+        master["spec"]["unschedulable"] = True
+        (folder / "nodes.json").write_text(json.dumps(nodes))
 
-    def reports_written(seen: Observed) -> None:
-        assert list((c.world.work / "reports").glob("*/*/report.html"))
+    def shown_inert(seen: Observed) -> None:
+        assert "node server-\ufffd\\x1b]0;pwned\\x07\\x1b[2J<script> is cordoned" in seen.stdout
+        assert not CONTROL.search(seen.stdout)
+        reports = [p for p in (c.world.work / "reports").rglob("*") if p.is_file()]
+        assert {p.name for p in reports} >= {"summary.json", "summary.md", "report.html", "junit.xml", "cucumber.json"}
+        for report in reports:
+            text = report.read_bytes().decode()  # valid UTF-8: no lone surrogate either
+            assert not CONTROL.search(text), report.name
+            assert "server-" in text or report.suffix == ".lock", report.name
+        html_text = next(p for p in reports if p.name == "report.html").read_text()
+        assert "<script>is cordoned" not in html_text.replace(" ", "") and "&lt;script&gt;" in html_text
 
-    return Run(["verify", "--snapshot", str(c.snapshot(edit))], 0, None, check=reports_written)
+    return Run(["verify", "--snapshot", str(c.snapshot(edit)), "--color", "never"], 1, None, check=shown_inert)
+
+
+#: Raw control bytes other than tab and line breaks: none may reach a terminal or a report.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def device_as_snapshot_file(c: Ctx) -> Run:
@@ -561,7 +582,7 @@ CASES: dict[str, tuple[Callable[[Ctx], Run], str]] = {
     "impossible date 2021-13-45": (impossible_date, "2 naming file and line"),
     "non-UTF-8 bytes": (not_utf8, "2 naming the file"),
     "JSON nested 50,000 deep": (deep_json, "2 naming the file"),
-    "lone surrogate + ESC in a name": (lone_surrogate_in_a_name, "0, reports written"),
+    "lone surrogate + ESC/BEL + <script> in names": (lone_surrogate_in_a_name, "1, shown inert, no raw byte"),
     "snapshot file -> /dev/zero": (device_as_snapshot_file, "2, bounded"),
     "manifest that is a device (like /dev/zero)": (device_as_manifest, "2, bounded"),
     "manifest symlink to /etc/passwd": (symlink_out_of_the_repository, "0, not read, noted"),

@@ -7,19 +7,15 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-import msgspec
-
+from ukic.jsonlist import indented_json
 from ukic.outcome import Outcome
 from ukic.result import RunResult, ScenarioResult
 
 
 def json_document(data: Any) -> str:
-    """A JSON report file's text: indented by two, UTF-8 as it is, one line break at the end.
-
-    msgspec writes it ten times faster than the json module's indenting encoder (which runs in
-    Python); the values read back are the same (floats may be spelled without an exponent).
-    """
-    return msgspec.json.format(msgspec.json.encode(data), indent=2).decode("utf-8") + "\n"
+    """A JSON report file's text: indented by two, UTF-8 as it is, one line break at the end (a lone
+    surrogate in a name, which msgspec refuses, is replaced); floats may be spelled without an exponent."""
+    return indented_json(data, 2).decode("utf-8")
 
 
 #: Fixed labels for line-oriented output (terminal, markdown).
