@@ -225,6 +225,17 @@ def test_ledger_command_md_json_and_prometheus(tmp_path: Path, capsys: pytest.Ca
     assert 'ukic_scenarios{cluster="p7",outcome="passed"} 2.0' in metrics.read_text()
 
 
+def test_a_cluster_name_of_undecodable_bytes_is_recorded_as_text(tmp_path: Path) -> None:
+    """`--cluster` from bytes that are no UTF-8 holds lone surrogates: the ledger key and the metrics label
+    get U+FFFD in their place (prometheus_client's encoder refused the name: 'internal error')."""
+    reports = tmp_path / "reports"
+    assert main(["verify", "--cluster", "c\udcff\ud800", "--report-dir", str(reports), "--color", "never"]) == 0
+    assert list(json.loads(ledger.ledger_path(reports).read_text())["clusters"]) == ["c\ufffd\ufffd"]
+    metrics = tmp_path / "ukic.prom"
+    assert main(["ledger", "--report-dir", str(reports), "--prometheus", str(metrics)]) == 0
+    assert 'cluster="c\ufffd\ufffd"' in metrics.read_text()
+
+
 def test_ledger_command_without_runs_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ledger", "--report-dir", str(tmp_path)]) == 4
     assert "no runs recorded yet" in capsys.readouterr().err

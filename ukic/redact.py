@@ -157,6 +157,15 @@ def error_line(message: str) -> str:
     return "ukic: " + printable(redact(message), one_line=True)
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def as_text(value: str) -> str:
+    """``value`` with every lone surrogate (what undecodable bytes of an argument or a file become) replaced
+    by U+FFFD: for a name that is a key (a cluster in the ledger, a metrics label), which no encoder may refuse."""
+    return _SURROGATES.sub("\ufffd", value)
+
+
 def file_text(text: str) -> str:
     """Text for a report or ledger file: redacted; every control character but tab and newline, bidi
     override and lone surrogate replaced by U+FFFD (safe inside JSON, XML, HTML and Markdown alike)."""

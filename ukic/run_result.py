@@ -8,6 +8,7 @@ from pathlib import Path
 from ukic import __version__
 from ukic.cluster_table import facts_from_state
 from ukic.errors import UkicError
+from ukic.redact import as_text
 from ukic.result import RunResult
 from ukic.run_context import UkicRun
 
@@ -23,7 +24,7 @@ def result_of(run: UkicRun, started: datetime | None, cluster: str | None = None
     info = run.source.info()
     selection = run.selection
     return RunResult(
-        cluster=cluster or info.cluster_name or Path(info.location).name or "cluster",
+        cluster=as_text(cluster or info.cluster_name or Path(info.location).name or "cluster"),
         source={
             "kind": info.kind,
             "location": info.location,
