@@ -133,11 +133,10 @@ def monitors_in_quorum(ceph_quorum: probes.CephView) -> None:
 
 
 @then("there are as many monitors as the cluster type calls for")
-def monitor_count(ceph_quorum: probes.CephView, rules: Rules) -> None:
+def monitor_count(ceph_quorum: probes.CephView, rules: Rules, cluster_state: ClusterState) -> None:
     from ukic.hosts import ceph
 
     key = "cluster_type.storage_monitors"
-    fail_on(
-        ceph.count_problems(ceph_quorum.status, rules[key], rules.owner(key)),
-        remedy=f"set spec.mon.count: {rules[key]} in the CephCluster (its manifest) and kubectl apply it",
-    )
+    problems = list(ceph.count_problems(ceph_quorum.status, rules[key], rules.owner(key)))
+    if problems:
+        fail_on(problems, remedy=rook.set_mon_count(cluster_state, rook.ceph_cluster(cluster_state), rules[key]))

@@ -14,13 +14,12 @@ from ukic.profiles.model import StorageClassRule
 from ukic.profiles.rules import Rules
 from ukic.state import ClusterState
 
-CEPH_CLUSTERS = "cephclusters.ceph.rook.io"
 STORAGE_CLASSES = "storageclasses.storage.k8s.io"
 
 
 @given("the Ceph cluster", target_fixture="ceph_cluster")
 def the_ceph_cluster(cluster_state: ClusterState) -> dict[str, Any]:
-    clusters = cluster_state.list(CEPH_CLUSTERS)
+    clusters = cluster_state.list(rook.CEPH_CLUSTERS)
     if not clusters:
         raise CheckFailed(
             "no CephCluster: rook provides no persistent storage",
@@ -53,7 +52,7 @@ def operator_running(cluster_state: ClusterState, ceph_cluster: dict[str, Any]) 
 
 
 @then("its monitor count equals the cluster type's storage monitors")
-def mon_count_matches_type(rules: Rules, ceph_cluster: dict[str, Any]) -> None:
+def mon_count_matches_type(rules: Rules, cluster_state: ClusterState, ceph_cluster: dict[str, Any]) -> None:
     key = "cluster_type.storage_monitors"
     want = rules[key]
     have = _mon_count(ceph_cluster)
@@ -61,8 +60,7 @@ def mon_count_matches_type(rules: Rules, ceph_cluster: dict[str, Any]) -> None:
         raise CheckFailed(
             f"{kube.ref(ceph_cluster, 'CephCluster')}: spec.mon.count is {have}; "
             f"a {rules.owner(key)} cluster runs {want} storage monitors",
-            remedy=f"set spec.mon.count: {want} in {kube.ref(ceph_cluster, 'CephCluster')} (its manifest), "
-            f"then kubectl apply it",
+            remedy=rook.set_mon_count(cluster_state, ceph_cluster, want),
         )
 
 

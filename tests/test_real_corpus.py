@@ -318,6 +318,11 @@ def test_the_chart_path_parameters_decide_the_mon_count(tmp_path: Path) -> None:
     results = run(ManifestsSource(_repo(tmp_path, "v3-production", drop_count)), "v3", marker="storage or rook_install")
     asks = results["The Ceph cluster asks for the cluster type's number of monitors"]
     assert asks.outcome is F and "spec.mon.count is 3" in asks.reason  # the chart's values.yaml says 3
+    # ArgoCD would put a hand-edited CephCluster back: the fix goes into the Application's chart values
+    assert asks.remedy == (
+        "set cephClusterSpec.mon.count: 5 in the Helm values of Application argocd/rook-ceph-cluster "
+        "(argocd/apps/rook-ceph-cluster.yaml#1) and let ArgoCD sync it"
+    )
     assert results["The Ceph cluster is configured the way the version prescribes"].outcome is P
 
 

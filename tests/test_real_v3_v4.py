@@ -162,3 +162,7 @@ def test_v4_repository_with_rooks_example_monitor_count_fails_production(tmp_pat
     scenario = "The Ceph cluster asks for the cluster type's number of monitors"
     assert V4.repository_moved(results) == {scenario: F}
     assert "spec.mon.count is 3; a production cluster runs 5 storage monitors" in results[scenario].reason
+    assert results[scenario].remedy == (
+        "set spec.mon.count: 5 in the manifest of CephCluster rook-ceph/rook-ceph (rook/cluster.yaml#1), "
+        "then kubectl apply it"
+    )

@@ -84,3 +84,16 @@ def test_a_file_missing_from_a_snapshot_says_how_to_capture_it(tmp_path: Path) -
     assert peers.outcome is Outcome.UNVERIFIABLE
     key = "bgppeers.crd.projectcalico.org"
     assert peers.remedy.startswith(f"capture it: kubectl get {key} -A -o yaml > {snap}/{key}.yaml")
+
+
+def test_a_field_is_changed_where_the_object_comes_from() -> None:
+    """A CephCluster rendered by Helm or ArgoCD is put back by them: the remedy names their values."""
+    ref, key = "CephCluster rook-ceph/rook-ceph", "cephClusterSpec.mon.count"
+    assert remedies.set_field("spec.mon.count", 5, ref, "helm", "rook-ceph-cluster", key) == (
+        "helm upgrade rook-ceph-cluster <chart> --reuse-values --set cephClusterSpec.mon.count=5 "
+        "(the release that made CephCluster rook-ceph/rook-ceph)"
+    )
+    assert remedies.set_field("spec.mon.count", 5, ref, "manifests", "Application argocd/rook", key) == (
+        "set spec.mon.count: 5 in the manifest of CephCluster rook-ceph/rook-ceph in the path "
+        "Application argocd/rook applies, and let ArgoCD sync it"
+    )

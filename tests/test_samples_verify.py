@@ -222,7 +222,7 @@ REMEDIES: dict[str, str] = {
     "broken-ipip-pool": "calicoctl patch ippool default-ipv6-ippool",
     "broken-ipv4-node-address": "kubelet on server63 its IPv6 address as --node-ip",
     "broken-ipv4-service-subnet": "networking.serviceSubnet to an IPv6 network",
-    "broken-mon-count": "set spec.mon.count: 5 in CephCluster rook-ceph/rook-ceph",
+    "broken-mon-count": "set spec.mon.count: 5 in the manifest of CephCluster rook-ceph/rook-ceph",
     "broken-mon-pod-down": "kubectl -n rook-ceph delete pods -l app=rook-ceph-operator",
     "broken-no-calicoctl": "kubectl apply -f https://docs.projectcalico.org/manifests/calicoctl.yaml",
     "broken-no-cephfs-class": "provisioner: rook-ceph.cephfs.csi.ceph.com",

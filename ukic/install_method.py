@@ -26,6 +26,7 @@ SATISFIES = {"helm": {"helm", "argocd-helm"}, "argocd-helm": {"argocd-helm"}, "m
 class Evidence:
     method: str  # manifests | helm | argocd-helm
     because: str
+    owner: str = ""  # the Helm release name, or the ArgoCD Application ("Application ns/name"), that put it there
 
     def satisfies(self, wanted: str) -> bool:
         return self.method in SATISFIES.get(wanted, {wanted})
@@ -60,12 +61,13 @@ def classify(state: ClusterState, obj: Obj) -> Evidence:
     """Read the install method off an object's Helm and ArgoCD markers."""
     release = kube.annotations(obj).get(kube.HELM_RELEASE_ANNOTATION)
     if release:
-        return Evidence("helm", f"annotation {kube.HELM_RELEASE_ANNOTATION}={release}")
+        return Evidence("helm", f"annotation {kube.HELM_RELEASE_ANNOTATION}={release}", release)
     instance = kube.labels(obj).get(kube.ARGOCD_INSTANCE_LABEL)
     app = _application(state, instance) if instance else None
     if app is not None:
+        owner = kube.ref(app, "Application")
         why = renders_helm(app)
         if why:
-            return Evidence("argocd-helm", f"{kube.ref(app, 'Application')} {why}")
-        return Evidence("manifests", f"{kube.ref(app, 'Application')} applies path {_source(app).get('path', '.')}")
+            return Evidence("argocd-helm", f"{owner} {why}", owner)
+        return Evidence("manifests", f"{owner} applies path {_source(app).get('path', '.')}", owner)
     return Evidence("manifests", "no Helm release annotation and no ArgoCD Helm application")

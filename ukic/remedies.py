@@ -129,6 +129,21 @@ def helm_upgrade(release: str, chart: str, namespace: str) -> str:
     return f"helm upgrade --install {release} {chart} --namespace {namespace}"
 
 
+def set_field(field: str, value: object, obj_ref: str, method: str, owner: str, chart_key: str) -> str:
+    """Change one field where the object comes from, so nothing puts the old value back: its manifest
+    (then kubectl apply, or ArgoCD's sync when an Application applies it), the Helm release's values, or
+    the values of the ArgoCD Application that renders the chart (``chart_key``: the chart's value path)."""
+    if method == "helm":
+        return (
+            f"helm upgrade {owner} <chart> --reuse-values --set {chart_key}={value} (the release that made {obj_ref})"
+        )
+    if method == "argocd-helm":
+        return f"set {chart_key}: {value} in the Helm values of {owner} and let ArgoCD sync it"
+    if owner:
+        return f"set {field}: {value} in the manifest of {obj_ref} in the path {owner} applies, and let ArgoCD sync it"
+    return f"set {field}: {value} in the manifest of {obj_ref}, then kubectl apply it"
+
+
 def taint_control_plane(nodes: Iterable[str]) -> str:
     """Keep ordinary pods off control-plane nodes (the taint kubeadm sets; 1.20-1.23 name it master)."""
     return "; ".join(f"kubectl taint nodes {node} node-role.kubernetes.io/master=:NoSchedule" for node in nodes)

@@ -22,7 +22,10 @@ from typing import Any
 from ukic import kube
 from ukic.state import ClusterState
 
+CEPH_CLUSTERS = "cephclusters.ceph.rook.io"
 DEFAULT_MON_COUNT = 3
+#: The rook-ceph-cluster chart's value for spec.mon.count (v1.7.8 deploy/charts/rook-ceph-cluster/values.yaml).
+CHART_MON_COUNT = "cephClusterSpec.mon.count"
 MON_LABELS = {"app": "rook-ceph-mon"}
 CANARY_LABEL = "mon_canary"
 #: Phases in which the cluster serves storage as configured.
@@ -99,3 +102,25 @@ def cluster_verdict(ceph_cluster: Mapping[str, Any]) -> ClusterVerdict:
     elif phase not in SETTLED_PHASES:
         verdict.failures.append(f"{name}: phase {phase or 'unset'}, not Ready ({health.describe()})")
     return verdict
+
+
+def ceph_cluster(state: ClusterState) -> Mapping[str, Any] | None:
+    """The cluster's one CephCluster, or None when there is none or the source cannot say."""
+    from ukic.outcome import Unverifiable
+
+    try:
+        return next(iter(state.list(CEPH_CLUSTERS)), None)
+    except Unverifiable:
+        return None
+
+
+def set_mon_count(state: ClusterState, ceph_cluster: Mapping[str, Any] | None, want: int) -> str:
+    """The remedy for a wrong monitor count, where the count comes from: the CephCluster's manifest, or
+    the values of the rook-ceph-cluster chart that rendered it (so neither Helm nor ArgoCD puts it back)."""
+    from ukic import install_method, remedies
+
+    if ceph_cluster is None:
+        return remedies.set_field("spec.mon.count", want, "the CephCluster", "manifests", "", CHART_MON_COUNT)
+    evidence = install_method.classify(state, ceph_cluster)
+    ref = kube.ref(ceph_cluster, "CephCluster")
+    return remedies.set_field("spec.mon.count", want, ref, evidence.method, evidence.owner, CHART_MON_COUNT)
