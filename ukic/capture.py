@@ -115,6 +115,8 @@ def _clean(key: str, item: Obj) -> Obj:
     """What kubectl shows by default: no managedFields; a Secret only as metadata."""
     if BY_KEY[key].metadata_only:
         return strip_secret_payload(item)
+    if not isinstance(item, dict):
+        return item  # kept as the server sent it: verifying the snapshot names the malformed item
     metadata = item.get("metadata")
     if isinstance(metadata, dict) and "managedFields" in metadata:
         item = {**item, "metadata": {k: v for k, v in metadata.items() if k != "managedFields"}}
