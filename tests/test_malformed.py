@@ -32,6 +32,11 @@ SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "samples" / "v5-p
         ("configmaps", [{"metadata": {"name": 7}}], "object #0: metadata.name is a number, expected a string"),
         ("nodes", [{"kind": "Node", "metadata": {"name": "s1"}, "status": {"addresses": [{"type": "InternalIP"}]}}],
          None),
+        ("pods", [{"kind": "Pod", "metadata": {"name": "p", "namespace": "n"}, "status": {"phase": ["Running"]}}],
+         "Pod n/p: status.phase is a list, expected a string"),
+        ("bgppeers.crd.projectcalico.org", [{"kind": "BGPPeer", "metadata": {"name": "r1"},
+                                             "spec": {"keepOriginalNextHop": "true"}}],
+         "BGPPeer r1: spec.keepOriginalNextHop is a string, expected true or false"),
     ],
 )  # fmt: skip
 def test_the_first_malformed_object_is_named_with_its_field(key: str, objects: list, problem: str | None) -> None:
@@ -62,6 +67,21 @@ def test_a_malformed_node_makes_node_scenarios_unverifiable_not_a_crash(tmp_path
     unverifiable = [s for s in run["scenarios"] if s["outcome"] == "unverifiable"]
     assert unverifiable and all(s["reason"] == reason for s in unverifiable)
     assert any(s["outcome"] == "passed" for s in run["scenarios"])  # scenarios not reading nodes still ran
+
+
+def test_a_scalar_of_the_wrong_type_is_malformed_not_a_failure(tmp_path: Path, capsys) -> None:
+    """keepOriginalNextHop: [true] is no BGPPeer Calico serves: its scenario cannot judge it (it once FAILED)."""
+    snapshot = tmp_path / "snap"
+    shutil.copytree(SAMPLE, snapshot)
+    peers_file = snapshot / "bgppeers.crd.projectcalico.org.yaml"
+    peers = yaml.safe_load(peers_file.read_text())
+    peers["items"][0]["spec"]["keepOriginalNextHop"] = [True]
+    peers_file.write_text(yaml.safe_dump(peers))
+    assert main(["verify", "--snapshot", str(snapshot), "--no-reports", "--color", "never", "-m", "bgp"]) == 2
+    out = capsys.readouterr().out
+    name = peers["items"][0]["metadata"]["name"]
+    assert f"BGPPeer {name}: spec.keepOriginalNextHop is a list, expected true or false" in out
+    assert "FAILED" not in out
 
 
 def test_state_raises_unverifiable_for_the_resource_only(tmp_path: Path) -> None:

@@ -31,6 +31,10 @@ def _text(value: Any) -> bool:
     return isinstance(value, str)
 
 
+def _boolean(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
 def _list_of(item: Check) -> Check:
     return lambda value: isinstance(value, list) and all(item(v) for v in value)
 
@@ -40,6 +44,7 @@ _EXPECTED = {
     _mapping: "a mapping",
     _string_map: "a mapping of strings",
     _text: "a string",
+    _boolean: "true or false",
     _MAPPINGS: "a list of mappings",
 }
 
@@ -79,6 +84,20 @@ BY_RESOURCE: dict[str, tuple[tuple[str, Check], ...]] = {
         ("spec.initContainers", _MAPPINGS),
         ("status.conditions", _MAPPINGS),
         ("status.containerStatuses", _MAPPINGS),
+        ("status.phase", _text),
+    ),
+    "services": (
+        ("spec.clusterIP", _text),
+        ("spec.clusterIPs", _LIST_OF_TEXT),
+        ("spec.ipFamilies", _LIST_OF_TEXT),
+        ("spec.ipFamilyPolicy", _text),
+    ),
+    # Calico's API types (asNumber may be a number or dotted text, so it is not checked here)
+    "ippools.crd.projectcalico.org": (("spec.cidr", _text), ("spec.ipipMode", _text), ("spec.vxlanMode", _text)),
+    "bgppeers.crd.projectcalico.org": (("spec.peerIP", _text), ("spec.keepOriginalNextHop", _boolean)),
+    "bgpconfigurations.crd.projectcalico.org": (
+        ("spec.nodeToNodeMeshEnabled", _boolean),
+        ("spec.serviceClusterIPs", _MAPPINGS),
     ),
     "configmaps": (("data", _string_map),),
     "deployments.apps": _WORKLOAD,
