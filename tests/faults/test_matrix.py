@@ -31,6 +31,7 @@ import yaml
 
 from tests.fakeapi import FakeKubeAPI, TLSFiles, make_certificates, write_kubeconfig
 from tests.fakeapi.objects import SECRET_VALUE, tiny_cluster
+from tests.fakeapi.proxy import AuthProxy
 from tests.faults.harness import PROXY_PASSWORD, TOKEN, URL_PASSWORD, Observed, World, run_ukic, search_secrets
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "v5-production"
@@ -59,6 +60,7 @@ class Ctx:
     mtls: FakeKubeAPI  # HTTPS demanding a client certificate
     other: FakeKubeAPI  # a second server: must never be asked anything
     tls: TLSFiles
+    proxy: AuthProxy  # forwards to the fakes for proxyuser:PROXY_PASSWORD
 
     def kubeconfig(self, server: str | None = None, user: dict[str, Any] | None = None, **cluster: Any) -> Path:
         path = self.world.inputs / "kubeconfig"
@@ -205,6 +207,21 @@ def ca_data_not_base64(c: Ctx) -> Run:
 def proxy_with_password(c: Ctx) -> Run:
     config = c.kubeconfig(**{"proxy-url": f"http://proxyuser:{PROXY_PASSWORD}@127.0.0.1:9"})
     return Run(verify(config), 2, r"ukic: cannot reach http://127\.0\.0\.1:\d+ through proxy http://127\.0\.0\.1:9: ")
+
+
+def through_a_proxy_with_passwords(c: Ctx) -> Run:
+    """A whole run through an authenticating proxy, with a password in the server URL too: reports written."""
+    server = c.fake.url.replace("http://", f"http://admin:{URL_PASSWORD}@")
+    config = c.kubeconfig(server, **{"proxy-url": f"http://proxyuser:{PROXY_PASSWORD}@127.0.0.1:{c.proxy.port}"})
+    forwarded = len(c.proxy.forwarded)
+
+    def proxied(seen: Observed) -> None:
+        assert c.proxy.refused == 0 and len(c.proxy.forwarded) > forwarded
+        (summary,) = (c.world.work / "reports").glob("*/*/summary.json")
+        assert json.loads(summary.read_text())["source"]["location"] == c.fake.url  # shown without userinfo
+        assert f"live {c.fake.url} " in seen.stdout
+
+    return Run(verify(config), 1, None, check=proxied)  # the tiny cluster is not conformant
 
 
 def server_url_with_password(c: Ctx) -> Run:
@@ -567,6 +584,7 @@ CASES: dict[str, tuple[Callable[[Ctx], Run], str]] = {
     "tokenFile missing": (token_file_missing, "4 naming the file"),
     "certificate-authority-data not base64": (ca_data_not_base64, "4 naming the field"),
     "proxy-url with password": (proxy_with_password, "2, no password shown"),
+    "whole run through a proxy, URL password": (through_a_proxy_with_passwords, "1, reports without passwords"),
     "server URL with user:password": (server_url_with_password, "2, no password anywhere"),
     "SIGINT mid-request: verify": (interrupted("verify", signal.SIGINT), "3 within 2 s"),
     "SIGTERM mid-request: verify": (interrupted("verify", signal.SIGTERM), "3 within 2 s"),
@@ -613,15 +631,27 @@ def servers(tls: TLSFiles) -> Iterator[tuple[FakeKubeAPI, FakeKubeAPI, FakeKubeA
         yield fake, mtls, other
 
 
+@pytest.fixture(scope="module")
+def proxy() -> Iterator[AuthProxy]:
+    with AuthProxy("proxyuser", PROXY_PASSWORD) as running:
+        yield running
+
+
 @pytest.mark.parametrize("name", list(CASES))
-def test_fault(name: str, servers: tuple[FakeKubeAPI, FakeKubeAPI, FakeKubeAPI], tls: TLSFiles, tmp_path: Path) -> None:
+def test_fault(
+    name: str,
+    servers: tuple[FakeKubeAPI, FakeKubeAPI, FakeKubeAPI],
+    tls: TLSFiles,
+    proxy: AuthProxy,
+    tmp_path: Path,
+) -> None:
     fake, mtls, other = servers
     for server in servers:
         server.reset(tiny_cluster())
     world = World(tmp_path).make()
     make, expected = CASES[name]
     try:
-        run = make(Ctx(world, fake, mtls, other, tls))
+        run = make(Ctx(world, fake, mtls, other, tls, proxy))
         seen = run_ukic(
             world, run.argv, timeout=run.seconds, interrupt=run.interrupt, stdout_path=run.stdout_path, path=run.path
         )
