@@ -1,5 +1,5 @@
-"""`python -m ukic` runs the command-line interface."""
+"""`python -m ukic` runs the ukic program."""
 
-from ukic.cli import run
+from ukic.program import run
 
 run()
