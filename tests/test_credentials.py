@@ -166,6 +166,17 @@ def test_an_exec_plugin_that_hangs_is_stopped_and_named(fake: FakeKubeAPI, tmp_p
     )
 
 
+def test_an_exec_plugin_printing_without_end_is_stopped_at_the_output_limit(fake: FakeKubeAPI, tmp_path: Path) -> None:
+    """communicate() would hold whatever it prints until the time limit; a stream stops at 1 MiB."""
+    plugin = python_plugin(tmp_path / "kubelogin", "while True:\n    sys.stdout.write('x' * 65536)")
+    config = kubeconfig(tmp_path / "kc", fake.url, exec_user(plugin))
+    started = time.monotonic()
+    with pytest.raises(UsageError) as error:
+        LiveSource(config, None, exec_timeout=20)
+    assert time.monotonic() - started < 10
+    assert error.value.message.endswith(f"credential plugin {plugin}: printed more than 1 MiB")
+
+
 def test_an_exec_plugin_gets_its_environment_and_its_token_is_remembered(fake: FakeKubeAPI, tmp_path: Path) -> None:
     plugin = python_plugin(
         tmp_path / "kubelogin",

@@ -21,6 +21,7 @@ import binascii
 import json
 import os
 import re
+import selectors
 import shutil
 import signal
 import ssl
@@ -41,6 +42,7 @@ from ukic.redact import redact, remember_secret
 
 EXEC_API_VERSIONS = ("client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1")
 EXEC_TIMEOUT = 30.0  # seconds an exec plugin may take to answer
+EXEC_OUTPUT_LIMIT = 1 << 20  # bytes an exec plugin may print on each stream (an ExecCredential is a few KiB)
 TOKEN_FILE_PERIOD = 60.0  # client-go re-reads a token file after a minute
 EXPIRY_SKEW = 10.0  # ask an exec plugin again this long before its token expires
 
@@ -321,10 +323,13 @@ class ExecPlugin:
         except OSError as exc:
             raise self.fail(f"cannot start ({exc.strerror or exc})") from None
         try:
-            out, err = process.communicate(timeout=self.timeout)
+            out, err = _read_bounded(process, time.monotonic() + self.timeout, EXEC_OUTPUT_LIMIT)
         except subprocess.TimeoutExpired:
             _end(process)
             raise self.fail(f"gave no answer within {self.timeout:g} s") from None
+        except OverflowError:
+            _end(process)
+            raise self.fail(f"printed more than {EXEC_OUTPUT_LIMIT >> 20} MiB") from None
         except BaseException:
             _end(process)
             raise
@@ -360,6 +365,30 @@ class ExecPlugin:
             key=key.encode() if isinstance(key, str) else None,
             expires=expires,
         )
+
+
+def _read_bounded(process: subprocess.Popen[bytes], deadline: float, limit: int) -> tuple[bytes, bytes]:
+    """A plugin's stdout and stderr once it exits: TimeoutExpired past ``deadline`` (time.monotonic()),
+    OverflowError when a stream grows beyond ``limit`` bytes (what communicate() would hold in memory)."""
+    assert process.stdout is not None and process.stderr is not None
+    read = {process.stdout.fileno(): bytearray(), process.stderr.fileno(): bytearray()}
+    with selectors.DefaultSelector() as selector:
+        for fd in read:
+            selector.register(fd, selectors.EVENT_READ)
+        while selector.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise subprocess.TimeoutExpired(process.args, 0)
+            for key, _ in selector.select(left):
+                chunk = os.read(key.fd, 65536)
+                if not chunk:
+                    selector.unregister(key.fd)
+                    continue
+                read[key.fd] += chunk
+                if len(read[key.fd]) > limit:
+                    raise OverflowError
+    process.wait(timeout=max(0.0, deadline - time.monotonic()))
+    return bytes(read[process.stdout.fileno()]), bytes(read[process.stderr.fileno()])
 
 
 def _end(process: subprocess.Popen[bytes]) -> None:
