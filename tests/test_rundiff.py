@@ -74,7 +74,12 @@ def test_diff_command_reads_folders_and_files(tmp_path: Path, capsys: pytest.Cap
     assert "new failures:\n  area.b: passed -> failed: b is failed" in out
     assert "1 changed, 1 for the worse" in out
     assert main(["diff", str(bad), str(good)]) == 0
-    assert "area.b: failed -> passed" in capsys.readouterr().out
+    assert "area.b: failed -> passed: b is passed\n" in capsys.readouterr().out
+    quiet = run({"a": P, "b": P})
+    for scenario in quiet.scenarios:
+        scenario.reason = ""  # a pass usually has nothing to say: no dangling ': '
+    assert main(["diff", str(bad), str(write_summary(tmp_path / "c", quiet))]) == 0
+    assert "area.b: failed -> passed\n" in capsys.readouterr().out
     assert main(["diff", str(good), str(good), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["changes"] == []
 

@@ -57,7 +57,8 @@ def render_text(diff: Any) -> str:
             current = heading
         before = change.before.value if change.before else "(absent)"
         after = change.after.value if change.after else "(absent)"
-        lines.append(f"  {text(change.id)}: {before} -> {after}: {text(change.reason)}")
+        reason = f": {text(change.reason)}" if change.reason else ""  # a pass has no reason to give
+        lines.append(f"  {text(change.id)}: {before} -> {after}{reason}")
     worse = sum(1 for c in diff.changes if c.direction == "worse")
     lines += ["", f"{len(diff.changes)} changed, {worse} for the worse"]
     return "\n".join(lines)
