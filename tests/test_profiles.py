@@ -384,9 +384,14 @@ def test_wrong_value_names_file_key_and_value(folder: Path) -> None:
     )
 
 
-def test_missing_rule_in_the_root(folder: Path) -> None:
-    edit(folder / "v1.yaml", lambda d: d["install"].pop("rook_cluster"))
-    assert usage_error(load_profile, "v5", folder) == "profiles/v1.yaml: missing key 'install.rook_cluster'"
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [("install", "rook_cluster"), ("install", "calico"), ("network", "overlay"), ("bgp", "keep_original_next_hop")],
+)
+def test_missing_rule_in_the_root(folder: Path, section: str, key: str) -> None:
+    """No rule has a default in the code: its one home is the profile, so leaving it out is an error."""
+    edit(folder / "v1.yaml", lambda d: d[section].pop(key))
+    assert usage_error(load_profile, "v5", folder) == f"profiles/v1.yaml: missing key '{section}.{key}'"
 
 
 def test_each_file_states_its_own_metadata(folder: Path) -> None:

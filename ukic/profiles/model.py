@@ -24,7 +24,8 @@ Text = Annotated[str, Meta(min_length=1)]
 
 
 class Strict(Struct, forbid_unknown_fields=True, frozen=True):
-    """A model: unknown keys are errors, instances are immutable.
+    """A model: unknown keys are errors, instances are immutable, and a rule has no default here: its
+    value lives in the profiles (v1 states every rule, later versions inherit it).
 
     Every model says ``kw_only=True`` (msgspec does not inherit it): keys are given by name anyway, and a
     required key may then follow a defaulted one, so fields stay in the order profiles and diffs show.
@@ -49,22 +50,22 @@ class ComponentRules(Strict, kw_only=True):
 class InstallRules(Strict, kw_only=True):
     rook_operator: InstallMethod
     rook_cluster: InstallMethod
-    calico: Literal["any", "tigera-operator"] = "any"
+    calico: Literal["any", "tigera-operator"]
     #: What deploys the Helm charts of a production cluster: ArgoCD Applications, or Flux HelmReleases
     #: (helm-controller installs each as a Helm release of its own).
     helm_charts: Literal["argocd", "flux"]
 
 
 class NetworkRules(Strict, kw_only=True):
-    ip_family: Literal["IPv6"] = "IPv6"
-    overlay: bool = False
+    ip_family: Literal["IPv6"]
+    overlay: bool
 
 
 class BgpRules(Strict, kw_only=True):
-    node_to_node_mesh: bool = True
-    keep_original_next_hop: bool = True
-    private_asn: bool = True
-    announce_service_network: bool = True
+    node_to_node_mesh: bool
+    keep_original_next_hop: bool
+    private_asn: bool
+    announce_service_network: bool
 
 
 class StorageClassRule(Strict, kw_only=True):
