@@ -100,3 +100,34 @@ def test_report_paths_stay_inside_the_report_folder(tmp_path: Path) -> None:
         assert report_file(reports, bad) is None, bad
     assert report_link(reports, str(run / "report.html")) == "/reports/place10/2026-11-30T101500Z/report.html"
     assert report_link(reports, str(tmp_path / "secret" / "report.html")) is None
+
+
+def test_a_watch_that_cannot_start_is_one_line_and_the_loop_goes_on(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The kubeconfig can go (or its exec plugin fail) between a run and the start of its watch: one line,
+    no watchers, and the next run tries again, rather than the error ending `ukic serve`."""
+    from types import SimpleNamespace
+
+    from ukic.serve import loop
+    from ukic.serve.board import Board
+    from ukic.sources.live import WatchPoint
+    from ukic.workers import ClusterOutcome, VerifyJob
+
+    def no_client(job: VerifyJob) -> None:
+        raise UsageError(f"kubeconfig {tmp_path}/gone: no such file")
+
+    monkeypatch.setattr(loop, "_client_for", no_client)
+    monkeypatch.setattr(loop, "WorkerPool", lambda kinds: None)  # no worker runs here
+    job = VerifyJob("place10", "v5", "production", SimpleNamespace(kind="live"), tmp_path)  # type: ignore[arg-type]
+    config = loop.ServeConfig(jobs=(job,), report_dir=tmp_path, interval=3600, listen="127.0.0.1:0", watch=True)
+    said: list[str] = []
+    serving = loop._Loop(config, Board(["place10"], tmp_path), said.append)
+    outcome = ClusterOutcome(
+        "place10", "v5", "production", 0, "conformant", watch_points={"nodes": WatchPoint("/api/v1/nodes", "7")}
+    )
+    serving._watch(outcome)
+    assert said == [
+        f"place10: cannot watch: kubeconfig {tmp_path}/gone: no such file; changes are seen at the next interval only"
+    ]
+    assert serving.watchers == {}  # the next run's outcome tries again

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ukic.audit import record_outcome
-from ukic.errors import ExitCode
+from ukic.errors import ExitCode, UkicError
 from ukic.metrics import ClusterStatus, status_of, verified_by_coverage
 from ukic.serve.board import Board
 from ukic.serve.schedule import Schedule
@@ -111,7 +111,6 @@ class _Loop:
 
     def _status(self, outcome: ClusterOutcome) -> ClusterStatus:
         """The cluster's status from this run; its verification times from the ledger just written."""
-        from ukic.errors import UkicError
         from ukic.ledger import failure_entry, load_ledger, run_entry
         from ukic.result import RunResult
 
@@ -136,7 +135,11 @@ class _Loop:
         name = outcome.name
         watchers = self.watchers.get(name)
         if watchers is None:
-            client = _client_for(self.jobs[name])
+            try:
+                client = _client_for(self.jobs[name])
+            except UkicError as err:  # the kubeconfig changed since the run: not worth ending serve for
+                self.say(f"{name}: cannot watch: {err.message}; changes are seen at the next interval only")
+                return
             watchers = ClusterWatchers(
                 client, changed=lambda what: self._changed(name, what), problem=lambda what: self.say(f"{name}: {what}")
             )
