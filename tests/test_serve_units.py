@@ -131,3 +131,24 @@ def test_a_watch_that_cannot_start_is_one_line_and_the_loop_goes_on(
         f"place10: cannot watch: kubeconfig {tmp_path}/gone: no such file; changes are seen at the next interval only"
     ]
     assert serving.watchers == {}  # the next run's outcome tries again
+
+
+def test_an_idle_connection_to_the_web_side_is_closed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A client that connects and sends nothing must not hold a thread and a descriptor for ever."""
+    import socket
+    import time
+
+    from ukic.serve import web
+    from ukic.serve.board import Board
+
+    assert web.Handler.timeout is not None and web.Handler.timeout <= 60
+    monkeypatch.setattr(web.Handler, "timeout", 0.5)
+    server = web.start_web(Board(["place10"], tmp_path), "127.0.0.1:0")
+    try:
+        with socket.create_connection(server.server_address[:2], timeout=10) as idle:
+            started = time.monotonic()
+            assert idle.recv(1024) == b""  # the server hung up without an answer
+            assert time.monotonic() - started < 5
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -90,6 +90,7 @@ class Handler(BaseHTTPRequestHandler):
     """Routes one request; read-only."""
 
     server: WebServer
+    timeout = 60.0  # seconds a connection may take to send its request and to take the answer
     server_version = "ukic-serve"
     sys_version = ""
 
