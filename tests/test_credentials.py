@@ -197,6 +197,27 @@ def test_an_exec_plugin_failing_says_its_last_stderr_line_redacted(fake: FakeKub
     assert error.value.message.endswith(f"credential plugin {plugin}: exited with 3: using Bearer <redacted>")
 
 
+def test_an_exec_plugin_failing_to_renew_mid_run_could_not_verify(fake: FakeKubeAPI, tmp_path: Path) -> None:
+    """The kubeconfig was fine when the run began; a plugin that fails once its token expires is the cluster
+    not being readable (exit 2), not a usage error (exit 4)."""
+    from ukic.errors import SourceError
+
+    asked = tmp_path / "asked"
+    plugin = python_plugin(
+        tmp_path / "kubelogin",
+        f"if os.path.exists({str(asked)!r}):\n    sys.exit('the identity provider is down')\n"
+        f"open({str(asked)!r}, 'w').close()\n"
+        "print(json.dumps({'apiVersion': 'client.authentication.k8s.io/v1', 'kind': 'ExecCredential',"
+        " 'status': {'token': 'fake-token', 'expirationTimestamp': '2000-01-01T00:00:00Z'}}))",
+    )
+    source = LiveSource(kubeconfig(tmp_path / "kc", fake.url, exec_user(plugin)), None)
+    with pytest.raises(SourceError) as error:
+        source.list("nodes")
+    assert not isinstance(error.value, UsageError)
+    assert error.value.message.endswith(f"credential plugin {plugin}: exited with 1: the identity provider is down")
+    assert fake.requests == []
+
+
 def test_an_exec_plugin_token_no_header_can_carry_is_named_before_any_request(
     fake: FakeKubeAPI, tmp_path: Path
 ) -> None:

@@ -35,7 +35,7 @@ from urllib3.exceptions import (
 )
 
 from ukic import interrupts
-from ukic.errors import SourceError
+from ukic.errors import SourceError, UsageError
 from ukic.kubeapi.flight import ABORTED, DEADLINE, Flight, flying, track
 
 ALLOWED_METHOD = "GET"
@@ -291,7 +291,10 @@ class ApiClient:
         headers = {"Accept": JSON, "User-Agent": "ukic (read-only conformance check)"}
         headers.update(extra or {})
         with self._auth_lock:
-            token = self.endpoint.authorization()
+            try:
+                token = self.endpoint.authorization()
+            except UsageError as err:  # they served when the client was built: now the cluster cannot be read
+                raise SourceError(err.message) from None
         if token:
             headers["Authorization"] = token
         return headers
