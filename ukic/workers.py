@@ -204,6 +204,7 @@ class WorkerPool:
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(preload_modules(source_kinds))
         self._running: dict[str, tuple[VerifyJob, Any, Connection]] = {}
+        self._started: dict[str, float] = {}  # time.monotonic() each running job was started
         _start_forkserver()
 
     @property
@@ -220,6 +221,7 @@ class WorkerPool:
         process.start()
         send.close()
         self._running[job.name] = (job, process, receive)
+        self._started[job.name] = time.monotonic()
 
     def collect(self, timeout: float) -> list[ClusterOutcome]:
         """Outcomes of the jobs that finish within ``timeout`` seconds (none when nothing runs)."""
@@ -238,11 +240,14 @@ class WorkerPool:
                 if process.exitcode is None:
                     continue  # pipe closed early but the worker still runs: look again later
                 outcome = failed(
-                    job, f"worker process ended without a result (exit code {process.exitcode})", 2, time.monotonic()
+                    job,
+                    f"worker process ended without a result (exit code {process.exitcode})",
+                    ExitCode.UNVERIFIABLE,
+                    self._started[name],
                 )
             process.join()
             conn.close()
-            del self._running[name]
+            del self._running[name], self._started[name]
             finished.append(outcome)
         return finished
 
@@ -255,7 +260,7 @@ class WorkerPool:
                 continue
             process.join(timeout=1.0)
             conn.close()
-            del self._running[name]
+            del self._running[name], self._started[name]
             finished.append(outcome)
         return finished
 
@@ -274,6 +279,7 @@ class WorkerPool:
             conn.close()
             stopped.append(name)
         self._running.clear()
+        self._started.clear()
         return stopped
 
 
