@@ -94,6 +94,8 @@ def pod_blocks_via_their_node(router_views: RouterViews, cluster_state: ClusterS
     unknown += [
         Unverifiable(f"IPAM blocks are affine to {name}, which is not a node of the cluster") for name in strangers
     ]
+    if not any(node.pod_blocks for node in nodes):  # no route to look for: no evidence either way
+        unknown.append(Unverifiable("no Calico IPAM block is affine to any node: no pod block to look for"))
     problems = [p for v in views for p in bird.next_hop_problems(v.host.name, v.routes, v.protocols, nodes)]
     conclude(problems, [*gaps, *unknown], remedy=remedies.calicoctl_set("keepOriginalNextHop: true in every BGPPeer"))
 
