@@ -47,7 +47,13 @@ def etcd_on_control_plane(cluster_state: ClusterState, nodes: list[NodeView]) ->
 
 def _working_etcd_pod(by_node: dict[str, list[dict[str, Any]]], besides: list[str]) -> str:
     """A running etcd pod on another node, for etcdctl (the manual's ETCDPODNAME)."""
-    running = [kube.name_of(p) for node, pods in sorted(by_node.items()) if node not in besides for p in pods]
+    running = [
+        kube.name_of(p)
+        for node, pods in sorted(by_node.items())
+        if node not in besides
+        for p in pods
+        if pod_health(p).up
+    ]
     return running[0] if running else "ETCDPODNAME"
 
 

@@ -18,7 +18,6 @@ if TYPE_CHECKING:  # the host modules load when a run reaches a node, not with t
     from ukic.hosts.pool import HostPool, RemoteHost
 
     NodeHosts = list[tuple[NodeView, RemoteHost | Unverifiable]]
-#: Rook's monitor pods (rook v1.7 CephDaemonAppLabels: app=rook-ceph-mon, mon=<id>; canaries carry mon_canary).
 
 
 @given("etcd's member list, read on a control-plane node", target_fixture="etcd_membership")
@@ -94,7 +93,8 @@ def admin_conf_present(host_pool: HostPool, reached_nodes: NodeHosts) -> None:
 
 
 def monitor_pods(cluster_state: ClusterState) -> list[probes.MonitorPod]:
-    """Rook's running monitors as the API shows them (none when pods were not read)."""
+    """Rook's running monitors as the API shows them (none when pods were not read); rook v1.7 labels each
+    monitor pod mon=<id> (CephDaemonAppLabels)."""
     from ukic.hosts import probes
 
     try:

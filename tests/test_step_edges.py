@@ -1,0 +1,53 @@
+"""Steps at edges the generated samples do not reach: evidence that is missing, remedies that name a pod."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from steps.routers import pod_blocks_via_their_node
+from tests.snapshots import node, write_snapshot
+from ukic.outcome import Outcome, Unverifiable
+from ukic.run import VerifyRequest, verify
+from ukic.sources.snapshot import SnapshotSource
+from ukic.state import ClusterState
+
+
+def etcd_pod(node_name: str, *, up: bool) -> dict:
+    state = {"running": {}} if up else {"waiting": {"reason": "CrashLoopBackOff"}}
+    return {
+        "metadata": {
+            "name": f"etcd-{node_name}",
+            "namespace": "kube-system",
+            "labels": {"component": "etcd", "tier": "control-plane"},
+        },
+        "spec": {"nodeName": node_name},
+        "status": {
+            "phase": "Running",
+            "containerStatuses": [{"name": "etcd", "ready": up, "restartCount": 0 if up else 9, "state": state}],
+        },
+    }
+
+
+def test_the_etcd_remedy_runs_etcdctl_in_a_running_etcd_pod(tmp_path: Path) -> None:
+    """The manual's fix runs etcdctl in "a working etcd pod": a crash-looping one cannot take `kubectl exec`."""
+    nodes = [node(f"server{i}", f"2a0a:e5c0:10:1::{i}", control_plane=i < 2) for i in range(3)]
+    pods = [etcd_pod("server0", up=False), etcd_pod("server1", up=True), etcd_pod("server2", up=True)]
+    snap = write_snapshot(tmp_path / "snap", {"nodes": nodes, "pods": pods})
+    run = verify(VerifyRequest(SnapshotSource(snap), "v5", "development", marker="control_plane"))
+    stray = {s.id: s for s in run.scenarios}["control_plane.etcd-only-on-control-plane"]
+    assert stray.outcome is Outcome.FAILED
+    assert "kube-system/etcd-server2 runs on server2" in stray.reason
+    assert "exec -n kube-system -ti etcd-server1 --" in stray.remedy
+    assert "etcd-server0" not in stray.remedy
+
+
+def test_no_ipam_block_at_all_leaves_the_next_hops_unverified(tmp_path: Path) -> None:
+    """With no block affine to any node there is no route to look for: that is no evidence, not a pass."""
+    nodes = [node(f"server{i}", f"2a0a:e5c0:10:1::{i}") for i in range(3)]
+    snap = write_snapshot(tmp_path / "snap", {"nodes": nodes, "blockaffinities.crd.projectcalico.org": []})
+    router = SimpleNamespace(host=SimpleNamespace(name="router1", label="router router1"), protocols=[], routes=[])
+    with pytest.raises(Unverifiable, match="no Calico IPAM block is affine to any node"):
+        pod_blocks_via_their_node(([router], []), ClusterState(SnapshotSource(snap)))
