@@ -116,3 +116,23 @@ def test_missing_file_sample_is_unverifiable_in_every_output(tmp_path: Path, cap
     statuses = [step["result"]["status"] for step in element["steps"]]
     assert "pending" in statuses and statuses != ["passed"] * len(statuses)
     assert element["ukic_outcome"] == "unverifiable"
+
+
+@pytest.mark.parametrize(("sample", "code"), [("v5-production", 0), ("broken-ipip-pool", 1)])
+def test_a_reader_that_stops_reading_changes_neither_verdict_nor_reports(
+    tmp_path: Path, sample: str, code: int
+) -> None:
+    """`ukic verify | head -1`: the pipe closes under the output; the run still writes its reports and
+    ledger and exits with its verdict (it exited 0, 'conformant', for a broken cluster)."""
+    snapshot = paths.samples_dir() / sample
+    argv = [sys.executable, "-m", "ukic", "verify", "--snapshot", str(snapshot), "--report-dir", str(tmp_path)]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader has gone before the first line
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == code
+    assert stderr == b""
+    ledger = json.loads((tmp_path / "ledger.json").read_text())
+    [cluster] = ledger["clusters"].values()
+    assert cluster["last_run"]["exit_code"] == code
+    assert list(tmp_path.glob("*/*/summary.json"))

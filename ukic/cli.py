@@ -66,10 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with guarded_streams() as (out, err):
         code = _run(argv)
         for stream in (out, err):
-            try:
-                stream.flush()
-            except BrokenPipeError:
-                _silence_stdout()
+            stream.flush()
+        if out.reader_gone:
+            _silence_stdout()  # what is still buffered must not fail again at exit
         if out.failed is not None and code != ExitCode.INTERRUPTED:
             print(error_line(f"cannot write the output: {out.failed.strerror or out.failed}"), file=sys.stderr)
             code = max(code, int(ExitCode.UNVERIFIABLE))
@@ -104,9 +103,6 @@ def _run(argv: Sequence[str] | None) -> int:
             return _interrupted()
         print(error_line(err.message), file=sys.stderr)
         return int(err.exit_code)
-    except BrokenPipeError:  # `ukic ... | head`: the reader has gone, nothing more to say
-        _silence_stdout()
-        return int(ExitCode.CONFORMANT)
     except Exception as exc:  # a bug in ukic: one line, no traceback unless asked for
         if received.signal is not None or _caused_by_interrupt(exc):  # e.g. a signal mid-import
             return _interrupted()

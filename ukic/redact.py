@@ -190,21 +190,27 @@ class GuardedStream(io.TextIOBase):
     def __init__(self, inner: TextIO) -> None:
         self.inner = inner
         self.failed: OSError | None = None
+        #: The reader closed the pipe (`ukic ... | head`): later output is dropped, the command still
+        #: finishes (reports, ledger) and its exit code stays the verdict's.
+        self.reader_gone = False
 
     def write(self, text: str) -> int:
-        try:
-            self.inner.write(_stream_text(text))
-        except BrokenPipeError:
-            raise
-        except OSError as exc:  # disk full or closed: remember once, keep going quietly
-            self.failed = self.failed or exc
+        if not self.reader_gone:
+            try:
+                self.inner.write(_stream_text(text))
+            except BrokenPipeError:
+                self.reader_gone = True
+            except OSError as exc:  # disk full or closed: remember once, keep going quietly
+                self.failed = self.failed or exc
         return len(text)
 
     def flush(self) -> None:
+        if self.reader_gone:
+            return
         try:
             self.inner.flush()
         except BrokenPipeError:
-            raise
+            self.reader_gone = True
         except OSError as exc:
             self.failed = self.failed or exc
 
