@@ -32,18 +32,32 @@ def no_node_cordoned(nodes: list[NodeView]) -> None:
 
 
 # -- pods hanging in Terminating ---------------------------------------------------------------------
-def reference_time(ukic_run: UkicRun) -> datetime:
-    """ "Now" for the facts: when a snapshot was captured, else the current time."""
-    captured = parse_rfc3339(ukic_run.source.info().captured_at)
-    return captured or datetime.now(UTC)
+def reference_time(ukic_run: UkicRun) -> datetime | None:
+    """ "Now" for the facts: when they were captured (a live source: the API server's clock, else the
+    current time); None for a snapshot that does not say when it was taken."""
+    info = ukic_run.source.info()
+    captured = parse_rfc3339(info.captured_at)
+    if captured is None and info.kind == "live":
+        return datetime.now(UTC)
+    return captured
 
 
 @then("no pod is still terminating that long after its grace period")
 def no_pod_stuck(ukic_run: UkicRun, cluster_state: ClusterState, rules: Rules) -> None:
     key = "operations.terminating_margin_minutes"
     margin = timedelta(minutes=rules[key])
+    pods = cluster_state.list("pods")
     now = reference_time(ukic_run)
-    stuck = terminating.stuck_pods(cluster_state.list("pods"), now, margin)
+    if now is None:
+        deleting = [kube.ref(p, "Pod") for p in pods if kube.meta(p).get("deletionTimestamp")]
+        if deleting:
+            raise Unverifiable(
+                f"{', '.join(deleting[:3])}{' and more' if len(deleting) > 3 else ''} terminating, but the snapshot "
+                "has no capturedAt: how long they have been terminating is not known",
+                remedy="capture with ukic capture (it records capturedAt), or add capturedAt to cluster.yaml",
+            )
+        return
+    stuck = terminating.stuck_pods(pods, now, margin)
     fail_on(
         (f"{p.describe(now)}; the profile allows {rules[key]} min" for p in stuck),
         remedy="; ".join(p.remedy for p in stuck),

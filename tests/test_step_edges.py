@@ -51,3 +51,26 @@ def test_no_ipam_block_at_all_leaves_the_next_hops_unverified(tmp_path: Path) ->
     router = SimpleNamespace(host=SimpleNamespace(name="router1", label="router router1"), protocols=[], routes=[])
     with pytest.raises(Unverifiable, match="no Calico IPAM block is affine to any node"):
         pod_blocks_via_their_node(([router], []), ClusterState(SnapshotSource(snap)))
+
+
+def terminating_pod(deleted_at: str) -> dict:
+    meta = {"name": "web-0", "namespace": "apps", "deletionTimestamp": deleted_at, "deletionGracePeriodSeconds": 30}
+    return {"metadata": meta, "spec": {"nodeName": "server1"}, "status": {"phase": "Running"}}
+
+
+def test_a_snapshot_without_capture_time_cannot_say_how_long_a_pod_hangs(tmp_path: Path) -> None:
+    """A pod deleted moments before a capture is not stuck months later: without capturedAt the snapshot's
+    "now" is not known, so a terminating pod is no evidence either way; a snapshot without one is."""
+    nodes = [node("server1", "2a0a:e5c0:10:1::1")]
+    snap = write_snapshot(tmp_path / "snap", {"nodes": nodes, "pods": [terminating_pod("2021-11-06T21:49:30Z")]})
+    stuck = "operations.pod-stuck-terminating"
+    run = verify(VerifyRequest(SnapshotSource(snap), "v5", "production", marker="operations"))
+    result = {s.id: s for s in run.scenarios}[stuck]
+    assert result.outcome is Outcome.UNVERIFIABLE, result.reason
+    assert "capturedAt" in result.reason and "apps/web-0" in result.reason
+    (snap / "cluster.yaml").write_text("name: mini\ncapturedAt: 2021-11-06T21:50:00Z\n")
+    run = verify(VerifyRequest(SnapshotSource(snap), "v5", "production", marker="operations"))
+    assert {s.id: s for s in run.scenarios}[stuck].outcome is Outcome.PASSED
+    write_snapshot(snap, {"pods": []})
+    run = verify(VerifyRequest(SnapshotSource(snap), "v5", "production", marker="operations"))
+    assert {s.id: s for s in run.scenarios}[stuck].outcome is Outcome.PASSED
