@@ -19,6 +19,8 @@ APPLICATIONS = "applications.argoproj.io"
 HELMRELEASES = "helmreleases.helm.toolkit.fluxcd.io"
 #: kubeadm's API server static pods (component=kube-apiserver, tier=control-plane, as its etcd pods).
 APISERVER_SELECTOR = {"component": "kube-apiserver", "tier": "control-plane"}
+#: Sources that read a running cluster now (a kind source is a live one over its own cluster).
+LIVE_KINDS = ("live", "kind")
 
 
 # -- cordoned nodes ----------------------------------------------------------------------------------
@@ -37,7 +39,7 @@ def reference_time(ukic_run: UkicRun) -> datetime | None:
     current time); None for a snapshot that does not say when it was taken."""
     info = ukic_run.source.info()
     captured = parse_rfc3339(info.captured_at)
-    if captured is None and info.kind == "live":
+    if captured is None and info.kind in LIVE_KINDS:
         return datetime.now(UTC)
     return captured
 
