@@ -116,3 +116,18 @@ def test_capture_keeps_an_item_that_is_no_object_and_verify_names_it(
     argv = ["verify", "--snapshot", str(tmp_path / "snap"), "--no-reports", "--color", "never"]
     assert main(argv) == 1  # the tiny cluster fails elsewhere; no crash
     assert "nodes: malformed object: item 0 is a string, not an object" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("details", "shown"),
+    [
+        ({"OSD_DOWN": {"message": "1 osds down", "severity": "HEALTH_WARN"}}, ("OSD_DOWN: 1 osds down",)),
+        ({"MON_DOWN": "1/5 mons down"}, ("MON_DOWN",)),  # an info that is no map: named without message
+        (["OSD_DOWN"], ()),  # details that are no map (the CRD has a map): nothing to name
+    ],
+)
+def test_ceph_health_details_of_any_shape_are_named_or_left_out(details: object, shown: tuple) -> None:
+    from ukic.rook import ceph_health
+
+    health = ceph_health({"status": {"ceph": {"health": "HEALTH_WARN", "details": details}}})
+    assert (health.health, health.details) == ("HEALTH_WARN", shown)

@@ -64,11 +64,11 @@ class CephHealth:
 
 def ceph_health(ceph_cluster: Mapping[str, Any]) -> CephHealth:
     ceph = (ceph_cluster.get("status") or {}).get("ceph") or {}
-    details = ceph.get("details") or {}
+    details = ceph.get("details")
+    checks = sorted(details.items()) if isinstance(details, Mapping) else []  # CRD: a map of check -> info
     shown = tuple(
-        f"{check}: {(info or {}).get('message', '')}".rstrip(": ")
-        for check, info in sorted(details.items())
-        if isinstance(details, Mapping)
+        f"{check}: {info.get('message', '') if isinstance(info, Mapping) else ''}".rstrip(": ")
+        for check, info in checks
     )
     health = ceph.get("health")
     return CephHealth(str(health) if health else None, shown)
