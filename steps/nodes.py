@@ -139,4 +139,4 @@ def monitor_count(ceph_quorum: probes.CephView, rules: Rules, cluster_state: Clu
     key = "cluster_type.storage_monitors"
     problems = list(ceph.count_problems(ceph_quorum.status, rules[key], rules.owner(key)))
     if problems:
-        fail_on(problems, remedy=rook.set_mon_count(cluster_state, rook.ceph_cluster(cluster_state), rules[key]))
+        fail_on(problems, remedy=rook.set_mon_count(cluster_state, rook.first_ceph_cluster(cluster_state), rules[key]))

@@ -19,7 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ukic import kube
+from ukic import install_method, kube, remedies
+from ukic.outcome import Unverifiable
 from ukic.state import ClusterState
 
 CEPH_CLUSTERS = "cephclusters.ceph.rook.io"
@@ -104,10 +105,8 @@ def cluster_verdict(ceph_cluster: Mapping[str, Any]) -> ClusterVerdict:
     return verdict
 
 
-def ceph_cluster(state: ClusterState) -> Mapping[str, Any] | None:
-    """The cluster's one CephCluster, or None when there is none or the source cannot say."""
-    from ukic.outcome import Unverifiable
-
+def first_ceph_cluster(state: ClusterState) -> Mapping[str, Any] | None:
+    """The cluster's (first) CephCluster, or None when there is none or the source cannot say."""
     try:
         return next(iter(state.list(CEPH_CLUSTERS)), None)
     except Unverifiable:
@@ -117,8 +116,6 @@ def ceph_cluster(state: ClusterState) -> Mapping[str, Any] | None:
 def set_mon_count(state: ClusterState, ceph_cluster: Mapping[str, Any] | None, want: int) -> str:
     """The remedy for a wrong monitor count, where the count comes from: the CephCluster's manifest, or
     the values of the rook-ceph-cluster chart that rendered it (so neither Helm nor ArgoCD puts it back)."""
-    from ukic import install_method, remedies
-
     if ceph_cluster is None:
         return remedies.set_field("spec.mon.count", want, "the CephCluster", "manifests", "", CHART_MON_COUNT)
     evidence = install_method.classify(state, ceph_cluster)
