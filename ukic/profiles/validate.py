@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 import msgspec
@@ -26,6 +27,14 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=msgspec.Struct)
 Path = tuple[str | int | None, ...]  # keys and list indexes; None: a mapping's key msgspec does not name
+
+
+class FieldError(ValueError):
+    """A model check's (``__post_init__``) problem with one of the model's own keys: worded at that key."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 @cache
@@ -48,12 +57,29 @@ def check_partial(model: type[msgspec.Struct], data: dict[str, Any], where: str)
         raise UsageError(f"{where}: {struct_problem(exc, model, data)}") from None
 
 
-def build(model: type[M], data: Any, where: str, prefix: Sequence[str | int] = ()) -> M:
-    """Validate complete data into ``model``; ``where`` names the file, ``prefix`` the key above."""
+def build(model: type[M], data: Any, where: str, prefix: Sequence[str | int] = (), *, strict: bool = True) -> M:
+    """Validate complete data into ``model``; ``where`` names the file, ``prefix`` the key above.
+
+    ``strict=False`` also takes a number or a boolean written as text ("10", "true") and a whole float
+    as an integer, as the inventory, the waivers and the host options always have.
+    """
     try:
-        return msgspec.convert(data, model)
+        return convert(data, model, strict=strict)
     except msgspec.ValidationError as exc:
         raise UsageError(f"{where}: {struct_problem(exc, model, data, prefix)}") from None
+
+
+def convert(data: Any, model: type[M], *, strict: bool = True) -> M:
+    """msgspec's convert, taking text for ``pathlib.Path`` fields too."""
+    return msgspec.convert(data, model, strict=strict, dec_hook=_decode)
+
+
+def _decode(kind: Any, value: Any) -> Any:
+    is_path = isinstance(kind, type) and issubclass(kind, PurePath)
+    if is_path and isinstance(value, str):
+        return kind(value)
+    expected = "path" if is_path else getattr(kind, "__name__", str(kind))
+    raise TypeError(f"Expected `{expected}`, got `{type(value).__name__}`")
 
 
 # -- msgspec's problems ------------------------------------------------------------------------
@@ -62,6 +88,7 @@ _PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\[\.\.\.\]")
 _UNKNOWN = re.compile(r"^Object contains unknown field `(?P<key>.+)`$")
 _MISSING = re.compile(r"^Object missing required field `(?P<key>.+)`$")
 _BOUND = re.compile(r"^Expected `\w+` (?P<op>[<>]=?) (?P<bound>\S+)$")
+_DATE = re.compile(r"^Invalid RFC3339 encoded (?P<kind>date|datetime|time)$")
 _LENGTH = re.compile(r"^Expected `str` of length >= (?P<bound>\d+)$")
 _TYPE = re.compile(r"^Expected `(?P<expected>[^`]+)`, got `\w+`$")
 #: msgspec's type names as pydantic words them, so a problem reads the same whichever library found it.
@@ -74,29 +101,42 @@ _TYPE_NAMES = {
     "object": "dictionary",
 }
 _BOUND_WORDS = {">=": "greater than or equal to", ">": "greater than", "<=": "less than or equal to", "<": "less than"}
+_UNKNOWN_KEY, _MISSING_KEY, _KEYS = "unknown key", "missing key", "keys must be text"
 
 
 def struct_problem(
     exc: msgspec.ValidationError, model: type[msgspec.Struct], data: Any, prefix: Sequence[str | int] = ()
 ) -> str:
     """msgspec's problem as a phrase naming the dotted key path (msgspec stops at the first one)."""
+    at, text = locate(exc, model, data)
+    path = dotted((*prefix, *at))
+    if text in (_UNKNOWN_KEY, _MISSING_KEY):
+        return f"{text} '{path}'"
+    if text == _KEYS:
+        return f"{path or 'the top level'}: {text}"
+    return f"{path}: {text}" if path else text
+
+
+def locate(exc: msgspec.ValidationError, model: type[msgspec.Struct], data: Any) -> tuple[Path, str]:
+    """Where msgspec's problem is (keys and indexes; of the key itself when one is unknown or missing)
+    and what it is: 'unknown key', 'missing key', 'keys must be text' or a phrase with the value."""
     found = _AT.match(str(exc))
     assert found is not None  # the pattern matches any text
     message = found["message"]
     at: Path = tuple(_path(found["path"] or ""))
-    path = dotted((*prefix, *at))
+    if isinstance(exc.__cause__, FieldError):  # a model check about one of its keys
+        return (*at, exc.__cause__.key), message
     if match := _UNKNOWN.match(message):
-        return f"unknown key '{dotted((*prefix, *at, match['key']))}'"
+        return (*at, match["key"]), _UNKNOWN_KEY
     if match := _MISSING.match(message):
-        return f"missing key '{dotted((*prefix, *at, match['key']))}'"
+        return (*at, match["key"]), _MISSING_KEY
     if found["key"]:  # a mapping key that is no text
-        return f"{path or 'the top level'}: keys must be text"
+        return at, _KEYS
     phrase = _phrase(message, _type_at(model, at))
     if phrase is None:  # a model's own check (__post_init__): its message as it is
-        return f"{path}: {message}" if path else message
+        return at, message
     value = _value_at(data, at)
-    got = "" if value is _UNKNOWN_VALUE else f" (got {value!r})"
-    return f"{path}: {phrase}{got}" if path else f"{phrase}{got}"
+    return at, phrase if value is _UNKNOWN_VALUE else f"{phrase} (got {value!r})"
 
 
 def _path(text: str) -> Path:
@@ -111,6 +151,8 @@ def _phrase(message: str, annotation: Any) -> str | None:
         return "Input should be " + (
             ", ".join(choices[:-1]) + " or " + choices[-1] if len(choices) > 1 else "".join(choices)
         )
+    if match := _DATE.match(message):
+        return f"Input should be a valid {match['kind']}"
     if message.startswith("Expected `str` matching regex"):
         return f"String should match pattern '{_meta(annotation, 'pattern')}'"
     if match := _LENGTH.match(message):
