@@ -26,13 +26,15 @@ problem is a UsageError naming the file, the cluster and the field. The declared
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from msgspec import Meta, Struct
+from msgspec.structs import replace
 
 from ukic.errors import UsageError
 from ukic.hosts.spec import HostsSpec
-from ukic.profiles.validate import describe
+from ukic.profiles.model import Text
+from ukic.profiles.validate import FieldError, build
 from ukic.sources.base import Source
 from ukic.yamlio import read_user_file
 
@@ -42,8 +44,8 @@ if TYPE_CHECKING:
 SOURCE_KINDS = ("snapshot", "kubeconfig", "manifests")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    """A model: unknown keys are errors, instances are immutable, keys are given by name."""
 
 
 class SourceSpec(_Strict):
@@ -54,14 +56,12 @@ class SourceSpec(_Strict):
     context: str | None = None
     manifests: Path | None = None
 
-    @model_validator(mode="after")
-    def _exactly_one(self) -> SourceSpec:
+    def __post_init__(self) -> None:
         given = [kind for kind in SOURCE_KINDS if getattr(self, kind) is not None]
         if len(given) != 1:
             raise ValueError(f"needs exactly one of {', '.join(SOURCE_KINDS)}")
         if self.context is not None and self.kubeconfig is None:
             raise ValueError("context belongs with kubeconfig")
-        return self
 
     @property
     def kind(self) -> str:
@@ -70,7 +70,7 @@ class SourceSpec(_Strict):
     def resolved(self, base: Path) -> SourceSpec:
         """The same spec with relative paths (and ~) taken against ``base``."""
         paths = {kind: _resolve(getattr(self, kind), base) for kind in SOURCE_KINDS if getattr(self, kind) is not None}
-        return self.model_copy(update=paths)
+        return replace(self, **paths)
 
     def describe(self) -> str:
         if self.kubeconfig is not None:
@@ -81,26 +81,23 @@ class SourceSpec(_Strict):
 class Cluster(_Strict):
     """One inventory entry: the manual's cluster table row plus how to verify the cluster."""
 
-    name: str = Field(min_length=1)
+    name: Text
     purpose: str
     setup: Literal["VM", "HW", "PI"]
     maintainer: str
-    version: str = Field(pattern=r"^v[1-9][0-9]*$")
+    version: Annotated[str, Meta(pattern=r"^v[1-9][0-9]*$")]
     type: Literal["development", "production"]
     v4_proxy: bool
     source: SourceSpec
     hosts: dict[str, Any] | None = None
-    masters: list[str] | None = Field(None, description="the table's Master(s): control-plane node names")
-    argo: bool | None = Field(None, description="the table's argo column: ArgoCD runs")
-    rook: bool | None = Field(None, description="the table's rook column: Rook runs")
-    unused: bool = Field(False, description="the table marks the cluster UNUSED")
+    masters: list[str] | None = None  # the table's Master(s): control-plane node names
+    argo: bool | None = None  # the table's argo column: ArgoCD runs
+    rook: bool | None = None  # the table's rook column: Rook runs
+    unused: bool = False  # the table marks the cluster UNUSED
 
-    @field_validator("name")
-    @classmethod
-    def _plain_name(cls, value: str) -> str:
-        if value != value.strip():
-            raise ValueError("must not start or end with spaces")
-        return value
+    def __post_init__(self) -> None:
+        if self.name != self.name.strip():
+            raise FieldError("name", "must not start or end with spaces")
 
     def declared_columns(self) -> dict[str, Any]:
         """The table columns the inventory states for this cluster and the cluster itself can show."""
@@ -137,16 +134,11 @@ def load_inventory(path: str | Path) -> Inventory:
         label = _entry_label(entry, index)
         if not isinstance(entry, dict):
             raise UsageError(f"{where}: {label}: expected a mapping of cluster fields")
-        try:
-            cluster = Cluster.model_validate(entry)
-        except ValidationError as exc:
-            raise UsageError(f"{where}: {label}: {describe(exc)}") from None
+        cluster = build(Cluster, entry, f"{where}: {label}", strict=False)
         if cluster.name in seen:
             raise UsageError(f"{where}: {label}: name: listed twice")
         seen.add(cluster.name)
-        cluster = cluster.model_copy(
-            update={"source": cluster.source.resolved(base), "hosts": _hosts_resolved(cluster.hosts, base)}
-        )
+        cluster = replace(cluster, source=cluster.source.resolved(base), hosts=_hosts_resolved(cluster.hosts, base))
         try:
             hosts_spec(cluster)  # a bad hosts block is the inventory's error, found before any run
         except UsageError as exc:
@@ -177,12 +169,7 @@ def hosts_spec(cluster: Cluster) -> HostsSpec | None:
     """The cluster's hosts block as a ukic.hosts.HostsSpec (None when it has none)."""
     if cluster.hosts is None:
         return None
-    try:
-        return HostsSpec.model_validate(cluster.hosts)
-    except ValidationError as exc:
-        raise UsageError(f"cluster {cluster.name!r}: hosts: {describe(exc)}") from None
-    except (TypeError, ValueError) as exc:
-        raise UsageError(f"cluster {cluster.name!r}: hosts: {exc}") from None
+    return build(HostsSpec, cluster.hosts, f"cluster {cluster.name!r}: hosts", strict=False)
 
 
 def _hosts_resolved(hosts: dict[str, Any] | None, base: Path) -> dict[str, Any] | None:

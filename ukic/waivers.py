@@ -24,11 +24,12 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from msgspec import Struct
 
 from ukic.errors import UsageError
 from ukic.outcome import Outcome
-from ukic.profiles.validate import describe
+from ukic.profiles.model import Text
+from ukic.profiles.validate import build
 from ukic.result import RunResult, ScenarioResult
 from ukic.yamlio import read_user_file
 
@@ -37,16 +38,14 @@ from ukic.yamlio import read_user_file
 WAIVABLE = (Outcome.FAILED, Outcome.WARNING)
 
 
-class Waiver(BaseModel):
+class Waiver(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
     """One recorded deviation."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    cluster: str = Field(min_length=1)
-    scenario: str = Field(min_length=1)  # the scenario's id; older files: "<feature stem>::<title>" or the title
-    justification: str = Field(min_length=1)
+    cluster: Text
+    scenario: Text  # the scenario's id; older files: "<feature stem>::<title>" or the title
+    justification: Text
     expires: date
-    ticket: str = Field(min_length=1)
+    ticket: Text
 
     def matches(self, scenario: ScenarioResult) -> bool:
         return self.scenario == scenario.id or self.by_title(scenario)
@@ -90,10 +89,7 @@ def load_waivers(path: str | Path) -> list[Waiver]:
             raise UsageError(
                 f"{where}: {label}: expected a mapping of cluster, scenario, justification, expires, ticket"
             )
-        try:
-            waivers.append(Waiver.model_validate(entry))
-        except ValidationError as exc:
-            raise UsageError(f"{where}: {label}: {describe(exc)}") from None
+        waivers.append(build(Waiver, entry, f"{where}: {label}", strict=False))
     return waivers
 
 

@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ukic.errors import UsageError
 
-if TYPE_CHECKING:  # pydantic and the spec load only when hosts are given: `ukic --help` stays quick
-    from pydantic import ValidationError
-
+if TYPE_CHECKING:  # the spec loads only when hosts are given: `ukic --help` stays quick
     from ukic.hosts.spec import HostsSpec
 
 
@@ -134,14 +132,17 @@ def spec_from_values(get: Callable[[str], Any]) -> HostsSpec | None:
             "admin_socket": values["ukic_ceph_admin_socket"],
         },
     }
-    from pydantic import ValidationError
+    import msgspec
 
     from ukic.hosts.spec import HostsSpec
+    from ukic.profiles.validate import convert, locate
 
+    data = _without_none(data)
     try:
-        return HostsSpec.model_validate(_without_none(data))
-    except ValidationError as exc:
-        raise UsageError(_describe(exc)) from None
+        return convert(data, HostsSpec, strict=False)
+    except msgspec.ValidationError as exc:
+        at, problem = locate(exc, HostsSpec, data)
+        raise UsageError(f"{_flag([str(part) for part in at])}: {problem}") from None
 
 
 def _pairs(items: list[str] | None, flag: str) -> dict[str, str]:
@@ -182,10 +183,7 @@ _FLAG_OF = {
 }
 
 
-def _describe(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    loc = [str(part) for part in error["loc"]]
-    key = ".".join(loc[:2]) if loc[:1] in (["etcd"], ["ceph"]) else (loc[0] if loc else "")
-    flag = _FLAG_OF.get(key, key or "hosts")
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return f"{flag}: {message}"
+def _flag(at: list[str]) -> str:
+    """The option that gave the value at this key path."""
+    key = ".".join(at[:2]) if at[:1] in (["etcd"], ["ceph"]) else (at[0] if at else "")
+    return _FLAG_OF.get(key, key or "hosts")

@@ -21,11 +21,15 @@ monitor admin socket says ``{mon}``: the monitor's id.
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from msgspec import Meta, Struct, field
+from msgspec.structs import force_setattr
 
 from ukic.hosts.urls import check_url
+from ukic.profiles.validate import FieldError
 
 DEFAULT_ETCD_ENDPOINT = "https://[::1]:2379"  # as the manual's etcdctl commands
 DEFAULT_ETCD_PKI = "/etc/kubernetes/pki/etcd"  # kubeadm: ca.crt, server.crt, server.key
@@ -35,8 +39,8 @@ DEFAULT_ADMIN_CONF = "/etc/kubernetes/admin.conf"  # "On the masters of each clu
 DEFAULT_MON_ADMIN_SOCKET = "/run/ceph/ceph-mon.{mon}.asok"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    """A model: unknown keys are errors, instances are immutable, keys are given by name."""
 
 
 def _placeholders(text: str) -> set[str]:
@@ -54,98 +58,78 @@ def _only_placeholder(text: str, allowed: str) -> str:
     return text
 
 
+def _template(value: str) -> None:
+    if "{node}" not in value:
+        raise ValueError(f"{value!r} must contain {{node}}, the cluster's node name")
+    _only_placeholder(value, "node")
+    check_url(value.replace("{node}", "node"))
+
+
+def _check(key: str, check: Callable[..., object], *args: str) -> None:
+    """Run a check on one key's value; its ValueError becomes that key's problem."""
+    try:
+        check(*args)
+    except ValueError as exc:
+        raise FieldError(key, str(exc)) from None
+
+
 class EtcdAccess(_Strict):
     """How etcdctl reaches etcd on a control-plane node."""
 
     endpoint: str = DEFAULT_ETCD_ENDPOINT
-    pki: str = Field(DEFAULT_ETCD_PKI, description="folder with ca.crt, server.crt, server.key; {node} allowed")
+    pki: str = DEFAULT_ETCD_PKI  # folder with ca.crt, server.crt, server.key; {node} allowed
 
-    @field_validator("pki")
-    @classmethod
-    def _pki(cls, value: str) -> str:
-        return _only_placeholder(value, "node")
+    def __post_init__(self) -> None:
+        _check("pki", _only_placeholder, self.pki, "node")
 
 
 class CephAccess(_Strict):
     """Where `ceph quorum_status` runs: a host that reaches the storage cluster; where a host has no
     ceph.conf, a monitor's admin socket inside its container."""
 
-    conf: str | None = Field(None, description="ceph.conf on that host (default: ceph's own)")
-    host: str | None = Field(None, description="a node or router name, or a host URL (default: control plane)")
-    admin_socket: str = Field(DEFAULT_MON_ADMIN_SOCKET, description="a monitor's admin socket; {mon} is its id")
+    conf: str | None = None  # ceph.conf on that host (default: ceph's own)
+    host: str | None = None  # a node or router name, or a host URL (default: control plane)
+    admin_socket: str = DEFAULT_MON_ADMIN_SOCKET  # a monitor's admin socket; {mon} is its id
 
-    @field_validator("admin_socket")
-    @classmethod
-    def _admin_socket(cls, value: str) -> str:
-        return _only_placeholder(value, "mon")
-
-    @field_validator("host")
-    @classmethod
-    def _host(cls, value: str | None) -> str | None:
-        if value is not None and "://" in value:
-            check_url(value)
-        return value
+    def __post_init__(self) -> None:
+        if self.host is not None and "://" in self.host:
+            _check("host", check_url, self.host)
+        _check("admin_socket", _only_placeholder, self.admin_socket, "mon")
 
 
 class HostsSpec(_Strict):
     """The nodes and routers to reach, how, and where their facts are."""
 
-    nodes: dict[str, str] = Field(default_factory=dict, description="node name -> host URL")
-    routers: dict[str, str] = Field(default_factory=dict, description="router name -> host URL")
-    node_template: str | None = Field(None, description="host URL for a node, e.g. ssh://root@{node}")
+    nodes: dict[str, str] = field(default_factory=dict)  # node name -> host URL
+    routers: dict[str, str] = field(default_factory=dict)  # router name -> host URL
+    node_template: str | None = None  # host URL for a node, e.g. ssh://root@{node}
     ssh_config: Path | None = None
-    connect_timeout: int = Field(10, ge=1, le=300, description="seconds to wait for an SSH connection")
-    command_timeout: int = Field(30, ge=1, le=3600, description="seconds a command on a host may take")
+    connect_timeout: Annotated[int, Meta(ge=1, le=300)] = 10  # seconds to wait for an SSH connection
+    command_timeout: Annotated[int, Meta(ge=1, le=3600)] = 30  # seconds a command on a host may take
     admin_conf: str = DEFAULT_ADMIN_CONF
-    birdc_socket: str | None = Field(None, description="BIRD control socket on the routers; {router} allowed")
-    etcd: EtcdAccess = Field(default_factory=EtcdAccess)
-    ceph: CephAccess = Field(default_factory=CephAccess)
+    birdc_socket: str | None = None  # BIRD control socket on the routers; {router} allowed
+    etcd: EtcdAccess = field(default_factory=EtcdAccess)
+    ceph: CephAccess = field(default_factory=CephAccess)
 
-    @field_validator("nodes", "routers")
-    @classmethod
-    def _urls(cls, value: dict[str, str]) -> dict[str, str]:
-        for name, url in value.items():
-            if not name or name != name.strip():
-                raise ValueError(f"{name!r} is not a host name")
-            check_url(url)
-        return value
-
-    @field_validator("node_template")
-    @classmethod
-    def _template(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if "{node}" not in value:
-            raise ValueError(f"{value!r} must contain {{node}}, the cluster's node name")
-        _only_placeholder(value, "node")
-        check_url(value.replace("{node}", "node"))
-        return value
-
-    @field_validator("admin_conf")
-    @classmethod
-    def _admin_conf(cls, value: str) -> str:
-        return _only_placeholder(value, "node")
-
-    @field_validator("birdc_socket")
-    @classmethod
-    def _birdc_socket(cls, value: str | None) -> str | None:
-        return None if value is None else _only_placeholder(value, "router")
-
-    @field_validator("ssh_config")
-    @classmethod
-    def _ssh_config(cls, value: Path | None) -> Path | None:
-        if value is None:
-            return None
-        value = value.expanduser()
-        if not value.is_file():
-            raise ValueError(f"{value}: no such file")
-        return value
-
-    @model_validator(mode="after")
-    def _names_someone(self) -> HostsSpec:
+    def __post_init__(self) -> None:
+        """The keys' own checks in the order of the keys, then that the spec names a host at all."""
+        for key in ("nodes", "routers"):
+            for name, url in getattr(self, key).items():
+                if not name or name != name.strip():
+                    raise FieldError(key, f"{name!r} is not a host name")
+                _check(key, check_url, url)
+        if self.node_template is not None:
+            _check("node_template", _template, self.node_template)
+        if self.ssh_config is not None:
+            ssh_config = self.ssh_config.expanduser()
+            if not ssh_config.is_file():
+                raise FieldError("ssh_config", f"{ssh_config}: no such file")
+            force_setattr(self, "ssh_config", ssh_config)
+        _check("admin_conf", _only_placeholder, self.admin_conf, "node")
+        if self.birdc_socket is not None:
+            _check("birdc_socket", _only_placeholder, self.birdc_socket, "router")
         if not (self.nodes or self.routers or self.node_template):
             raise ValueError("names no host: give nodes, node_template or routers")
-        return self
 
     # -- answers ---------------------------------------------------------------------------
     @property
