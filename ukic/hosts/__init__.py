@@ -2,7 +2,7 @@
 
 ``HostsSpec`` says which hosts a run may reach; ``HostPool`` holds their connections for the
 run; the pure modules (etcd, bird, ceph) turn command output into facts and problems.
-The spec (pydantic) loads on first use and testinfra only when a run reaches a host, so
+The spec loads on first use and testinfra only when a run reaches a host, so
 `ukic --help` pays for neither.
 """
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ukic.hosts.urls import SSH_BACKENDS, scheme_of
 from ukic.outcome import Unverifiable
 
-if TYPE_CHECKING:  # the spec (pydantic) loads only when a run is given hosts
+if TYPE_CHECKING:  # the spec loads only when a run is given hosts
     from ukic.hosts.spec import HostsSpec
 
 T = TypeVar("T")

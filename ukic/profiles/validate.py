@@ -4,10 +4,10 @@ A profile file states only what its version changes, so each file is first check
 *partial* model (every key optional, unknown keys still rejected, types still checked). That
 way the error names the file where the typo is, before anything is merged.
 
-Problems read the same whichever library found them: ``unknown key 'install.rook_opertor'``,
+Every problem reads the same way: ``unknown key 'install.rook_opertor'``,
 ``missing key 'title'``, or the dotted key path, what the value should be and what it was
 (``install.rook_operator: Input should be 'manifests', 'helm' or 'argocd-helm' (got 'helmm')``).
-The inventory and the waivers are pydantic models; :func:`describe` words their errors.
+The inventory, the waivers and the host specs are msgspec Structs too and are worded here as well.
 """
 
 from __future__ import annotations
@@ -16,14 +16,11 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 import msgspec
 
 from ukic.errors import UsageError
-
-if TYPE_CHECKING:
-    from pydantic import ValidationError
 
 M = TypeVar("M", bound=msgspec.Struct)
 Path = tuple[str | int | None, ...]  # keys and list indexes; None: a mapping's key msgspec does not name
@@ -91,7 +88,7 @@ _BOUND = re.compile(r"^Expected `\w+` (?P<op>[<>]=?) (?P<bound>\S+)$")
 _DATE = re.compile(r"^Invalid RFC3339 encoded (?P<kind>date|datetime|time)$")
 _LENGTH = re.compile(r"^Expected `str` of length >= (?P<bound>\d+)$")
 _TYPE = re.compile(r"^Expected `(?P<expected>[^`]+)`, got `\w+`$")
-#: msgspec's type names as pydantic words them, so a problem reads the same whichever library found it.
+#: msgspec's type names in the words ukic's messages have always used (pydantic's, before issue 10).
 _TYPE_NAMES = {
     "str": "string",
     "int": "integer",
@@ -224,28 +221,6 @@ def _value_at(data: Any, path: Path) -> Any:
             return _UNKNOWN_VALUE
         data = data[part]
     return data
-
-
-# -- pydantic's problems (the inventory, the waivers) ---------------------------------------------
-def describe(exc: ValidationError, prefix: Sequence[str | int] = ()) -> str:
-    """The first pydantic validation problem as a phrase naming the dotted key path."""
-    errors = exc.errors()
-    error = errors[0]
-    path = dotted((*prefix, *error["loc"]))
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        text = f"unknown key '{path}'"
-    elif kind == "missing":
-        text = f"missing key '{path}'"
-    else:
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if error["loc"] and kind != "value_error":
-            text = f"{path}: {message} (got {error['input']!r})"
-        else:
-            text = f"{path}: {message}" if path else message
-    if len(errors) > 1:
-        text += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-    return text
 
 
 def dotted(location: Sequence[str | int | None]) -> str:
