@@ -67,13 +67,13 @@ def build(model: type[M], data: Any, where: str, prefix: Sequence[str | int] = (
 
 
 def convert(data: Any, model: type[M], *, strict: bool = True) -> M:
-    """msgspec's convert, taking text for ``pathlib.Path`` fields too."""
+    """msgspec's convert, taking text (or a path) for ``pathlib.Path`` fields too."""
     return msgspec.convert(data, model, strict=strict, dec_hook=_decode)
 
 
 def _decode(kind: Any, value: Any) -> Any:
     is_path = isinstance(kind, type) and issubclass(kind, PurePath)
-    if is_path and isinstance(value, str):
+    if is_path and isinstance(value, str | PurePath):
         return kind(value)
     expected = "path" if is_path else getattr(kind, "__name__", str(kind))
     raise TypeError(f"Expected `{expected}`, got `{type(value).__name__}`")
