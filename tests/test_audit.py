@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 import yaml
 
@@ -56,7 +57,10 @@ def entry(name: str, source: dict, version: str = "v5", cluster_type: str = "pro
 def example_entries() -> list[dict]:
     """The example inventory's clusters with absolute snapshot paths (the copy lives elsewhere)."""
     return [
-        {**c.model_dump(mode="json", exclude={"hosts"}), "source": {"snapshot": str(c.source.snapshot)}}
+        {
+            **{k: v for k, v in msgspec.to_builtins(c, enc_hook=str).items() if k != "hosts"},
+            "source": {"snapshot": str(c.source.snapshot)},
+        }
         for c in load_inventory(EXAMPLE).clusters
     ]
 

@@ -18,6 +18,7 @@ from ukic import ledger, paths
 from ukic.errors import UsageError
 from ukic.inventory import Cluster, load_inventory
 from ukic.outcome import Outcome
+from ukic.profiles.validate import convert
 from ukic.workers import UNUSED_SILENT, VerifyJob, verify_cluster
 
 SAMPLE = paths.samples_dir() / "v5-production"
@@ -27,11 +28,12 @@ MASTERS = ["server63", "server65", "server83"]
 
 
 def cluster(source: dict[str, Any], **declared: Any) -> Cluster:
-    return Cluster.model_validate(
+    return convert(
         {
             "name": "place10", "purpose": "production", "setup": "HW", "maintainer": "Nico", "version": "v5",
             "type": "production", "v4_proxy": True, "source": source, **declared,
-        }
+        },
+        Cluster,
     )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from tests.lab import configs, cri, netns, pki
 from tests.lab.processes import Daemon, kill_pid, run, wait_until
 from ukic.hosts.spec import HostsSpec
+from ukic.profiles.validate import convert
 
 SUBNET_PREFIX = 64
 POD_SUBNET = "fd00:10:244::/64"
@@ -177,7 +178,7 @@ class Lab:
             "birdc_socket": str(self.root / "run" / "bird-{router}.ctl"),
         }
         data.update(changes)
-        return HostsSpec.model_validate(data)
+        return convert(data, HostsSpec, strict=False)
 
     # -- life cycle --------------------------------------------------------------------
     def __enter__(self) -> Lab:
