@@ -18,7 +18,7 @@ from ukic import ledger, paths
 from ukic.errors import UsageError
 from ukic.inventory import Cluster, load_inventory
 from ukic.outcome import Outcome
-from ukic.profiles.validate import convert
+from ukic.validate import convert
 from ukic.workers import UNUSED_SILENT, VerifyJob, verify_cluster
 
 SAMPLE = paths.samples_dir() / "v5-production"

@@ -34,8 +34,8 @@ from msgspec.structs import replace
 from ukic.errors import UsageError
 from ukic.hosts.spec import HostsSpec
 from ukic.profiles.model import Text
-from ukic.profiles.validate import FieldError, build
 from ukic.sources.base import Source
+from ukic.validate import FieldError, build
 from ukic.yamlio import read_user_file
 
 if TYPE_CHECKING:

@@ -29,8 +29,8 @@ from msgspec import Struct
 from ukic.errors import UsageError
 from ukic.outcome import Outcome
 from ukic.profiles.model import Text
-from ukic.profiles.validate import build
 from ukic.result import RunResult, ScenarioResult
+from ukic.validate import build
 from ukic.yamlio import read_user_file
 
 #: Outcomes a waiver may turn into WAIVED. Unverifiable stays unverifiable: an unknown

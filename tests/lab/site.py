@@ -22,7 +22,7 @@ from typing import Any
 from tests.lab import configs, cri, netns, pki
 from tests.lab.processes import Daemon, kill_pid, run, wait_until
 from ukic.hosts.spec import HostsSpec
-from ukic.profiles.validate import convert
+from ukic.validate import convert
 
 SUBNET_PREFIX = 64
 POD_SUBNET = "fd00:10:244::/64"

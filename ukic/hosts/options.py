@@ -135,7 +135,7 @@ def spec_from_values(get: Callable[[str], Any]) -> HostsSpec | None:
     import msgspec
 
     from ukic.hosts.spec import HostsSpec
-    from ukic.profiles.validate import convert, locate
+    from ukic.validate import convert, locate
 
     data = _without_none(data)
     try:

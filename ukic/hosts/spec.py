@@ -29,7 +29,7 @@ from msgspec import Meta, Struct, field
 from msgspec.structs import force_setattr
 
 from ukic.hosts.urls import check_url
-from ukic.profiles.validate import FieldError
+from ukic.validate import FieldError
 
 DEFAULT_ETCD_ENDPOINT = "https://[::1]:2379"  # as the manual's etcdctl commands
 DEFAULT_ETCD_PKI = "/etc/kubernetes/pki/etcd"  # kubeadm: ca.crt, server.crt, server.key

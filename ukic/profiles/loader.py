@@ -25,8 +25,8 @@ from ukic.profiles.files import (
 )
 from ukic.profiles.merge import extend
 from ukic.profiles.model import ClusterType, Component, Profile
-from ukic.profiles.validate import build, check_partial
 from ukic.resources import BY_KEY
+from ukic.validate import build, check_partial
 
 
 @dataclass(frozen=True)

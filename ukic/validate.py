@@ -1,4 +1,4 @@
-"""Validating profile data into the msgspec models, and turning the first problem into one line.
+"""Validating user files (profiles, inventory, waivers, host specs) into msgspec models; the first problem as one line.
 
 A profile file states only what its version changes, so each file is first checked against a
 *partial* model (every key optional, unknown keys still rejected, types still checked). That
