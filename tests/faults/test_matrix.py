@@ -671,7 +671,8 @@ def judge(
     secrets += [line for line in tls.client_key.read_bytes().splitlines() if len(line) > 20]
     search_secrets(world, seen, secrets)
     lines = seen.stderr.splitlines()
-    observed = f"{seen.code}, {seen.seconds:.1f} s: {(lines[-1] if lines else '(no stderr)')[:90]}"
+    last = lines[-1].replace(str(world.root), "…") if lines else "(no stderr)"  # the case's folder, shortened
+    observed = f"{seen.code}, {seen.seconds:.1f} s: {last[:140]}"
     TABLE.append((name, expected, observed))
 
     assert seen.code == run.code, seen.stderr
