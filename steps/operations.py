@@ -92,7 +92,7 @@ def _apiserver(ukic_run: UkicRun, cluster_state: ClusterState) -> tuple[skew.Ver
         pods = []
     for pod in pods:
         for image in kube.images(pod):
-            version = skew.parse_version(image.rsplit(":", 1)[-1]) if ":" in image.rsplit("/", 1)[-1] else None
+            version = skew.parse_version(kube.image_tag(image))  # "latest" or "(digest)": no version
             if version is not None and kube.image_repository(image).endswith("kube-apiserver"):
                 seen[kube.ref(pod, "Pod")] = version
     if not seen:
@@ -106,10 +106,10 @@ def kubelets_within_policy(ukic_run: UkicRun, cluster_state: ClusterState, nodes
     kubelets = _kubelets(nodes)
     apiserver, where = _apiserver(ukic_run, cluster_state)
     problems = skew.outside_policy(kubelets, apiserver, rules["kubernetes.kubelet_skew_minors"])
-    outside = {p.split(":", 1)[0].removeprefix("node ") for p in problems}
+    outside = set(problems)
     newer = {node for node in outside if kubelets[node].minor_key > apiserver.minor_key}
     fail_on(
-        (f"{p} (API server version from {where})" for p in problems),
+        (f"{p} (API server version from {where})" for p in problems.values()),
         remedy=remedies.align_kubelets(
             outside - newer, newer, f"the API server's minor version {apiserver.major}.{apiserver.minor}"
         ),

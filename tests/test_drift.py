@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from tests.snapshots import node, write_snapshot
-from ukic.drift import calico_versions, helm, osd, skew, terminating
+from ukic import kube
+from ukic.drift import helm, osd, skew, terminating
 from ukic.outcome import Outcome
 from ukic.run import VerifyRequest, verify
 from ukic.run_result import write_reports
@@ -183,10 +184,10 @@ def test_a_release_the_profile_prescribes_is_recognised_by_what_it_installed() -
 
 # -- Calico images and osd-prepare states -----------------------------------------------------------
 def test_image_tags() -> None:
-    assert calico_versions.image_tag("docker.io/calico/node:v3.20.2") == "v3.20.2"
-    assert calico_versions.image_tag("calico/ctl") == "latest"
-    assert calico_versions.image_tag("calico/node@sha256:abc") == "(digest)"
-    assert calico_versions.image_tag("registry:5000/calico/node") == "latest"
+    assert kube.image_tag("docker.io/calico/node:v3.20.2") == "v3.20.2"
+    assert kube.image_tag("calico/ctl") == "latest"
+    assert kube.image_tag("calico/node@sha256:abc") == "(digest)"
+    assert kube.image_tag("registry:5000/calico/node") == "latest"
 
 
 def prepare_pod(phase: str, state: dict, init_state: dict | None = None) -> dict:

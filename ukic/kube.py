@@ -112,6 +112,14 @@ def images(obj: Obj) -> Iterator[str]:
             yield str(container["image"])
 
 
+def image_tag(image: str) -> str:
+    """The tag of an image reference (`docker.io/calico/node:v3.20.2` -> `v3.20.2`); "(digest)" when pinned so."""
+    if "@" in image:
+        return "(digest)"
+    last = image.rsplit("/", 1)[-1]
+    return last.split(":", 1)[1] if ":" in last else "latest"
+
+
 def image_repository(image: str) -> str:
     """`quay.io/mittwald/kubernetes-secret-generator:v3.3.2` -> `quay.io/mittwald/kubernetes-secret-generator`."""
     image = image.split("@", 1)[0]

@@ -21,14 +21,6 @@ PARTS = (
 )
 
 
-def image_tag(image: str) -> str:
-    """The tag of an image reference (`docker.io/calico/node:v3.20.2` -> `v3.20.2`); "(digest)" when pinned so."""
-    if "@" in image:
-        return "(digest)"
-    last = image.rsplit("/", 1)[-1]
-    return last.split(":", 1)[1] if ":" in last else "latest"
-
-
 def running_tags(pods: Iterable[Mapping[str, Any]], repository: str) -> dict[str, list[str]]:
     """Tag -> pods (namespace/name) whose containers run the repository's image."""
     tags: dict[str, list[str]] = {}
@@ -39,7 +31,7 @@ def running_tags(pods: Iterable[Mapping[str, Any]], repository: str) -> dict[str
             repo = kube.image_repository(image)
             if repo == repository or repo.endswith("/" + repository):
                 where = f"{kube.namespace_of(pod)}/{kube.name_of(pod)}"
-                tags.setdefault(image_tag(image), []).append(where)
+                tags.setdefault(kube.image_tag(image), []).append(where)
     return {tag: sorted(set(names)) for tag, names in sorted(tags.items())}
 
 

@@ -42,18 +42,18 @@ def parse_version(text: str) -> Version | None:
     return Version(int(match[1]), int(match[2]), int(match[3] or 0), str(text).strip())
 
 
-def outside_policy(kubelets: Mapping[str, Version], apiserver: Version, max_older: int) -> list[str]:
-    """Each node whose kubelet the policy does not allow with this API server."""
-    problems = []
+def outside_policy(kubelets: Mapping[str, Version], apiserver: Version, max_older: int) -> dict[str, str]:
+    """Node -> why the policy does not allow its kubelet with this API server (nodes in order)."""
+    problems = {}
     for node, kubelet in sorted(kubelets.items()):
         if kubelet.minor_key > apiserver.minor_key:
-            problems.append(
+            problems[node] = (
                 f"node {node}: kubelet {kubelet.text} is newer than the API server {apiserver.text} "
                 "(the skew policy allows no newer kubelet)"
             )
         elif kubelet.major != apiserver.major or apiserver.minor - kubelet.minor > max_older:
             behind = apiserver.minor - kubelet.minor if kubelet.major == apiserver.major else "a major version"
-            problems.append(
+            problems[node] = (
                 f"node {node}: kubelet {kubelet.text} is {behind} minor versions older than the API server "
                 f"{apiserver.text} (the skew policy allows {max_older})"
             )
