@@ -40,7 +40,7 @@ from ukic import coverage
 from ukic.errors import UsageError
 from ukic.redact import file_text
 from ukic.result import RunResult
-from ukic.timestamps import parse_rfc3339
+from ukic.timestamps import format_rfc3339, parse_rfc3339
 from ukic.yamlio import ParseError, load_text
 
 FORMAT = "ukic-ledger/1"
@@ -128,7 +128,7 @@ def failure_entry(
     """The run entry of a run that could not verify its cluster at all (unreachable, unreadable; for an
     UNUSED cluster that is as declared: ``verdict`` says so)."""
     return {
-        "time": _rfc3339(when or datetime.now(UTC)),
+        "time": format_rfc3339(when or datetime.now(UTC)),
         "version": version,
         "type": cluster_type,
         "counts": None,
@@ -212,7 +212,7 @@ def _update(ledger_file: str | Path, change: Callable[[dict[str, Any]], None]) -
         with _locked(Path(f"{path}.lock"), LOCK_TIMEOUT):
             ledger = load_ledger(path)
             change(ledger)
-            ledger["updated_at"] = _rfc3339(datetime.now(UTC))
+            ledger["updated_at"] = format_rfc3339(datetime.now(UTC))
             atomic_write_text(path, json.dumps(ledger, indent=2, sort_keys=False) + "\n")
     except _StillLocked:
         raise UsageError(f"{path}: still locked by another ukic after {LOCK_TIMEOUT:.0f} s") from None
@@ -445,10 +445,6 @@ def _parse_time(stamp: str | None) -> datetime:
     if parsed is None:
         raise ValueError(f"not an RFC 3339 time: {stamp!r}")
     return parsed
-
-
-def _rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _relative(report_path: str | Path | None, ledger_dir: Path) -> str | None:

@@ -11,10 +11,7 @@ from ukic.errors import UkicError
 from ukic.redact import as_text
 from ukic.result import RunResult
 from ukic.run_context import UkicRun
-
-
-def _utc(ts: datetime) -> str:
-    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+from ukic.timestamps import format_rfc3339
 
 
 def result_of(run: UkicRun, started: datetime | None, cluster: str | None = None) -> RunResult:
@@ -42,8 +39,8 @@ def result_of(run: UkicRun, started: datetime | None, cluster: str | None = None
             "notes": list(selection.profile.notes),  # e.g. v5 is inferred: shown with every report
         },
         harness_version=__version__,
-        started_at=_utc(started),
-        finished_at=_utc(finished),
+        started_at=format_rfc3339(started),
+        finished_at=format_rfc3339(finished),
         duration=(finished - started).total_seconds(),
         scenarios=list(run.results),
         notes=list(run.source.notes),

@@ -14,3 +14,8 @@ def parse_rfc3339(text: object) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def format_rfc3339(moment: datetime) -> str:
+    """The moment in UTC to the second, as the API writes it: `2021-11-06T21:50:00Z`."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

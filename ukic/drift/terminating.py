@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from ukic import kube, remedies
-from ukic.timestamps import parse_rfc3339
+from ukic.timestamps import format_rfc3339, parse_rfc3339
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class StuckPod:
         grace = "" if self.grace_seconds is None else f", grace period {self.grace_seconds} s"
         where = f" on {self.node}" if self.node else ""
         return (
-            f"pod {self.namespace}/{self.name}{where} is Terminating since {_stamp(self.deadline)}"
+            f"pod {self.namespace}/{self.name}{where} is Terminating since {format_rfc3339(self.deadline)}"
             f"{grace} ({_minutes(self.overdue(now))} past its deadline)"
         )
 
@@ -61,10 +61,6 @@ def stuck_pods(pods: Iterable[dict[str, Any]], now: datetime, margin: timedelta)
             )
         )
     return sorted(stuck, key=lambda p: (p.deadline, p.namespace, p.name))
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _minutes(delta: timedelta) -> str:

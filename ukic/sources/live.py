@@ -30,6 +30,7 @@ from ukic.projection import PROJECTIONS, ShapeError
 from ukic.redact import strip_secret_payload
 from ukic.resources import CATALOG, Resource, lookup
 from ukic.sources.base import Obj, ResourceUnavailable, Source, SourceInfo
+from ukic.timestamps import format_rfc3339
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ class LiveSource(Source):
         """When the facts were read, by the API server's own clock (the clock its timestamps use, e.g. a pod's
         deletionTimestamp); this machine's clock when the server sent no Date header."""
         self._server_version()
-        return (self._date or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return format_rfc3339(self._date or datetime.now(UTC))
 
     def _fetch(self, resource: Resource) -> list[Obj]:
         try:
