@@ -17,7 +17,8 @@ from ukic.timestamps import parse_rfc3339
 
 APPLICATIONS = "applications.argoproj.io"
 HELMRELEASES = "helmreleases.helm.toolkit.fluxcd.io"
-#: kubeadm's API server static pods (component=kube-apiserver, tier=control-plane, as its etcd pods).
+#: kubeadm's API server static pods (component=kube-apiserver, tier=control-plane, as its etcd pods): kubeadm
+#: 1.22 cmd/kubeadm/app/util/staticpod/utils.go, ComponentPod, labels every control-plane pod so.
 APISERVER_SELECTOR = {"component": "kube-apiserver", "tier": "control-plane"}
 #: Sources that read a running cluster now (a kind source is a live one over its own cluster).
 LIVE_KINDS = ("live", "kind")
@@ -26,6 +27,9 @@ LIVE_KINDS = ("live", "kind")
 # -- cordoned nodes ----------------------------------------------------------------------------------
 @then("no node is cordoned")
 def no_node_cordoned(nodes: list[NodeView]) -> None:
+    """`kubectl cordon` sets spec.unschedulable (k8s.io/kubectl 1.22 pkg/drain/cordon.go, CordonHelper), and
+    `kubectl get nodes` shows such a node as SchedulingDisabled (pkg/printers/internalversion/printers.go,
+    printNode), as the manual's listing shows server60."""
     cordoned = [n.name for n in nodes if n.unschedulable]
     fail_on(
         (f"node {name} is cordoned (SchedulingDisabled): nothing new is scheduled on it" for name in cordoned),
@@ -118,6 +122,9 @@ def kubelets_within_policy(ukic_run: UkicRun, cluster_state: ClusterState, nodes
 
 @then("the kubelets run one version, kubeadm's kubernetesVersion")
 def kubelets_agree(cluster_state: ClusterState, nodes: list[NodeView]) -> None:
+    """kubeadm keeps the ClusterConfiguration it installed with, kubernetesVersion included, in ConfigMap
+    kube-system/kubeadm-config (kubeadm 1.22 `init phase upload-config kubeadm`,
+    cmd/kubeadm/app/phases/uploadconfig)."""
     kubelets = _kubelets(nodes)
     config = cluster_state.kubeadm_cluster_configuration()
     wanted = skew.parse_version(str(config.data.get("kubernetesVersion", ""))) if config else None

@@ -172,7 +172,8 @@ def _pool(
 
 
 # -- which pools hand out addresses ------------------------------------------------------------------
-#: install-cni's defaults for the placeholders that stand unquoted in the template (numbers).
+#: install-cni's defaults for the placeholders that stand unquoted in the template (numbers): the getEnv
+#: fallbacks of writeCNIConfig (calico/cni-plugin v3.20.2 pkg/install/install.go).
 _NUMERIC_PLACEHOLDERS = {
     "CNI_MTU": "1500",
     "LOG_FILE_MAX_SIZE": "100",

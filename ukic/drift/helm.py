@@ -26,6 +26,7 @@ from typing import Any
 from ukic import kube
 
 RELEASE_PREFIX = "sh.helm.release.v1."
+#: Set with meta.helm.sh/release-name on every object helm >= 3.2 installs (helm v3 pkg/action/validate.go).
 RELEASE_NAMESPACE_ANNOTATION = "meta.helm.sh/release-namespace"
 #: Release statuses of a release that is not installed (helm v3 pkg/release/status.go).
 GONE = frozenset({"uninstalled", "superseded"})
@@ -71,7 +72,8 @@ def releases(secrets: Iterable[Mapping[str, Any]]) -> list[Release]:
 
 def managing_application(release: Release, applications: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     """An Application deploying into the release's namespace under the release's name (ArgoCD names a Helm
-    release after the Application unless spec.source.helm.releaseName says otherwise)."""
+    release after the Application unless spec.source.helm.releaseName says otherwise: argo-cd v2.0.5
+    reposerver/repository/repository.go, helmTemplate)."""
     for app in applications:
         spec = app.get("spec") or {}
         source = spec.get("source") or {}

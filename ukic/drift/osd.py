@@ -1,6 +1,7 @@
 """Rook OSDs: osd-prepare pods that failed, and OSDs prepared but not running.
 
-Rook v1.7 (pkg/operator/ceph/cluster/osd): the operator runs one Job `rook-ceph-osd-prepare-<node>`
+Rook v1.7 (v1.7.8 pkg/operator/ceph/cluster/osd: osd.go AppName, prepareAppName, OsdIdLabelKey;
+provision_spec.go; labels.go): the operator runs one Job `rook-ceph-osd-prepare-<node>`
 per storage node, its pods labelled app=rook-ceph-osd-prepare, pinned to the node by a
 kubernetes.io/hostname node selector and restarted in place on failure (RestartPolicy
 OnFailure, so a failing prepare shows as CrashLoopBackOff). For every device a prepare job
