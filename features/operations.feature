@@ -38,7 +38,7 @@ Feature: What daily operations leave behind
     And the profile rule "install.helm_charts"
     Then every Helm release is managed by an ArgoCD Application or installed with helm as the profile says
 
-  @id:operations.no-secrets-in-git
+  @repository @id:operations.no-secrets-in-git
   Scenario: The configuration repository holds no secret values
     Given the profile rule "secrets.only_in_cluster"
     Then no Secret in the repository carries data or stringData

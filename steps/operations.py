@@ -9,7 +9,7 @@ from pytest_bdd import then
 
 from ukic import kube, remedies
 from ukic.drift import helm, skew, terminating
-from ukic.outcome import CheckFailed, NotApplicable, Unverifiable, fail_on
+from ukic.outcome import CheckFailed, Unverifiable, fail_on
 from ukic.profiles.rules import Rules
 from ukic.run_context import UkicRun
 from ukic.state import ClusterState, NodeView
@@ -173,9 +173,8 @@ def helm_releases_managed(cluster_state: ClusterState, rules: Rules) -> None:
 
 # -- Secrets in the configuration repository ---------------------------------------------------------
 @then("no Secret in the repository carries data or stringData")
-def no_secret_values_in_git(ukic_run: UkicRun, cluster_state: ClusterState) -> None:
-    if ukic_run.source.info().kind != "manifests":
-        raise NotApplicable("Secrets belong in the cluster; only a configuration repository must hold none")
+def no_secret_values_in_git(cluster_state: ClusterState) -> None:
+    """Tagged @repository: a source that reads a running cluster declares it not applicable."""
     carrying = [
         (kube.ref(s, "Secret"), fields)
         for s in cluster_state.list("secrets")

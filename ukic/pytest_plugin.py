@@ -53,6 +53,7 @@ TAGS = {
     "routers": "checks on the upstream routers over SSH",
     "recommended": "a recommendation: failing it is a warning",
     "runtime": "needs a running cluster (not a config repository)",
+    "repository": "needs a configuration repository (not a running cluster)",
     "ceph": "needs a real Ceph cluster (not kind)",
     "hosts": "needs SSH access to nodes or routers",
     "certbot": "needs ungleich-certbot, which an ephemeral cluster cannot run (no public DNS)",

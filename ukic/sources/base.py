@@ -37,12 +37,18 @@ class SourceInfo:
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
+#: What a source that reads a running cluster (snapshot, live, kind) cannot speak to.
+RUNNING_CLUSTER_TAGS: Mapping[str, str] = {
+    "repository": "Secrets belong in the cluster; only a configuration repository must hold none",
+}
+
+
 class Source(ABC):
     """Reads cluster objects as plain dicts, the way the API returns them."""
 
     #: Scenario tags this source cannot speak to, with the not-applicable reason,
     #: e.g. {"runtime": "manifests carry no runtime state"}.
-    not_applicable_tags: Mapping[str, str] = {}
+    not_applicable_tags: Mapping[str, str] = RUNNING_CLUSTER_TAGS
 
     @property
     def notes(self) -> list[str]:

@@ -17,7 +17,7 @@ from ukic.kind.cluster import KindCluster
 from ukic.kind.config import DEFAULT_POD_SUBNET, DEFAULT_SERVICE_SUBNET, KindOptions, default_name
 from ukic.kind.runner import Report, to_stderr
 from ukic.kind.versions import NODE_IMAGE
-from ukic.sources.base import Obj, ResourceUnavailable, Source, SourceInfo
+from ukic.sources.base import RUNNING_CLUSTER_TAGS, Obj, ResourceUnavailable, Source, SourceInfo
 
 
 class KindSource(Source):
@@ -68,7 +68,7 @@ class KindSource(Source):
 
     @property
     def not_applicable_tags(self) -> Mapping[str, str]:  # type: ignore[override]
-        return self.cluster.plan.not_applicable_tags
+        return {**RUNNING_CLUSTER_TAGS, **self.cluster.plan.not_applicable_tags}
 
     def info(self) -> SourceInfo:
         live = self._source().info()
