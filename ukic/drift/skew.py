@@ -2,8 +2,8 @@
 
 The Kubernetes version skew policy of the manual's era (1.22; kubernetes.io "Version Skew Policy",
 https://kubernetes.io/releases/version-skew-policy/): "kubelet must not be newer than
-kube-apiserver, and may be up to two minor versions older" (from 1.25 on three; the number is a
-profile rule). In an HA cluster the oldest kube-apiserver is the one that counts. The policy
+kube-apiserver, and may be up to two minor versions older" (three since 1.28, for kubelets from 1.25
+on; the number is a profile rule). In an HA cluster the oldest kube-apiserver is the one that counts. The policy
 speaks of minor versions: a kubelet on v1.22.2 under an API server on v1.22.0 is within it, but
 the manual's node listing shows exactly that drift (server23 on v1.22.2, the others on v1.22.0),
 which is why versions that differ within the policy are still worth a warning.
