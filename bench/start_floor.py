@@ -1,0 +1,85 @@
+"""The floor under a tiny verify: pytest-bdd running ukic's own scenarios with steps that do nothing.
+
+It writes a throw-away project: the feature files of ``features/`` with their generated Examples
+filled from the bundled sample's profile (v5 production), so pytest collects the same 57 items a
+verify runs, and one catch-all step per keyword. :data:`RUN` starts pytest the way ``ukic.run``
+does (no plugin autoload, the same built-in plugins switched off, plain asserts, pytest-bdd's
+plugin handed over as a module). What a verify costs beyond this is ukic's own work: its imports,
+reading the snapshot, its checks, the step look-ups among its step definitions, reports and ledger.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ukic import paths
+from ukic.feature_index import GENERATED_EXAMPLES, load_features
+from ukic.profiles import select
+from ukic.profiles.rules import rule_examples
+
+STEPS = '''"""Every step matches and does nothing."""
+from pytest_bdd import given, parsers, scenarios, then, when
+
+scenarios(".")
+
+
+@given(parsers.re(".*"))
+def any_given():
+    pass
+
+
+@when(parsers.re(".*"))
+def any_when():
+    pass
+
+
+@then(parsers.re(".*"))
+def any_then():
+    pass
+'''
+
+#: The floor as its own process: argv[1] is the folder :func:`write_floor` wrote.
+RUN = """
+import os, sys
+import pytest
+import pytest_bdd.plugin
+from ukic.run import UNUSED_BUILTIN_PLUGINS
+
+folder = sys.argv[1]
+args = [folder + "/test_floor.py", "--disable-plugin-autoload", "--assert=plain", "-c", folder + "/pytest.ini",
+        "--rootdir", folder, "-W", "ignore"]
+for name in UNUSED_BUILTIN_PLUGINS:
+    args += ["-p", "no:" + name]
+code = pytest.main(args, plugins=[pytest_bdd.plugin])
+sys.stdout.flush()
+os._exit(int(code))  # ukic leaves without tearing its objects down either (ukic.heap)
+"""
+
+
+def write_floor(folder: Path, version: str = "v5", cluster_type: str = "production") -> int:
+    """Write the floor project into ``folder``; return how many scenarios it runs."""
+    selection = select(version, cluster_type)
+    specs = load_features(paths.features_dir())
+    rows = {
+        (spec.examples.rule, spec.examples.column): rule_examples(selection, spec.examples.rule, spec.examples.column)
+        for spec in specs
+        if spec.examples is not None
+    }
+    for feature in sorted(paths.features_dir().glob("*.feature")):
+        out: list[str] = []
+        generated: re.Match[str] | None = None  # the Examples block just opened, when it is a generated one
+        for line in feature.read_text(encoding="utf-8").splitlines(keepends=True):
+            out.append(line)
+            stripped = line.strip()
+            if stripped.startswith("Examples:"):
+                generated = GENERATED_EXAMPLES.match(stripped.partition(":")[2].strip())
+            elif generated is not None and stripped.startswith("|"):  # its header: one row per rule item follows
+                indent = line[: len(line) - len(line.lstrip())]
+                values = rows[(generated["key"], stripped.strip("|").strip())]
+                out.extend(f"{indent}| {value} |\n" for value in values)
+                generated = None
+        (folder / feature.name).write_text("".join(out), encoding="utf-8")
+    (folder / "test_floor.py").write_text(STEPS, encoding="utf-8")
+    (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    return sum(1 if s.examples is None else len(rows[(s.examples.rule, s.examples.column)]) for s in specs)
