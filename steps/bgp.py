@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from pytest_bdd import given, parsers, then
@@ -15,7 +16,7 @@ from ukic.state import ClusterState, KubeadmConfig, NodeView
 BGP_CONFIGURATIONS = "bgpconfigurations.crd.projectcalico.org"
 BGP_PEERS = "bgppeers.crd.projectcalico.org"
 IP_POOLS = "ippools.crd.projectcalico.org"
-CALICO_DEFAULT_ASN = 64512  # what Calico uses when the BGPConfiguration names none
+CALICO_DEFAULT_ASN = 64512  # what Calico uses when no BGPConfiguration names one (BgpConfiguration)
 
 
 @then("a ready calico-node pod runs on every node")
@@ -34,44 +35,59 @@ def calico_node_everywhere(cluster_state: ClusterState, nodes: list[NodeView]) -
     )
 
 
+@dataclass(frozen=True)
+class BgpConfiguration:
+    """A BGPConfiguration by name, or the want of one. Without one calico-node runs with the spec's
+    defaults (libcalico-go lib/apis/v3/bgpconfig.go, as in Calico v3.20: nodeToNodeMeshEnabled
+    [Default: true], asNumber [Default: 64512]): a full mesh from a private AS, but no service network
+    announced."""
+
+    name: str
+    found: dict[str, Any] | None
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        return (self.found or {}).get("spec") or {}
+
+    @property
+    def ref(self) -> str:
+        return kube.ref(self.found, "BGPConfiguration") if self.found else f"BGPConfiguration {self.name}"
+
+
 @given(parsers.parse('the BGP configuration "{name}"'), target_fixture="bgp_configuration")
-def the_bgp_configuration(cluster_state: ClusterState, name: str) -> dict[str, Any]:
-    config = cluster_state.get(BGP_CONFIGURATIONS, None, name)
-    if config is None:
-        raise CheckFailed(
-            f"BGPConfiguration {name} does not exist (the cluster's BGP file was not applied)",
-            remedy=remedies.calicoctl_create(),
-        )
-    return config
+def the_bgp_configuration(cluster_state: ClusterState, name: str) -> BgpConfiguration:
+    return BgpConfiguration(name, cluster_state.get(BGP_CONFIGURATIONS, None, name))
 
 
 @then("the node-to-node mesh is enabled")
-def mesh_enabled(bgp_configuration: dict[str, Any]) -> None:
-    if (bgp_configuration.get("spec") or {}).get("nodeToNodeMeshEnabled", True) is not True:
+def mesh_enabled(bgp_configuration: BgpConfiguration) -> None:
+    if bgp_configuration.spec.get("nodeToNodeMeshEnabled", True) is not True:
         raise CheckFailed(
-            f"{kube.ref(bgp_configuration, 'BGPConfiguration')}: nodeToNodeMeshEnabled is false",
-            remedy=remedies.calicoctl_set(
-                f"nodeToNodeMeshEnabled: true in {kube.ref(bgp_configuration, 'BGPConfiguration')}"
-            ),
+            f"{bgp_configuration.ref}: nodeToNodeMeshEnabled is false",
+            remedy=remedies.calicoctl_set(f"nodeToNodeMeshEnabled: true in {bgp_configuration.ref}"),
         )
 
 
 @then("its AS number is private")
-def asn_is_private(bgp_configuration: dict[str, Any]) -> None:
-    asn = (bgp_configuration.get("spec") or {}).get("asNumber", CALICO_DEFAULT_ASN)
+def asn_is_private(bgp_configuration: BgpConfiguration) -> None:
+    asn = bgp_configuration.spec.get("asNumber", CALICO_DEFAULT_ASN)
     if not kube.is_private_asn(int(asn)):
         raise CheckFailed(
-            f"{kube.ref(bgp_configuration, 'BGPConfiguration')}: asNumber {asn} is not a private AS number "
-            "(64512-65534, 4200000000-4294967294)",
+            f"{bgp_configuration.ref}: asNumber {asn} is not a private AS number (64512-65534, 4200000000-4294967294)",
             remedy=remedies.calicoctl_set(
-                f"asNumber to a private AS number (the manual's sample: 65534) in "
-                f"{kube.ref(bgp_configuration, 'BGPConfiguration')}"
+                f"asNumber to a private AS number (the manual's sample: 65534) in {bgp_configuration.ref}"
             ),
         )
 
 
 @then("the announced service cluster IPs cover the service subnet")
-def services_announced(bgp_configuration: dict[str, Any], kubeadm_config: KubeadmConfig) -> None:
+def services_announced(bgp_configuration: BgpConfiguration, kubeadm_config: KubeadmConfig) -> None:
+    if bgp_configuration.found is None:  # Calico announces no service network by default
+        raise CheckFailed(
+            f"{bgp_configuration.ref} does not exist, so no service network is announced "
+            "(the cluster's BGP file was not applied)",
+            remedy=remedies.calicoctl_create(),
+        )
     subnet_text = kubeadm_config.networking("serviceSubnet")
     if not subnet_text:
         raise CheckFailed(
@@ -79,11 +95,8 @@ def services_announced(bgp_configuration: dict[str, Any], kubeadm_config: Kubead
             remedy="set networking.serviceSubnet (an IPv6 network) in the kubeadm configuration "
             "(kubeadm init --config bootstrap/XXX/kubeadm.yaml)",
         )
-    announced = [
-        kube.network(entry.get("cidr", ""))
-        for entry in (bgp_configuration.get("spec") or {}).get("serviceClusterIPs") or []
-    ]
-    name = kube.ref(bgp_configuration, "BGPConfiguration")
+    announced = [kube.network(entry.get("cidr", "")) for entry in bgp_configuration.spec.get("serviceClusterIPs") or []]
+    name = bgp_configuration.ref
     problems, missing = [], []
     for text in str(subnet_text).split(","):
         subnet = kube.network(text)

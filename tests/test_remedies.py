@@ -72,12 +72,6 @@ def test_cordoned_nodes_come_back_with_uncordon(tmp_path: Path) -> None:
     assert workers.remedy == "kubectl uncordon server3; kubectl uncordon server4"
 
 
-def test_a_missing_bgp_configuration_is_created_the_manuals_way(tmp_path: Path) -> None:
-    snap = write_snapshot(tmp_path / "snap", {"bgpconfigurations.crd.projectcalico.org": []})
-    mesh = _run(snap, "bgp")["bgp.node-mesh"]
-    assert (mesh.outcome, mesh.remedy) == (Outcome.FAILED, "calicoctl create -f - < bgp-config-this-cluster.yaml")
-
-
 def test_a_file_missing_from_a_snapshot_says_how_to_capture_it(tmp_path: Path) -> None:
     snap = write_snapshot(tmp_path / "snap", {"nodes": []})
     peers = _run(snap, "bgp")["bgp.peer-keeps-next-hop"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -9,6 +10,7 @@ import pytest
 
 from steps.routers import pod_blocks_via_their_node
 from tests.snapshots import node, write_snapshot
+from ukic import paths
 from ukic.outcome import Outcome, Unverifiable
 from ukic.run import VerifyRequest, verify
 from ukic.sources.snapshot import SnapshotSource
@@ -74,3 +76,33 @@ def test_a_snapshot_without_capture_time_cannot_say_how_long_a_pod_hangs(tmp_pat
     write_snapshot(snap, {"pods": []})
     run = verify(VerifyRequest(SnapshotSource(snap), "v5", "production", marker="operations"))
     assert {s.id: s for s in run.scenarios}[stuck].outcome is Outcome.PASSED
+
+
+def test_without_a_bgp_configuration_calico_defaults_decide_mesh_and_asn(tmp_path: Path) -> None:
+    """No BGPConfiguration default: Calico meshes from AS 64512 (both as the manual wants), but announces
+    no service network, so only that scenario fails, naming the manual's calicoctl step."""
+    snap = tmp_path / "snap"
+    shutil.copytree(paths.samples_dir() / "v5-production", snap)
+    (snap / "bgpconfigurations.crd.projectcalico.org.yaml").write_text("apiVersion: v1\nitems: []\nkind: List\n")
+    run = verify(VerifyRequest(SnapshotSource(snap), "v5", "production", marker="bgp"))
+    by_id = {s.id: s for s in run.scenarios}
+    assert by_id["bgp.node-mesh"].outcome is Outcome.PASSED
+    assert by_id["bgp.private-asn"].outcome is Outcome.PASSED
+    announced = by_id["bgp.service-network-announced"]
+    assert announced.outcome is Outcome.FAILED
+    assert announced.reason == (
+        "BGPConfiguration default does not exist, so no service network is announced "
+        "(the cluster's BGP file was not applied)"
+    )
+    assert announced.remedy == "calicoctl create -f - < bgp-config-this-cluster.yaml"
+
+
+def test_bgp_configurations_not_captured_leave_mesh_and_asn_unverified(tmp_path: Path) -> None:
+    """A missing file is no evidence: Calico's defaults are assumed only for a list that was read."""
+    snap = tmp_path / "snap"
+    shutil.copytree(paths.samples_dir() / "v5-production", snap)
+    (snap / "bgpconfigurations.crd.projectcalico.org.yaml").unlink()
+    run = verify(VerifyRequest(SnapshotSource(snap), "v5", "production", marker="bgp"))
+    by_id = {s.id: s for s in run.scenarios}
+    for scenario in ("bgp.node-mesh", "bgp.private-asn", "bgp.service-network-announced"):
+        assert by_id[scenario].outcome is Outcome.UNVERIFIABLE, scenario
