@@ -11,9 +11,7 @@ Secrets are metadata only. The snapshot appears under its final name whole or no
 from __future__ import annotations
 
 import os
-import shutil
 import tarfile
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +22,7 @@ from ukic.jsonlist import kubectl_json
 from ukic.redact import strip_secret_payload
 from ukic.resources import BY_KEY, CATALOG
 from ukic.sources.base import Obj, ResourceUnavailable, Source
+from ukic.staging import staging_folder
 from ukic.yamlio import dump
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz")
@@ -66,44 +65,41 @@ def capture(
     summary = CaptureSummary(path=output)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".partial", dir=output.parent))
-    except OSError as exc:
-        raise UsageError(f"capture output {output}: cannot write there ({exc.strerror or exc})") from None
-    try:
-        folder = staging / _folder_name(output) if is_archive(output) else staging
-        folder.mkdir(exist_ok=True)
-        for key, value in results.items():
-            if isinstance(value, ResourceUnavailable):
-                summary.not_captured[key] = value.reason
-                warn(f"not captured: {key}: {value.reason}")
-                continue
-            _write(folder / f"{key}.json", kubectl_list([_clean(key, item) for item in value]))
-            summary.resources += 1
-            summary.objects += len(value)
-        cluster = {
-            "name": name or info.cluster_name or info.context or "cluster",
-            "capturedAt": info.captured_at,
-            "serverVersion": info.server_version,
-            "context": info.context,
-        }
-        _write(folder / "cluster.yaml", cluster)
-        if is_archive(output):
-            archive = staging / "snapshot.tar.gz"
-            with tarfile.open(archive, "w:gz") as tar:
-                tar.add(folder, arcname=folder.name)
-            os.replace(archive, output)
-            shutil.rmtree(staging)
-        else:
-            if output.is_dir():
-                output.rmdir()  # empty (check_output): rename needs the name free on every platform
-            os.rename(staging, output)
+        with staging_folder(output.parent, f".{output.name}.", ".partial") as staging:
+            folder = staging / _folder_name(output) if is_archive(output) else staging
+            folder.mkdir(exist_ok=True)
+            for key, value in results.items():
+                if isinstance(value, ResourceUnavailable):
+                    summary.not_captured[key] = value.reason
+                    warn(f"not captured: {key}: {value.reason}")
+                    continue
+                _write(folder / f"{key}.json", kubectl_list([_clean(key, item) for item in value]))
+                summary.resources += 1
+                summary.objects += len(value)
+            cluster = {
+                "name": name or info.cluster_name or info.context or "cluster",
+                "capturedAt": info.captured_at,
+                "serverVersion": info.server_version,
+                "context": info.context,
+            }
+            _write(folder / "cluster.yaml", cluster)
+            _publish(staging, folder, output)
     except OSError as exc:  # disk full, read-only: nothing appears under the final name
-        shutil.rmtree(staging, ignore_errors=True)
         raise UsageError(f"capture output {output}: cannot write ({exc.strerror or exc}); nothing was kept") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return summary
+
+
+def _publish(staging: Path, folder: Path, output: Path) -> None:
+    """Put what ``staging`` holds under the final name: a folder renamed, or an archive of ``folder``."""
+    if is_archive(output):
+        archive = staging / "snapshot.tar.gz"
+        with tarfile.open(archive, "w:gz") as tar:
+            tar.add(folder, arcname=folder.name)
+        os.replace(archive, output)
+        return
+    if output.is_dir():
+        output.rmdir()  # empty (check_output): rename needs the name free on every platform
+    os.rename(staging, output)
 
 
 def kubectl_list(items: list[Obj]) -> dict[str, Any]:

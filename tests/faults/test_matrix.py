@@ -517,6 +517,21 @@ def reports_on_a_full_disk(c: Ctx) -> Run:
     )
 
 
+def capture_on_a_full_disk(c: Ctx) -> Run:
+    mount = small_disk(c, "64k")
+    (mount / "filler").write_bytes(b"x" * (56 << 10))
+
+    def nothing_kept(seen: Observed) -> None:
+        assert sorted(p.name for p in mount.iterdir()) == ["filler", "ledger.json"]  # no snapshot, no hidden folder
+
+    return Run(
+        ["capture", "--kubeconfig", str(c.kubeconfig()), "-o", str(mount / "snap")],
+        4,
+        r"ukic: capture output .*/snap: cannot write \(No space left on device\); nothing was kept",
+        check=nothing_kept,
+    )
+
+
 def ledger_on_a_read_only_disk(c: Ctx) -> Run:
     mount = small_disk(c, "1m")
     ledger = EMPTY_LEDGER
@@ -606,6 +621,7 @@ CASES: dict[str, tuple[Callable[[Ctx], Run], str]] = {
     "manifest symlink to /etc/passwd": (symlink_out_of_the_repository, "0, not read, noted"),
     "rich markup and <script> in a cluster name": (markup_in_cluster_name, "0, shown as text, escaped in md"),
     "reports on a full disk": (reports_on_a_full_disk, "4, ledger intact, no partial"),
+    "capture on a full disk": (capture_on_a_full_disk, "4, no snapshot, no partial"),
     "report dir read-only": (ledger_on_a_read_only_disk, "4, ledger intact"),
     "stdout is /dev/full": (stdout_on_a_full_disk, "2, one line"),
     "ledger with an impossible time": (damaged_ledger, "4 naming the field"),

@@ -87,6 +87,7 @@ def _copy_reports(ledger: dict, source: Path, target: Path) -> int:
     import shutil
 
     from ukic.errors import UsageError
+    from ukic.staging import staging_folder
 
     copied = 0
     for entry in ledger.get("clusters", {}).values():
@@ -100,13 +101,12 @@ def _copy_reports(ledger: dict, source: Path, target: Path) -> int:
             there, here = source / relative, target / relative
             if here.exists() or not there.is_dir():
                 continue
-            partial = here.with_name(f".tmp-merge-{here.name}")  # readers skip dot folders; whole or nothing
             try:
-                shutil.rmtree(partial, ignore_errors=True)
-                shutil.copytree(there, partial)
-                partial.rename(here)
+                here.parent.mkdir(parents=True, exist_ok=True)
+                with staging_folder(here.parent, f".tmp-merge-{here.name}-") as partial:
+                    shutil.copytree(there, partial, dirs_exist_ok=True)
+                    partial.rename(here)
             except OSError as exc:
-                shutil.rmtree(partial, ignore_errors=True)
                 raise UsageError(f"--merge {source}: cannot copy {relative}: {exc.strerror or exc}") from None
             copied += 1
     return copied

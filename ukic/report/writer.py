@@ -11,8 +11,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +22,7 @@ from ukic.report.junit import render_junit
 from ukic.report.markdown import render_markdown
 from ukic.report.summary_json import render_summary_json
 from ukic.result import RunResult
+from ukic.staging import staging_folder
 
 #: File name -> renderer, in writing order.
 RENDERERS: dict[str, Callable[[RunResult], str]] = {
@@ -60,16 +59,12 @@ def write_report_dir(result: RunResult, root: Path) -> Path:
     cluster_dir = Path(root) / cluster_folder_name(result.cluster)
     cluster_dir.mkdir(parents=True, exist_ok=True)
     base = run_folder_name(result.started_at)
-    temp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{base}-", dir=cluster_dir))
-    try:
+    with staging_folder(cluster_dir, f"{TEMP_PREFIX}{base}-") as temp:
         for name, render in RENDERERS.items():
             _write_synced(temp / name, file_text(render(result)))
         _fsync_dir(temp)
         final = _rename_to_free_name(temp, cluster_dir, base)
-        _fsync_dir(cluster_dir)
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
+    _fsync_dir(cluster_dir)
     return final
 
 
