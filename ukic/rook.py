@@ -11,6 +11,9 @@ Sources (rook/rook, tag v1.7.8):
   Updating, Connecting, Connected, Error); ``status.ceph.details`` maps a Ceph health check
   (OSD_DOWN, MON_DOWN, ...) to its severity and message. cluster.go sets the phase back to
   Progressing on every reconcile, e.g. after the manual's re-scan (deleting the operator pod).
+- rook v1.5.5 also declares Updating, Upgrading and Ignored, but its config/conditions.go moves
+  ``status.phase`` only to a condition exported as True, and those three are only ever exported as
+  False: a v1.5 cluster, too, passes through Progressing alone (Connecting is an external cluster's).
 """
 
 from __future__ import annotations
