@@ -35,11 +35,12 @@ def unused_row(ukic_run: UkicRun) -> Cluster:
 
 
 @then("the masters, argo and rook it declares are what the cluster shows")
-def declared_columns_shown(table_row: Cluster, cluster_state: ClusterState) -> None:
+def declared_columns_shown(table_row: Cluster, cluster_state: ClusterState, ukic_run: UkicRun) -> None:
     declared = table_row.declared_columns()
     if not declared:
         raise NotApplicable(f"the inventory declares none of masters, argo, rook for {table_row.name}")
-    problems, gaps = cluster_table.differences(declared, cluster_table.observe(cluster_state))
+    shown = cluster_table.observe(cluster_state, ukic_run.selection.components)
+    problems, gaps = cluster_table.differences(declared, shown)
     conclude(
         [f"cluster {table_row.name}: {p}" for p in problems],
         gaps,

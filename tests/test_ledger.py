@@ -20,6 +20,7 @@ from ukic.errors import UsageError
 from ukic.inventory import load_inventory
 from ukic.metrics import verified_by_coverage
 from ukic.outcome import Outcome
+from ukic.profiles import select
 from ukic.result import RunResult
 from ukic.sources.snapshot import SnapshotSource
 from ukic.state import ClusterState
@@ -154,6 +155,9 @@ def test_a_writer_waits_for_the_lock_and_gives_up_with_one_line(
 
 
 # -- facts ------------------------------------------------------------------------------------
+CATALOGUE = select("v5", "production").components
+
+
 def test_facts_from_state(tmp_path: Path) -> None:
     snap = write_snapshot(
         tmp_path,
@@ -165,17 +169,26 @@ def test_facts_from_state(tmp_path: Path) -> None:
             "deployments.apps": [{"metadata": {"name": "argocd-server", "namespace": "argocd"}}],
         },
     )
-    assert cluster_table.facts_from_state(ClusterState(SnapshotSource(snap))) == {
+    assert cluster_table.facts_from_state(ClusterState(SnapshotSource(snap)), CATALOGUE) == {
         "masters": ["server54"],
         "argo": True,
         "rook": False,
     }
     empty = write_snapshot(tmp_path / "empty", {})
-    assert cluster_table.facts_from_state(ClusterState(SnapshotSource(empty))) == {
+    assert cluster_table.facts_from_state(ClusterState(SnapshotSource(empty)), CATALOGUE) == {
         "masters": None,
         "argo": None,
         "rook": None,
     }
+
+
+def test_argo_from_the_argo_helm_chart_counts_by_its_labels(tmp_path: Path) -> None:
+    """argo-helm's argo-cd chart (3.26.0, Argo CD 2.1) names the server after the release but labels it
+    as install.yaml does (app.kubernetes.io/part-of: argocd, component: server)."""
+    labels = {"app.kubernetes.io/part-of": "argocd", "app.kubernetes.io/component": "server"}
+    server = {"metadata": {"name": "argo-cd-argocd-server", "namespace": "gitops", "labels": labels}}
+    snap = write_snapshot(tmp_path, {"nodes": [], "deployments.apps": [server]})
+    assert cluster_table.facts_from_state(ClusterState(SnapshotSource(snap)), CATALOGUE)["argo"] is True
 
 
 # -- rendering --------------------------------------------------------------------------------

@@ -9,15 +9,19 @@ inventory declares.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from ukic import kube
+from ukic.components import installed
 from ukic.outcome import Unverifiable
 
-#: Deployments whose presence the manual's "argo" and "rook" columns mean.
-ARGO_DEPLOYMENTS = frozenset({"argocd-server", "argocd-repo-server"})
-ROOK_DEPLOYMENTS = frozenset({"rook-ceph-operator"})
+if TYPE_CHECKING:
+    from ukic.profiles.model import Component
+
+#: The catalogue's components (profiles/components.yaml) whose presence the "argo" and "rook" columns
+#: mean: found as the components checks find them, by name, upstream labels or image, so an Argo CD
+#: from the argo-helm chart (other Deployment names, the same labels) counts as well.
+COLUMN_COMPONENTS = {"argo": "argocd", "rook": "rook-operator"}
 #: The columns a cluster shows by itself, in the table's order.
 OBSERVED_COLUMNS = ("masters", "argo", "rook")
 
@@ -28,23 +32,20 @@ def _masters(state: Any) -> list[str]:
     return sorted(n.name for n in state.nodes() if n.is_control_plane)
 
 
-def _deployment_names(state: Any) -> set[str]:
-    return {kube.name_of(d) for d in state.list("deployments.apps")}
+def _present(state: Any, components: Mapping[str, Component], column: str) -> bool:
+    name = COLUMN_COMPONENTS[column]
+    if name not in components:
+        raise Unverifiable(f"the component catalogue has no {name}")
+    return installed(state, components[name])
 
 
-_OBSERVE: dict[str, Callable[[Any], Any]] = {
-    "masters": _masters,
-    "argo": lambda state: bool(_deployment_names(state) & ARGO_DEPLOYMENTS),
-    "rook": lambda state: bool(_deployment_names(state) & ROOK_DEPLOYMENTS),
-}
-
-
-def observe(state: Any) -> dict[str, Any]:
-    """Each observable column's value, or the Unverifiable saying why it could not be read."""
+def observe(state: Any, components: Mapping[str, Component]) -> dict[str, Any]:
+    """Each observable column's value, or the Unverifiable saying why it could not be read.
+    ``components``: the catalogue the run's profile selection holds."""
     seen: dict[str, Any] = {}
     for column in OBSERVED_COLUMNS:
         try:
-            seen[column] = _OBSERVE[column](state)
+            seen[column] = _masters(state) if column == "masters" else _present(state, components, column)
         except Unverifiable as gap:
             seen[column] = gap
         except (TypeError, AttributeError, KeyError, ValueError) as exc:  # a malformed object ukic.shapes let by
@@ -52,9 +53,9 @@ def observe(state: Any) -> dict[str, Any]:
     return seen
 
 
-def facts_from_state(state: Any) -> Facts:
+def facts_from_state(state: Any, components: Mapping[str, Component]) -> Facts:
     """The table's facts from a ukic.state.ClusterState (already read resources are reused); None: not known."""
-    return {column: None if isinstance(v, Unverifiable) else v for column, v in observe(state).items()}
+    return {column: None if isinstance(v, Unverifiable) else v for column, v in observe(state, components).items()}
 
 
 def show(value: Any) -> str:

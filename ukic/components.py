@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ukic import kube
+from ukic.outcome import Unverifiable
 from ukic.profiles.model import Component, WorkloadRef
 from ukic.sources.base import Obj
 from ukic.state import ClusterState
@@ -78,6 +79,30 @@ def expected_workloads(state: ClusterState, component: Component) -> list[Findin
         users = image_users(state, repository)
         findings.append(Finding(f"workload using image {repository}", tuple(users[:1])))
     return findings
+
+
+def installed(state: ClusterState, component: Component) -> bool:
+    """Whether any workload the component cannot do without is there, running or not. A role whose
+    resources could not be read does not hide another role that was found; if none was found, the
+    first such gap is raised (Unverifiable)."""
+    gap: Unverifiable | None = None
+    for ref in component.workloads:
+        if ref.optional:
+            continue
+        try:
+            if _role_players(state, ref):
+                return True
+        except Unverifiable as missing:
+            gap = gap or missing
+    for repository in component.images:
+        try:
+            if image_users(state, repository):
+                return True
+        except Unverifiable as missing:
+            gap = gap or missing
+    if gap is not None:
+        raise gap
+    return False
 
 
 def scaled_to_zero(obj: Obj) -> bool:

@@ -44,7 +44,7 @@ def result_of(run: UkicRun, started: datetime | None, cluster: str | None = None
         duration=(finished - started).total_seconds(),
         scenarios=list(run.results),
         notes=list(run.source.notes),
-        facts=facts_from_state(run.state),
+        facts=facts_from_state(run.state, selection.components),
     )
 
 
