@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from paired import ENV, ROOT, machine, paired
-from start_floor import RUN, write_floor
+from start_floor import RUN, RUN_ARGS, write_floor
 
 PYTHON = sys.executable
 IMPORTS_ONLY = 'python -c "import pytest, pytest_bdd"'
@@ -54,7 +54,7 @@ def main() -> int:
         imports = [PYTHON, "-c", "import pytest, pytest_bdd"]
         pairs = paired(verify, imports, args.pairs)
         scenarios = write_floor(Path(floor_dir))
-        floor = [PYTHON, "-c", RUN, floor_dir]
+        floor = [PYTHON, "-c", RUN, floor_dir, *RUN_ARGS]
         floor_pairs = paired(floor, imports, args.pairs)
         over_floor = paired(verify, floor, args.pairs)
         helping = paired([PYTHON, "-m", "ukic", "--help"], [PYTHON, "-c", "pass"], args.pairs)

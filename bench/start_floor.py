@@ -17,6 +17,10 @@ from ukic import paths
 from ukic.feature_index import GENERATED_EXAMPLES, load_features
 from ukic.profiles import select
 from ukic.profiles.rules import rule_examples
+from ukic.run import UNUSED_BUILTIN_PLUGINS
+
+#: The floor's command line after ``python -c RUN``: the folder is put in front.
+RUN_ARGS = UNUSED_BUILTIN_PLUGINS
 
 STEPS = '''"""Every step matches and does nothing."""
 from pytest_bdd import given, parsers, scenarios, then, when
@@ -39,18 +43,19 @@ def any_then():
     pass
 '''
 
-#: The floor as its own process: argv[1] is the folder :func:`write_floor` wrote.
+#: The floor as its own process: argv[1] is the folder :func:`write_floor` wrote, the rest the built-in
+#: plugins to switch off (ukic.run.UNUSED_BUILTIN_PLUGINS, passed in so that ukic is not imported here).
 RUN = """
-import os, sys
+import os, sys, warnings
 import pytest
 import pytest_bdd.plugin
-from ukic.run import UNUSED_BUILTIN_PLUGINS
 
-folder = sys.argv[1]
+folder, unused = sys.argv[1], sys.argv[2:]
 args = [folder + "/test_floor.py", "--disable-plugin-autoload", "--assert=plain", "-c", folder + "/pytest.ini",
-        "--rootdir", folder, "-W", "ignore"]
-for name in UNUSED_BUILTIN_PLUGINS:
+        "--rootdir", folder]
+for name in unused:
     args += ["-p", "no:" + name]
+warnings.simplefilter("ignore")  # the tags are no registered marks here; ukic's plugin applies them itself
 code = pytest.main(args, plugins=[pytest_bdd.plugin])
 sys.stdout.flush()
 os._exit(int(code))  # ukic leaves without tearing its objects down either (ukic.heap)
