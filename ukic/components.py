@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from ukic import kube
 from ukic.outcome import Unverifiable
@@ -85,18 +86,14 @@ def installed(state: ClusterState, component: Component) -> bool:
     """Whether any workload the component cannot do without is there, running or not. A role whose
     resources could not be read does not hide another role that was found; if none was found, the
     first such gap is raised (Unverifiable)."""
+    finders: list[Callable[[], list[Obj]]] = [
+        *(partial(_role_players, state, ref) for ref in component.workloads if not ref.optional),
+        *(partial(image_users, state, repository) for repository in component.images),
+    ]
     gap: Unverifiable | None = None
-    for ref in component.workloads:
-        if ref.optional:
-            continue
+    for find in finders:
         try:
-            if _role_players(state, ref):
-                return True
-        except Unverifiable as missing:
-            gap = gap or missing
-    for repository in component.images:
-        try:
-            if image_users(state, repository):
+            if find():
                 return True
         except Unverifiable as missing:
             gap = gap or missing
