@@ -13,7 +13,10 @@ from ukic.run_context import UkicRun
 from ukic.state import ClusterState
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ukic.inventory import Cluster
+    from ukic.profiles.model import Component
 
 NO_INVENTORY = "not verified from an inventory: no declared table row (`ukic audit clusters.yaml` declares them)"
 
@@ -35,12 +38,13 @@ def unused_row(ukic_run: UkicRun) -> Cluster:
 
 
 @then("the masters, argo and rook it declares are what the cluster shows")
-def declared_columns_shown(table_row: Cluster, cluster_state: ClusterState, ukic_run: UkicRun) -> None:
+def declared_columns_shown(
+    table_row: Cluster, cluster_state: ClusterState, component_catalogue: Mapping[str, Component]
+) -> None:
     declared = table_row.declared_columns()
     if not declared:
         raise NotApplicable(f"the inventory declares none of masters, argo, rook for {table_row.name}")
-    shown = cluster_table.observe(cluster_state, ukic_run.selection.components)
-    problems, gaps = cluster_table.differences(declared, shown)
+    problems, gaps = cluster_table.differences(declared, cluster_table.observe(cluster_state, component_catalogue))
     conclude(
         [f"cluster {table_row.name}: {p}" for p in problems],
         gaps,
