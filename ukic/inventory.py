@@ -28,14 +28,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from msgspec import Meta, Struct
+from msgspec import Meta
 from msgspec.structs import replace
 
 from ukic.errors import UsageError
 from ukic.hosts.spec import HostsSpec
-from ukic.profiles.model import Text
 from ukic.sources.base import Source
-from ukic.validate import FieldError, build
+from ukic.validate import FieldError, Model, Text, build
 from ukic.yamlio import read_user_file
 
 if TYPE_CHECKING:
@@ -44,11 +43,7 @@ if TYPE_CHECKING:
 SOURCE_KINDS = ("snapshot", "kubeconfig", "manifests")
 
 
-class _Strict(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
-    """A model: unknown keys are errors, instances are immutable, keys are given by name."""
-
-
-class SourceSpec(_Strict):
+class SourceSpec(Model, kw_only=True):
     """Where a cluster's facts come from."""
 
     snapshot: Path | None = None
@@ -78,7 +73,7 @@ class SourceSpec(_Strict):
         return f"{self.kind} {getattr(self, self.kind)}"
 
 
-class Cluster(_Strict):
+class Cluster(Model, kw_only=True):
     """One inventory entry: the manual's cluster table row plus how to verify the cluster."""
 
     name: Text
@@ -104,7 +99,7 @@ class Cluster(_Strict):
         return {c: getattr(self, c) for c in ("masters", "argo", "rook") if getattr(self, c) is not None}
 
 
-class Inventory(_Strict):
+class Inventory(Model, kw_only=True):
     """All clusters of one inventory file, in file order."""
 
     path: Path

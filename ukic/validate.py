@@ -23,6 +23,17 @@ import msgspec
 from ukic.errors import UsageError
 
 M = TypeVar("M", bound=msgspec.Struct)
+Text = Annotated[str, msgspec.Meta(min_length=1)]
+
+
+class Model(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """A model of a user file: unknown keys are errors, instances are immutable.
+
+    Every model says ``kw_only=True`` itself (msgspec does not inherit it): keys are given by name anyway,
+    and a required key may then follow a defaulted one, so fields stay in the order the files show.
+    """
+
+
 Path = tuple[str | int | None, ...]  # keys and list indexes; None: a mapping's key msgspec does not name
 
 

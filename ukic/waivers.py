@@ -24,13 +24,10 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from msgspec import Struct
-
 from ukic.errors import UsageError
 from ukic.outcome import Outcome
-from ukic.profiles.model import Text
 from ukic.result import RunResult, ScenarioResult
-from ukic.validate import build
+from ukic.validate import Model, Text, build
 from ukic.yamlio import read_user_file
 
 #: Outcomes a waiver may turn into WAIVED. Unverifiable stays unverifiable: an unknown
@@ -38,7 +35,7 @@ from ukic.yamlio import read_user_file
 WAIVABLE = (Outcome.FAILED, Outcome.WARNING)
 
 
-class Waiver(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+class Waiver(Model, kw_only=True):
     """One recorded deviation."""
 
     cluster: Text

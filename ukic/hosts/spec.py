@@ -25,11 +25,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
-from msgspec import Meta, Struct, field
+from msgspec import Meta, field
 from msgspec.structs import force_setattr
 
 from ukic.hosts.urls import check_url
-from ukic.validate import FieldError
+from ukic.validate import FieldError, Model
 
 DEFAULT_ETCD_ENDPOINT = "https://[::1]:2379"  # as the manual's etcdctl commands
 DEFAULT_ETCD_PKI = "/etc/kubernetes/pki/etcd"  # kubeadm: ca.crt, server.crt, server.key
@@ -37,10 +37,6 @@ DEFAULT_ADMIN_CONF = "/etc/kubernetes/admin.conf"  # "On the masters of each clu
 # Inside a Rook monitor's container: rook v1.7's liveness probe runs `ceph --admin-daemon
 # /run/ceph/ceph-mon.<id>.asok mon_status` (pkg/operator/ceph/config/livenessprobe.go).
 DEFAULT_MON_ADMIN_SOCKET = "/run/ceph/ceph-mon.{mon}.asok"
-
-
-class _Strict(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
-    """A model: unknown keys are errors, instances are immutable, keys are given by name."""
 
 
 def _placeholders(text: str) -> set[str]:
@@ -73,7 +69,7 @@ def _check(key: str, check: Callable[..., object], *args: str) -> None:
         raise FieldError(key, str(exc)) from None
 
 
-class EtcdAccess(_Strict):
+class EtcdAccess(Model, kw_only=True):
     """How etcdctl reaches etcd on a control-plane node."""
 
     endpoint: str = DEFAULT_ETCD_ENDPOINT
@@ -83,7 +79,7 @@ class EtcdAccess(_Strict):
         _check("pki", _only_placeholder, self.pki, "node")
 
 
-class CephAccess(_Strict):
+class CephAccess(Model, kw_only=True):
     """Where `ceph quorum_status` runs: a host that reaches the storage cluster; where a host has no
     ceph.conf, a monitor's admin socket inside its container."""
 
@@ -97,7 +93,7 @@ class CephAccess(_Strict):
         _check("admin_socket", _only_placeholder, self.admin_socket, "mon")
 
 
-class HostsSpec(_Strict):
+class HostsSpec(Model, kw_only=True):
     """The nodes and routers to reach, how, and where their facts are."""
 
     nodes: dict[str, str] = field(default_factory=dict)  # node name -> host URL

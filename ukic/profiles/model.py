@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from msgspec import Meta, Struct, field, to_builtins
 
+from ukic.validate import Model, Text
+
 InstallMethod = Literal["manifests", "helm", "argocd-helm"]
 """How a component's objects got into the cluster:
 manifests   - plain YAML (kubectl apply, or an ArgoCD Application over a plain path), no chart;
@@ -20,16 +22,11 @@ argocd-helm - a Helm chart rendered by an ArgoCD Application (no release Secret)
 
 NonNegative = Annotated[int, Meta(ge=0)]
 Positive = Annotated[int, Meta(ge=1)]
-Text = Annotated[str, Meta(min_length=1)]
 
 
-class Strict(Struct, forbid_unknown_fields=True, frozen=True):
-    """A model: unknown keys are errors, instances are immutable, and a rule has no default here: its
-    value lives in the profiles (v1 states every rule, later versions inherit it).
-
-    Every model says ``kw_only=True`` (msgspec does not inherit it): keys are given by name anyway, and a
-    required key may then follow a defaulted one, so fields stay in the order profiles and diffs show.
-    """
+class Strict(Model):
+    """A profile model (see ukic.validate.Model); a rule has no default here: its value lives in the
+    profiles (v1 states every rule, later versions inherit it)."""
 
 
 class ComponentRules(Strict, kw_only=True):
