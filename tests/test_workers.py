@@ -26,8 +26,7 @@ def test_a_worker_that_dies_is_could_not_verify_and_timed_from_its_start(fake: F
             assert time.monotonic() < deadline, "the worker never listed the nodes"
             time.sleep(0.1)
         time.sleep(1.0)
-        _, process, _ = pool._running["fake"]
-        process.kill()
+        pool._running["fake"].process.kill()
         outcomes = []
         while not outcomes and time.monotonic() < deadline:
             outcomes = pool.collect(1.0)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ukic.errors import DEBUG_ENV, ExitCode, UkicError
 
@@ -197,14 +197,22 @@ def redacted(outcome: ClusterOutcome) -> ClusterOutcome:
 
 
 # -- the parent side --------------------------------------------------------------------------
+class _Running(NamedTuple):
+    """A job in its worker process, and when it was started (time.monotonic())."""
+
+    job: VerifyJob
+    process: Any
+    conn: Connection
+    started: float
+
+
 class WorkerPool:
     """Runs VerifyJobs in worker processes, one process per job, keyed by the job's name."""
 
     def __init__(self, source_kinds: Iterable[str]) -> None:
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(preload_modules(source_kinds))
-        self._running: dict[str, tuple[VerifyJob, Any, Connection]] = {}
-        self._started: dict[str, float] = {}  # time.monotonic() each running job was started
+        self._running: dict[str, _Running] = {}
         _start_forkserver()
 
     @property
@@ -220,18 +228,17 @@ class WorkerPool:
         )
         process.start()
         send.close()
-        self._running[job.name] = (job, process, receive)
-        self._started[job.name] = time.monotonic()
+        self._running[job.name] = _Running(job, process, receive, time.monotonic())
 
     def collect(self, timeout: float) -> list[ClusterOutcome]:
         """Outcomes of the jobs that finish within ``timeout`` seconds (none when nothing runs)."""
         if not self._running:
             time.sleep(max(0.0, timeout))
             return []
-        waitables = [w for _, process, conn in self._running.values() for w in (conn, process.sentinel)]
+        waitables = [w for r in self._running.values() for w in (r.conn, r.process.sentinel)]
         ready = set(wait(waitables, timeout=max(0.0, timeout)))
         finished = []
-        for name, (job, process, conn) in list(self._running.items()):
+        for name, (job, process, conn, started) in list(self._running.items()):
             if conn not in ready and process.sentinel not in ready:
                 continue
             outcome = _receive(conn)
@@ -243,35 +250,35 @@ class WorkerPool:
                     job,
                     f"worker process ended without a result (exit code {process.exitcode})",
                     ExitCode.UNVERIFIABLE,
-                    self._started[name],
+                    started,
                 )
             process.join()
             conn.close()
-            del self._running[name], self._started[name]
+            del self._running[name]
             finished.append(outcome)
         return finished
 
     def harvest(self) -> list[ClusterOutcome]:
         """The results workers already delivered: a cluster that finished counts as finished."""
         finished = []
-        for name, (_, process, conn) in list(self._running.items()):
+        for name, (_, process, conn, _) in list(self._running.items()):
             outcome = _receive(conn)
             if outcome is None:
                 continue
             process.join(timeout=1.0)
             conn.close()
-            del self._running[name], self._started[name]
+            del self._running[name]
             finished.append(outcome)
         return finished
 
     def stop(self, grace: float = STOP_GRACE_SECONDS) -> list[str]:
         """Abandon every running job (SIGTERM, then SIGKILL after ``grace``); returns their names."""
-        for _, process, _ in self._running.values():
-            if process.is_alive():
-                process.terminate()
+        for running in self._running.values():
+            if running.process.is_alive():
+                running.process.terminate()
         deadline = time.monotonic() + grace
         stopped = []
-        for name, (_, process, conn) in self._running.items():
+        for name, (_, process, conn, _) in self._running.items():
             process.join(timeout=max(0.0, deadline - time.monotonic()))
             if process.is_alive():
                 process.kill()
@@ -279,7 +286,6 @@ class WorkerPool:
             conn.close()
             stopped.append(name)
         self._running.clear()
-        self._started.clear()
         return stopped
 
 
