@@ -3,7 +3,7 @@ Helm releases outside ArgoCD, Secrets in the configuration repository."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from pytest_bdd import then
 
@@ -20,8 +20,6 @@ HELMRELEASES = "helmreleases.helm.toolkit.fluxcd.io"
 #: kubeadm's API server static pods (component=kube-apiserver, tier=control-plane, as its etcd pods): kubeadm
 #: 1.22 cmd/kubeadm/app/util/staticpod/utils.go, ComponentPod, labels every control-plane pod so.
 APISERVER_SELECTOR = {"component": "kube-apiserver", "tier": "control-plane"}
-#: Sources that read a running cluster now (a kind source is a live one over its own cluster).
-LIVE_KINDS = ("live", "kind")
 
 
 # -- cordoned nodes ----------------------------------------------------------------------------------
@@ -39,13 +37,9 @@ def no_node_cordoned(nodes: list[NodeView]) -> None:
 
 # -- pods hanging in Terminating ---------------------------------------------------------------------
 def reference_time(ukic_run: UkicRun) -> datetime | None:
-    """ "Now" for the facts: when they were captured (a live source: the API server's clock, else the
-    current time); None for a snapshot that does not say when it was taken."""
-    info = ukic_run.source.info()
-    captured = parse_rfc3339(info.captured_at)
-    if captured is None and info.kind in LIVE_KINDS:
-        return datetime.now(UTC)
-    return captured
+    """ "Now" for the facts: when they were captured (a live or kind source stamps its facts with the API
+    server's clock, else this machine's); None for a snapshot that does not say when it was taken."""
+    return parse_rfc3339(ukic_run.source.info().captured_at)
 
 
 @then("no pod is still terminating that long after its grace period")
