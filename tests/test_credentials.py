@@ -154,27 +154,30 @@ def python_plugin(path: Path, body: str) -> Path:
     return path
 
 
-def test_an_exec_plugin_that_hangs_is_stopped_and_named(fake: FakeKubeAPI, tmp_path: Path) -> None:
-    plugin = python_plugin(tmp_path / "kubelogin", "time.sleep(60)")
+def stopped_plugin(fake: FakeKubeAPI, tmp_path: Path, body: str, exec_timeout: float, within: float) -> str:
+    """The one-line error a plugin running ``body`` ends in, asserted to come within ``within`` seconds."""
+    plugin = python_plugin(tmp_path / "kubelogin", body)
     config = kubeconfig(tmp_path / "kc", fake.url, exec_user(plugin))
     started = time.monotonic()
     with pytest.raises(UsageError) as error:
-        LiveSource(config, None, exec_timeout=0.5)
-    assert time.monotonic() - started < 5
-    assert error.value.message == (
-        f"kubeconfig {config}: user 'fake-admin': credential plugin {plugin}: gave no answer within 0.5 s"
+        LiveSource(config, None, exec_timeout=exec_timeout)
+    assert time.monotonic() - started < within
+    return error.value.message
+
+
+def test_an_exec_plugin_that_hangs_is_stopped_and_named(fake: FakeKubeAPI, tmp_path: Path) -> None:
+    message = stopped_plugin(fake, tmp_path, "time.sleep(60)", exec_timeout=0.5, within=5)
+    assert message == (
+        f"kubeconfig {tmp_path / 'kc'}: user 'fake-admin': credential plugin {tmp_path / 'kubelogin'}: "
+        "gave no answer within 0.5 s"
     )
 
 
 def test_an_exec_plugin_printing_without_end_is_stopped_at_the_output_limit(fake: FakeKubeAPI, tmp_path: Path) -> None:
     """communicate() would hold whatever it prints until the time limit; a stream stops at 1 MiB."""
-    plugin = python_plugin(tmp_path / "kubelogin", "while True:\n    sys.stdout.write('x' * 65536)")
-    config = kubeconfig(tmp_path / "kc", fake.url, exec_user(plugin))
-    started = time.monotonic()
-    with pytest.raises(UsageError) as error:
-        LiveSource(config, None, exec_timeout=20)
-    assert time.monotonic() - started < 10
-    assert error.value.message.endswith(f"credential plugin {plugin}: printed more than 1 MiB")
+    body = "while True:\n    sys.stdout.write('x' * 65536)"
+    message = stopped_plugin(fake, tmp_path, body, exec_timeout=20, within=10)
+    assert message.endswith(f"credential plugin {tmp_path / 'kubelogin'}: printed more than 1 MiB")
 
 
 def test_an_exec_plugin_gets_its_environment_and_its_token_is_remembered(fake: FakeKubeAPI, tmp_path: Path) -> None:

@@ -95,9 +95,11 @@ def patches(reading: Reading, notes: list[str]) -> tuple[list[Patch], set[str]]:
         folder = posixpath.dirname(doc.file)
         spec = doc.body
         entries = [(item, None, False) for item in spec.get("patchesStrategicMerge") or []]
-        entries += [(item, item.get("target"), True) for item in spec.get("patches") or [] if isinstance(item, dict)]
         entries += [
-            (item, item.get("target"), True) for item in spec.get("patchesJson6902") or [] if isinstance(item, dict)
+            (item, item.get("target"), True)
+            for key in ("patches", "patchesJson6902")  # both: {path | patch, target}
+            for item in spec.get(key) or []
+            if isinstance(item, dict)
         ]
         for item, target, structured in entries:
             if structured:
