@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 #: The catalogue's components (profiles/components.yaml) whose presence the "argo" and "rook" columns
 #: mean: found as the components checks find them, by name, upstream labels or image, so an Argo CD
-#: from the argo-helm chart (other Deployment names, the same labels) counts as well.
+#: from the argo-helm chart counts as well: argo-cd chart 3.26.0 (Argo CD 2.1) names its Deployments
+#: after the release, but templates/_helpers.tpl (argo-cd.labels) labels them as install.yaml does,
+#: app.kubernetes.io/part-of: argocd with their app.kubernetes.io/component.
 COLUMN_COMPONENTS = {"argo": "argocd", "rook": "rook-operator"}
 #: The columns a cluster shows by itself, in the table's order.
 OBSERVED_COLUMNS = ("masters", "argo", "rook")
